@@ -1,0 +1,51 @@
+# cqlscope developer commands. `make test` and `make run` set up everything they need on a fresh
+# Debian machine: the venv, the Python packages, the Debian packages (as root) and the local Cassandra.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: help venv system-deps test check lint run cassandra-start cassandra-stop clean
+
+help:
+	@echo "make test    - set up, start the local Cassandra, run the whole test suite, stop what it started"
+	@echo "make run     - launch the cqlscope GUI"
+	@echo "make lint    - ruff and mypy (strict on core)"
+	@echo "make cassandra-start / cassandra-stop - the local Cassandra node (scripts/local-cassandra)"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+venv: $(STAMP)
+
+system-deps:
+	@scripts/system-deps
+
+# The session fixture in tests/conftest.py starts the local Cassandra node and the Secret Service
+# keyring, and stops them again when it started them.
+test: venv system-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check core gui tests
+	$(BIN)/mypy
+
+check: lint test
+
+run: venv system-deps
+	$(BIN)/cqlscope-gui
+
+cassandra-start:
+	scripts/local-cassandra start
+
+cassandra-stop:
+	scripts/local-cassandra stop --all
+
+clean:
+	scripts/local-cassandra stop --all || true
+	rm -rf .run test-artifacts build dist *.egg-info

@@ -1,0 +1,135 @@
+"""Session fixtures: a private config dir, keyrings (in-memory and a real Secret Service), and the
+local Apache Cassandra node started through scripts/local-cassandra. A server that cannot start fails
+the tests loudly; nothing is skipped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from core.secrets import SERVICE, SecretStore  # noqa: E402
+from tests.support import LOCAL_CASSANDRA, LocalNode, MemoryKeyring  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty config directory (CQLSCOPE_CONFIG_DIR)."""
+    directory = tmp_path / "config"
+    monkeypatch.setenv("CQLSCOPE_CONFIG_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture
+def memory_secrets() -> SecretStore:
+    return SecretStore(MemoryKeyring())
+
+
+# -- a real Secret Service ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def secret_service_env() -> Iterator[dict[str, str]]:
+    """A private D-Bus session with an unlocked gnome-keyring, exported to os.environ for the run."""
+    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is missing: run 'make test' (it installs gnome-keyring and dbus-daemon)")
+    base = Path(tempfile.mkdtemp(prefix="cqlscope-keyring-"))
+    (base / "data").mkdir()
+    (base / "run").mkdir(mode=0o700)
+    started = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+                             capture_output=True, text=True, check=True)
+    address, pid = started.stdout.split()[:2]
+    env = {"DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": str(base / "data"),
+           "XDG_RUNTIME_DIR": str(base / "run")}
+    subprocess.run(["gnome-keyring-daemon", "--unlock", "--components=secrets"], input="test-unlock",
+                   capture_output=True, text=True, env={**os.environ, **env}, check=True, timeout=30)
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield env
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        os.kill(int(pid), signal.SIGTERM)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def real_secrets(secret_service_env: dict[str, str]) -> Iterator[SecretStore]:
+    """A SecretStore on the real Secret Service; entries it made are removed afterwards."""
+    from keyring.backends.SecretService import Keyring
+
+    backend = Keyring()
+    store = SecretStore(backend)
+    assert store.backend_name().endswith("SecretService.Keyring")
+    yield store
+    collection = backend.get_preferred_collection()
+    for item in collection.search_items({"service": SERVICE}):
+        item.delete()
+
+
+# -- the local Cassandra node --------------------------------------------------------------------
+
+
+def _local_cassandra(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(LOCAL_CASSANDRA), *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def cassandra() -> Iterator[LocalNode]:
+    """Node 1 of the local cluster with TLS on (plain clients are accepted on the same port)."""
+    was_running = _local_cassandra("status", "--node", "1").returncode == 0
+    result = _local_cassandra("start", "--node", "1", "--tls")
+    if result.returncode != 0:
+        pytest.fail("the local Cassandra node could not start:\n" + result.stdout + result.stderr, pytrace=False)
+    tls_dir = Path(_local_cassandra("tls-dir").stdout.strip())
+    yield LocalNode(host="127.0.0.1", port=9042, tls_dir=tls_dir)
+    if not was_running:
+        _local_cassandra("stop", "--all")
+
+
+@pytest.fixture(scope="session")
+def admin_session(cassandra: LocalNode) -> Iterator[Any]:
+    """A superuser driver session, for tests that create keyspaces and roles."""
+    from cassandra.auth import PlainTextAuthProvider
+    from cassandra.cluster import Cluster
+
+    cluster = Cluster([cassandra.host], port=cassandra.port,
+                      auth_provider=PlainTextAuthProvider(cassandra.user, cassandra.password))
+    session = cluster.connect()
+    yield session
+    cluster.shutdown()
+
+
+@pytest.fixture
+def scratch_keyspace(admin_session: Any) -> Iterator[str]:
+    """A keyspace of this test's own, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin_session.execute(
+        f"CREATE KEYSPACE {name} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}")
+    yield name
+    admin_session.execute(f"DROP KEYSPACE IF EXISTS {name}")
+
+
+@pytest.fixture
+def scratch_role(admin_session: Any) -> Iterator[tuple[str, str]]:
+    """A login role with a random password, dropped afterwards."""
+    name = f"r_{uuid.uuid4().hex[:12]}"
+    password = f"pw-{uuid.uuid4().hex}"
+    admin_session.execute(f"CREATE ROLE {name} WITH LOGIN = true AND PASSWORD = '{password}'")
+    yield name, password
+    admin_session.execute(f"DROP ROLE IF EXISTS {name}")
