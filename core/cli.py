@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         "its directory).",
     )
     parser.add_argument("--version", action="version", version=f"cqlscope {__version__}")
+    parser.add_argument("--debug", action="store_true", help="log debug messages (never secrets) to standard error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
@@ -123,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `cqlscope` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.debug:
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     workspace = Workspace()
     try:
         workspace.store.load()
@@ -274,7 +279,7 @@ def _print_report(report: Any, out: TextIO) -> None:
     _print_table(rows, out)
 
 
-def _print_table(rows: list[tuple[str, ...]], out: TextIO) -> None:
+def _print_table(rows: Sequence[tuple[str, ...]], out: TextIO) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip(), file=out)

@@ -98,7 +98,7 @@ def build_cluster(ds: DataSource, credentials: Credentials) -> Cluster:
         kwargs["protocol_version"] = ds.protocol_version
     if credentials.complete:
         kwargs["auth_provider"] = PlainTextAuthProvider(username=credentials.user, password=credentials.password)
-    return Cluster(**kwargs)  # type: ignore[arg-type]
+    return Cluster(**kwargs)
 
 
 def fingerprint(ds: DataSource, credentials: Credentials) -> str:

@@ -12,11 +12,11 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 
-class Flavor(str, Enum):
+class Flavor(StrEnum):
     """The Grafana plugin a data source is meant for."""
 
     SCYLLA = "scylla"
@@ -33,7 +33,7 @@ PLUGIN_IDS = {
 }
 
 
-class ConnectionScope(str, Enum):
+class ConnectionScope(StrEnum):
     """The ScyllaDB plugin's `connectionScope`: which hosts the driver may use."""
 
     CLUSTER_ONLY = "cluster_only"
@@ -45,7 +45,7 @@ class ConnectionScope(str, Enum):
 CASSANDRA_PLUGIN_CONSISTENCIES = (
     "ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE",
 )
-CONSISTENCIES = CASSANDRA_PLUGIN_CONSISTENCIES + ("SERIAL", "LOCAL_SERIAL")
+CONSISTENCIES = (*CASSANDRA_PLUGIN_CONSISTENCIES, "SERIAL", "LOCAL_SERIAL")
 PROTOCOL_VERSIONS = (3, 4, 5)
 SECRET_FIELDS = ("user", "password")
 MAX_NAME_LENGTH = 190  # Grafana rejects longer data source names

@@ -12,10 +12,10 @@ import socket
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class FailureKind(str, Enum):
+class FailureKind(StrEnum):
     """What went wrong, coarsely, so callers and tests can branch on it."""
 
     CONFIGURATION = "configuration"

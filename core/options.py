@@ -7,7 +7,7 @@ uses `flavors` to warn about settings a plugin cannot express.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 from core.datasource import (
@@ -21,7 +21,7 @@ from core.datasource import (
 )
 
 
-class OptionKind(str, Enum):
+class OptionKind(StrEnum):
     """How an option is entered and shown."""
 
     TEXT = "text"

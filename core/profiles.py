@@ -115,7 +115,8 @@ class ProfileFile:
             self.directory.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, text)
         except OSError as exc:
-            raise ProfileError(f"Cannot write {self.path}: {exc.strerror}. Check the directory's permissions.") from None
+            raise ProfileError(
+                f"Cannot write {self.path}: {exc.strerror}. Check the directory's permissions.") from None
 
 
 def atomic_write(path: Path, text: str, mode: int = 0o600) -> None:

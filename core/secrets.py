@@ -7,7 +7,7 @@ saving fails with a message that says what to install or unlock.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from core.datasource import SECRET_FIELDS
@@ -33,7 +33,7 @@ LOCKED_HELP = (
 _UNSAFE_BACKENDS = ("keyrings.alt", "keyring.backends.fail", "keyring.backends.null")
 
 
-class SecretState(str, Enum):
+class SecretState(StrEnum):
     """What the model may know about a secret: only whether it is set."""
 
     CONFIGURED = "configured"

@@ -6,6 +6,7 @@ the keyring never disagree (removing a data source deletes its keyring entries).
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +22,7 @@ class DataSourceStore:
     def __init__(self, config_dir: Path | None = None, secrets: SecretStore | None = None) -> None:
         self.profile = ProfileFile(config_dir)
         self.secrets = secrets if secrets is not None else SecretStore()
-        self._items: list[DataSource] = []
+        self._items: builtins.list[DataSource] = []
         self._listeners: list[Callable[[], None]] = []
 
     # -- loading and listening ---------------------------------------------------------------
@@ -41,11 +42,11 @@ class DataSourceStore:
 
     # -- queries -----------------------------------------------------------------------------
 
-    def list(self) -> list[DataSource]:
+    def list(self) -> builtins.list[DataSource]:
         """Copies of every data source, in file order."""
         return [ds.copy() for ds in self._items]
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:
         return [ds.name for ds in self._items]
 
     def get(self, name: str) -> DataSource:
@@ -62,7 +63,7 @@ class DataSourceStore:
                 return ds.copy()
         raise NotFoundError(f"No data source with uid '{uid}'.")
 
-    def problems(self, ds: DataSource) -> list[tuple[str, str]]:
+    def problems(self, ds: DataSource) -> builtins.list[tuple[str, str]]:
         """Validation problems of `ds` among the other configured data sources."""
         return validate(ds, [other for other in self._items if other.uid != ds.uid])
 
@@ -73,7 +74,7 @@ class DataSourceStore:
         if any(other.uid == ds.uid for other in self._items):
             raise ValidationError([("uid", f"uid '{ds.uid}' is already used by another data source")])
         self._check(ds)
-        self._commit(self._items + [ds.copy()])
+        self._commit([*self._items, ds.copy()])
         return ds.copy()
 
     def update(self, ds: DataSource) -> DataSource:
@@ -152,7 +153,7 @@ class DataSourceStore:
         if problems:
             raise ValidationError(problems)
 
-    def _commit(self, items: list[DataSource]) -> None:
+    def _commit(self, items: builtins.list[DataSource]) -> None:
         self.profile.save(items)
         self._items = items
         self._notify()

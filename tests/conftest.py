@@ -18,8 +18,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from core.secrets import SERVICE, SecretStore  # noqa: E402
-from tests.support import LOCAL_CASSANDRA, LocalNode, MemoryKeyring  # noqa: E402
+from core.secrets import SERVICE, SecretStore
+from tests.support import LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring
 
 
 @pytest.fixture(autouse=True)
@@ -89,17 +89,35 @@ def _local_cassandra(*args: str, timeout: float = 600) -> subprocess.CompletedPr
     return subprocess.run([str(LOCAL_CASSANDRA), *args], capture_output=True, text=True, timeout=timeout)
 
 
+def _start_node(node: int) -> None:
+    result = _local_cassandra("start", "--node", str(node), "--tls")
+    if result.returncode != 0:
+        pytest.fail(f"the local Cassandra node {node} could not start:\n" + result.stdout + result.stderr,
+                    pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def cassandra() -> Iterator[LocalNode]:
-    """Node 1 of the local cluster with TLS on (plain clients are accepted on the same port)."""
-    was_running = _local_cassandra("status", "--node", "1").returncode == 0
-    result = _local_cassandra("start", "--node", "1", "--tls")
-    if result.returncode != 0:
-        pytest.fail("the local Cassandra node could not start:\n" + result.stdout + result.stderr, pytrace=False)
+    """Node 1 of the local cluster with TLS on (plain clients are accepted on the same port).
+
+    A node 2 that once joined is started too: the default superuser needs a QUORUM of the ring.
+    The nodes are stopped at the end when this session started them, unless CQLSCOPE_KEEP_CASSANDRA is set.
+    """
+    was_running = _local_cassandra("status").returncode == 0
+    _start_node(1)
+    if (RUN_DIR / "node2").is_dir():
+        _start_node(2)
     tls_dir = Path(_local_cassandra("tls-dir").stdout.strip())
     yield LocalNode(host="127.0.0.1", port=9042, tls_dir=tls_dir)
-    if not was_running:
+    if not was_running and not os.environ.get("CQLSCOPE_KEEP_CASSANDRA"):
         _local_cassandra("stop", "--all")
+
+
+@pytest.fixture(scope="session")
+def two_node_cluster(cassandra: LocalNode) -> LocalNode:
+    """Node 2 on 127.0.0.2 joined to node 1; it runs until the session ends."""
+    _start_node(2)
+    return LocalNode(host="127.0.0.2", port=9042, tls_dir=cassandra.tls_dir)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from keyring.errors import PasswordDeleteError
 REPO = Path(__file__).resolve().parent.parent
 LOCAL_CASSANDRA = REPO / "scripts" / "local-cassandra"
 ARTIFACTS = REPO / "test-artifacts"
+RUN_DIR = Path(os.environ.get("CQLSCOPE_CASSANDRA_RUN", REPO / ".run" / "cassandra"))
 
 
 class MemoryKeyring(KeyringBackend):

@@ -1,0 +1,101 @@
+"""Secrets in the keyring: set, replace, reset; no plaintext fallback; actionable messages."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from keyring.backends import fail
+
+from core.datasource import DataSource
+from core.errors import SecretStoreError
+from core.secrets import NO_BACKEND_HELP, SecretState, SecretStore, is_usable_backend
+from core.store import DataSourceStore
+from tests.support import run_cli
+
+
+def test_set_replace_reset_with_memory_backend(memory_secrets: SecretStore) -> None:
+    memory_secrets.set("uid1", "password", "one")
+    memory_secrets.set("uid1", "password", "two")
+    assert memory_secrets.get("uid1", "password") == "two"
+    assert memory_secrets.states("uid1") == {"user": SecretState.NOT_SET, "password": SecretState.CONFIGURED}
+    memory_secrets.clear("uid1", "password")
+    memory_secrets.clear("uid1", "password")  # resetting twice is fine
+    assert memory_secrets.state("uid1", "password") == SecretState.NOT_SET
+    with pytest.raises(SecretStoreError, match="Unknown secret"):
+        memory_secrets.set("uid1", "token", "x")
+
+
+def test_no_backend_fails_with_an_actionable_message_and_settings_still_save(config_dir: Path) -> None:
+    store = DataSourceStore(secrets=SecretStore(fail.Keyring()))
+    store.load()
+    store.add(DataSource(name="a", hosts=["h"]))
+    with pytest.raises(SecretStoreError) as caught:
+        store.set_secret("a", "password", "never-on-disk")
+    assert "gnome-keyring" in caught.value.message and "plain text" in caught.value.message
+    assert store.secret_states("a")["password"] == SecretState.UNAVAILABLE
+    text = (config_dir / "datasources.yaml").read_text()
+    assert "name: a" in text and "never-on-disk" not in text
+
+
+def test_plaintext_and_null_backends_are_refused() -> None:
+    from keyring.backends import null
+
+    assert not is_usable_backend(fail.Keyring())
+    assert not is_usable_backend(null.Keyring())
+
+
+def test_cli_without_keyring_backend_explains_and_keeps_settings(config_dir: Path) -> None:
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    added = run_cli("datasource", "add", "nokeyring", "--hosts", "127.0.0.1", env=env)
+    assert added.returncode == 0, added.stderr
+    assert "No usable system keyring" in added.stderr
+    result = run_cli("datasource", "set-secret", "nokeyring", "password", "--stdin", env=env, stdin="hunter2\n")
+    assert result.returncode == 1
+    assert NO_BACKEND_HELP[:40] in result.stderr
+    assert "Traceback" not in result.stderr
+    shown = run_cli("datasource", "show", "nokeyring", env=env)
+    assert "keyring unavailable" in shown.stdout
+    assert "hunter2" not in (config_dir / "datasources.yaml").read_text()
+
+
+@pytest.mark.keyring
+def test_real_secret_service_stores_and_resets(real_secrets: SecretStore) -> None:
+    real_secrets.set("uid-real", "user", "alice")
+    real_secrets.set("uid-real", "password", "pa55")
+    assert real_secrets.get("uid-real", "password") == "pa55"
+    # A second store (as a new process would) sees the same entry in the Secret Service.
+    from keyring.backends.SecretService import Keyring
+
+    assert SecretStore(Keyring()).get("uid-real", "user") == "alice"
+    real_secrets.delete_all("uid-real")
+    assert real_secrets.states("uid-real") == {"user": SecretState.NOT_SET, "password": SecretState.NOT_SET}
+
+
+@pytest.mark.keyring
+def test_locked_keyring_says_to_unlock(tmp_path: Path, config_dir: Path) -> None:
+    """A Secret Service whose keyring was never unlocked: saving fails with the unlock advice."""
+    base = Path(tempfile.mkdtemp(prefix="cqlscope-locked-"))
+    (base / "data").mkdir()
+    (base / "run").mkdir(mode=0o700)
+    started = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+                             capture_output=True, text=True, check=True)
+    address, pid = started.stdout.split()[:2]
+    env = {"DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": str(base / "data"),
+           "XDG_RUNTIME_DIR": str(base / "run")}
+    try:
+        subprocess.run(["gnome-keyring-daemon", "--start", "--components=secrets"], capture_output=True,
+                       env={**os.environ, **env}, timeout=30, check=True)
+        assert run_cli("datasource", "add", "locked", "--hosts", "h", env=env).returncode == 0
+        result = run_cli("datasource", "set-secret", "locked", "password", "--stdin", env=env,
+                         stdin="pw\n", timeout=60)
+        assert result.returncode == 1
+        assert "locked" in result.stderr.lower() and "unlock" in result.stderr.lower(), result.stderr
+        assert "Traceback" not in result.stderr
+    finally:
+        os.kill(int(pid), 15)
+        shutil.rmtree(base, ignore_errors=True)
