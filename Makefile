@@ -15,7 +15,7 @@ help:
 	@echo "make lint    - ruff and mypy (strict on core)"
 	@echo "make cassandra-start / cassandra-stop - the local Cassandra node (scripts/local-cassandra)"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | system-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
@@ -28,7 +28,7 @@ system-deps:
 
 # The session fixture in tests/conftest.py starts the local Cassandra node and the Secret Service
 # keyring, and stops them again when it started them.
-test: venv system-deps
+test: system-deps venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -37,7 +37,7 @@ lint: venv
 
 check: lint test
 
-run: venv system-deps
+run: system-deps venv
 	$(BIN)/cqlscope-gui
 
 cassandra-start:
