@@ -109,6 +109,16 @@ def fingerprint(ds: DataSource, credentials: Credentials) -> str:
     return json.dumps(settings, sort_keys=True) + credentials.digest()
 
 
+def _use_keyspace(session: Session, keyspace: str) -> None:
+    """Make the data source's keyspace the session's default when it exists (the health check reports it
+    when it does not)."""
+    if not keyspace:
+        return
+    wanted = keyspace[1:-1] if keyspace.startswith('"') else keyspace.lower()
+    if wanted in session.cluster.metadata.keyspaces:
+        session.set_keyspace(keyspace)
+
+
 @dataclass
 class _Entry:
     fingerprint: str
@@ -144,6 +154,7 @@ class SessionManager:
             except BaseException:
                 cluster.shutdown()
                 raise
+            _use_keyspace(session, ds.keyspace)
             self._entries[ds.uid] = _Entry(wanted, cluster, session)
             return session
 

@@ -26,6 +26,10 @@ class FailureKind(StrEnum):
     TLS = "tls"
     PROTOCOL = "protocol"
     KEYSPACE_MISSING = "keyspace_missing"
+    SYNTAX = "syntax"
+    INVALID_QUERY = "invalid_query"
+    UNAUTHORIZED = "unauthorized"
+    UNAVAILABLE = "unavailable"
     SERVER = "server"
     OTHER = "other"
 
@@ -51,6 +55,10 @@ _TITLES = {
     FailureKind.TLS: "TLS handshake failed",
     FailureKind.PROTOCOL: "Protocol version mismatch",
     FailureKind.KEYSPACE_MISSING: "Keyspace missing",
+    FailureKind.SYNTAX: "CQL syntax error",
+    FailureKind.INVALID_QUERY: "Invalid query",
+    FailureKind.UNAUTHORIZED: "Not authorized",
+    FailureKind.UNAVAILABLE: "Not enough replicas",
     FailureKind.SERVER: "Server error",
     FailureKind.OTHER: "Connection failed",
 }
@@ -174,3 +182,44 @@ def _server_message(text: str) -> str:
 def _short(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def classify_query_error(exc: BaseException, *, timeout: float, secrets: Iterable[str | None] = ()) -> Failure:
+    """Classify an exception raised by a query, keeping the server's own message (and position)."""
+    from cassandra import (
+        InvalidRequest,
+        OperationTimedOut,
+        ReadFailure,
+        ReadTimeout,
+        Unauthorized,
+        Unavailable,
+    )
+    from cassandra.cluster import NoHostAvailable
+    from cassandra.protocol import SyntaxException
+
+    secrets = list(secrets)
+    server = redact(_server_message(str(exc)), secrets)
+    if isinstance(exc, SyntaxException):
+        return Failure(FailureKind.SYNTAX, f"{server}. Fix the statement at the position the server gives.")
+    if isinstance(exc, Unauthorized):
+        return Failure(FailureKind.UNAUTHORIZED, f"{server}. Grant the role access, or use another user.")
+    if isinstance(exc, InvalidRequest):
+        hint = ""
+        lowered = server.lower()
+        if "keyspace" in lowered and ("does not exist" in lowered or "no keyspace" in lowered):
+            hint = " Qualify the table with its keyspace (keyspace.table), or set the data source's keyspace."
+        elif "table" in lowered and "does not exist" in lowered:
+            hint = " Check the table name and its keyspace."
+        return Failure(FailureKind.INVALID_QUERY, server + "." + hint if not server.endswith(".") else server + hint)
+    if isinstance(exc, Unavailable):
+        return Failure(FailureKind.UNAVAILABLE,
+                       f"{server}. Lower the consistency level or bring the replicas back up.")
+    if isinstance(exc, ReadTimeout | ReadFailure):
+        return Failure(FailureKind.TIMEOUT, f"The replicas did not answer in time: {server}.")
+    if isinstance(exc, OperationTimedOut):
+        return Failure(FailureKind.TIMEOUT,
+                       f"No answer within the request timeout of {timeout:g} s. Raise the timeout, add a "
+                       "LIMIT, or narrow the query.")
+    if isinstance(exc, NoHostAvailable):
+        return classify_connect_error(exc, connect_timeout=timeout, secrets=secrets)
+    return Failure(FailureKind.SERVER, f"{type(exc).__name__}: {server}")
