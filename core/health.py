@@ -68,7 +68,7 @@ class HealthReport:
         if self.failure is not None:
             return f"{self.failure.title}: {self.failure.message}"
         up = sum(1 for n in self.nodes if n.up)
-        return (f"Cassandra {self.release_version}, cluster '{self.cluster_name}', "
+        return (f"Server {self.release_version}, cluster '{self.cluster_name}', "
                 f"{up}/{len(self.nodes)} nodes up, latency {self.latency_ms:.1f} ms")
 
 

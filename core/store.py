@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.datasource import DataSource, validate
-from core.errors import NotFoundError, ValidationError
+from core.errors import NotFoundError, SecretStoreError, ValidationError
 from core.profiles import ProfileFile
-from core.secrets import SecretState, SecretStore
+from core.secrets import NO_BACKEND_HELP, SecretState, SecretStore
 
 
 class DataSourceStore:
@@ -32,9 +32,15 @@ class DataSourceStore:
         self._items = self.profile.load()
         self._notify()
 
-    def subscribe(self, listener: Callable[[], None]) -> None:
-        """Call `listener` after every change (used by views and the session manager)."""
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` after every change; returns a function that unsubscribes it."""
         self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
 
     def _notify(self) -> None:
         for listener in list(self._listeners):
@@ -109,10 +115,12 @@ class DataSourceStore:
 
         source = self.get(name)
         if new_name is None:
-            new_name = self._free_name(f"{source.name} (copy)")
+            new_name = self.free_name(f"{source.name} (copy)")
         clone = source.copy(name=new_name, uid=new_uid(), is_default=False)
         self.add(clone)
         for field, state in self.secret_states(source.name).items():
+            if state == SecretState.UNAVAILABLE:
+                raise SecretStoreError(f"'{clone.name}' was created without the secrets: {NO_BACKEND_HELP}")
             if state == SecretState.CONFIGURED:
                 value = self.secrets.get(source.uid, field)
                 if value is not None:
@@ -120,7 +128,8 @@ class DataSourceStore:
         self._notify()
         return clone
 
-    def _free_name(self, base: str) -> str:
+    def free_name(self, base: str) -> str:
+        """`base`, or `base 2`, `base 3`... whichever no data source uses yet."""
         name, counter = base, 2
         while name in self.names():
             name = f"{base} {counter}"

@@ -1,0 +1,452 @@
+"""The main window: data sources on the left; banner and the data source editor on the right.
+
+The window owns every state change. The health check runs on a worker thread and reports back through
+signals; every worker error is shown by `show_error`, in the banner.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from functools import partial
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from core.datasource import DataSource
+from core.errors import CqlscopeError, NotFoundError, ProfileError
+from core.health import HealthReport, check_health
+from core.secrets import SecretState
+from core.workspace import Workspace
+from gui.banner import Banner, BannerKind
+from gui.datasource_editor import DataSourceEditor
+from gui.datasource_list import DataSourceList, ListEntry
+from gui.health_summary import health_html, health_title
+from gui.prompts import Prompts, UnsavedChoice
+from gui.workers import TaskRunner, describe_error
+
+APP_NAME = "cqlscope"
+NEW_NAME = "New data source"
+DEFAULT_SIZE = (1100, 700)
+# How long closing waits for a running health check before closing the sessions anyway.
+CLOSE_WAIT_MS = 15_000
+EMPTY_TEXT = "No data source selected.\nClick Add to create one."
+READ_ONLY_TEXT = ("The profile file could not be loaded, so nothing can be changed.\n"
+                  "Fix or move the file named above, then restart cqlscope.")
+
+
+class _StoreEvents(QObject):
+    """Relays the store's change notifications as a Qt signal (queued when they come from a worker)."""
+
+    changed = Signal()
+
+
+class MainWindow(QMainWindow):
+    """Configure, save and test the data sources of one workspace."""
+
+    def __init__(self, workspace: Workspace, prompts: Prompts | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.store = workspace.store
+        self.prompts = prompts if prompts is not None else Prompts(self)
+        self.tasks = TaskRunner(self)
+        self.tasks.failed.connect(self.show_error)
+        self._current_uid: str | None = None
+        self._draft: DataSource | None = None  # a new data source, not in the store until saved
+        self._read_only = False
+        self._testing = False
+        self._closed = False
+        self._shown_dirty = False
+        self._build()
+        self._store_events = _StoreEvents(self)
+        self._store_events.changed.connect(self._refresh_list)
+        self._unsubscribe = self.store.subscribe(self._on_store_changed)
+        self._load_profile()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setWindowTitle(f"{APP_NAME}[*]")
+        self.resize(*DEFAULT_SIZE)
+        self.list_panel = DataSourceList()
+        self.list_panel.setMinimumWidth(220)
+        self.list_panel.selection_changed.connect(self._on_list_selection)
+        self.list_panel.add_clicked.connect(self.add_datasource)
+        self.list_panel.duplicate_clicked.connect(self.duplicate_datasource)
+        self.list_panel.remove_clicked.connect(self.remove_datasource)
+        self.list_panel.mark_default_clicked.connect(self.mark_default)
+
+        self.banner = Banner()
+        self.editor = DataSourceEditor(self.store.problems)
+        self.editor.edited.connect(self._update_modified)
+        self.editor.save_clicked.connect(self.save)
+        self.editor.test_clicked.connect(self.save_and_test)
+        # Shortcuts for tests and readers: the editor's parts.
+        self.connection_form = self.editor.connection_form
+        self.credentials_form = self.editor.credentials_form
+        self.tabs = self.editor.tabs
+        self.save_button = self.editor.save_button
+        self.test_button = self.editor.test_button
+        self.placeholder = QLabel(EMPTY_TEXT)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #5f6368;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self.editor)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(12, 0, 0, 0)
+        right_layout.setSpacing(10)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.stack, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.list_panel)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, DEFAULT_SIZE[0] - 260])
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(12, 12, 12, 8)
+        central_layout.addWidget(splitter)
+        self.setCentralWidget(central)
+
+        self.profile_label = QLabel(f"Profile: {self.store.profile.path}")
+        self.profile_label.setStyleSheet("color: #5f6368;")
+        self.statusBar().addPermanentWidget(self.profile_label)
+        save_action = QAction("Save", self)
+        save_action.setShortcut(QKeySequence.StandardKey.Save)
+        save_action.triggered.connect(self.save)
+        self.addAction(save_action)
+
+    # -- loading and state ---------------------------------------------------------------------
+
+    def _load_profile(self) -> None:
+        try:
+            self.store.load()
+        except ProfileError as exc:
+            self._read_only = True
+            self.placeholder.setText(READ_ONLY_TEXT)
+            self.statusBar().showMessage("Read-only: the profile file could not be loaded")
+            self.show_error(exc.title, exc.message)
+        datasources = self.store.list()
+        first = next((ds for ds in datasources if ds.is_default), datasources[0] if datasources else None)
+        self._show(first.uid if first is not None else None)
+
+    def _on_store_changed(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the window is gone; the store outlives it
+            self._store_events.changed.emit()
+
+    def current_uid(self) -> str | None:
+        return self._current_uid
+
+    def is_new(self) -> bool:
+        """True while the shown data source is a new one that was never saved."""
+        return self._draft is not None and self._draft.uid == self._current_uid
+
+    def saved_datasource(self) -> DataSource | None:
+        """The stored version of the shown data source (None for a new one)."""
+        if self._current_uid is None or self.is_new():
+            return None
+        try:
+            return self.store.by_uid(self._current_uid)
+        except NotFoundError:
+            return None
+
+    def is_dirty(self) -> bool:
+        """Whether the shown data source has changes that Save would write."""
+        return self._current_uid is not None and self.editor.is_dirty()
+
+    def _show(self, uid: str | None) -> None:
+        """Load a data source (or none) into the editor, dropping unsaved edits of the previous one."""
+        ds: DataSource | None = None
+        if uid is not None and self._draft is not None and uid == self._draft.uid:
+            ds = self._draft
+        elif uid is not None:
+            with contextlib.suppress(NotFoundError):
+                ds = self.store.by_uid(uid)
+        self._current_uid = ds.uid if ds is not None else None
+        if ds is not None:
+            self.editor.load(ds, self._secret_states(ds), is_new=self.is_new())
+        if not self.banner.is_busy() and not self._read_only:
+            self.banner.hide()
+        self._refresh_list()
+
+    def _secret_states(self, ds: DataSource) -> dict[str, SecretState]:
+        if self.is_new():
+            return self.workspace.secrets.states(ds.uid)
+        return self.store.secret_states(ds.name)
+
+    def _refresh_list(self) -> None:
+        dirty = self.is_dirty()
+        entries = [
+            ListEntry(ds.uid, ds.name, _detail(ds), ds.is_default, modified=dirty and ds.uid == self._current_uid)
+            for ds in self.store.list()
+        ]
+        if self._draft is not None and all(entry.uid != self._draft.uid for entry in entries):
+            draft = self.editor.datasource() if self.is_new() else self._draft
+            entries.append(ListEntry(draft.uid, draft.name, _detail(draft), modified=True, is_new=True))
+        self.list_panel.set_entries(entries, self._current_uid)
+        self._shown_dirty = dirty
+        self._update_chrome(dirty)
+
+    def _update_chrome(self, dirty: bool) -> None:
+        """Title, placeholder and the enabled state of every button."""
+        has_current = self._current_uid is not None
+        saved = self.saved_datasource()
+        self.stack.setCurrentWidget(self.editor if has_current else self.placeholder)
+        suffix = " (read-only)" if self._read_only else ""
+        name = (self.editor.datasource().name or "(unnamed)") if has_current else ""
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}{suffix}" if has_current else f"{APP_NAME}[*]{suffix}")
+        self.setWindowModified(dirty)
+        writable = not self._read_only
+        self.list_panel.set_actions_enabled(can_add=writable, has_selection=has_current, is_saved=saved is not None,
+                                            is_default=saved is not None and saved.is_default)
+        self.editor.set_actions(can_save=has_current and writable, testing=self._testing)
+
+    def _update_modified(self) -> None:
+        dirty = self.is_dirty()
+        if dirty != self._shown_dirty or self.is_new():
+            self._refresh_list()  # the '•' mark (and a new data source's name as typed)
+        else:
+            self._update_chrome(dirty)
+
+    # -- switching, with the unsaved-changes question ------------------------------------------
+
+    def _on_list_selection(self, uid: str) -> None:
+        # Deferred: the list must finish its own selection change before we may rebuild or revert it.
+        QTimer.singleShot(0, self, partial(self.select_datasource, uid))
+
+    def select_datasource(self, uid: str | None) -> bool:
+        """Show another data source, first asking about unsaved changes; False when the user stays."""
+        if uid == self._current_uid:
+            return True
+        if not self.resolve_unsaved_changes():
+            self.list_panel.select(self._current_uid)
+            return False
+        self._show(uid)
+        return True
+
+    def resolve_unsaved_changes(self) -> bool:
+        """Ask Save / Discard / Cancel when there are unsaved changes; True when it is fine to move on."""
+        if not self.is_dirty():
+            return True
+        name = self.editor.datasource().name or "The new data source"
+        choice = self.prompts.unsaved_changes(name)
+        if choice == UnsavedChoice.SAVE:
+            return self.save()
+        if choice == UnsavedChoice.DISCARD:
+            self._discard_changes()
+            return True
+        return False
+
+    def _discard_changes(self) -> None:
+        if self.is_new():
+            self._draft = None
+            self._show(None)
+        else:
+            self._show(self._current_uid)
+
+    # -- list actions --------------------------------------------------------------------------
+
+    def add_datasource(self) -> None:
+        """Start a new data source; it is stored on the first successful Save."""
+        if self._read_only or not self.resolve_unsaved_changes():
+            return
+        self._draft = DataSource(name=self._free_name(NEW_NAME))
+        self._show(self._draft.uid)
+        self.tabs.setCurrentWidget(self.connection_form)
+        self.connection_form.name_edit.setFocus()
+        self.connection_form.name_edit.selectAll()
+
+    def duplicate_datasource(self) -> None:
+        """Copy the shown data source (settings and secrets) under a free name and show the copy."""
+        if self._read_only or not self.resolve_unsaved_changes():
+            return
+        source = self.saved_datasource()
+        if source is None:
+            return
+        new_name = self._free_name(f"{source.name} (copy)")
+        try:
+            self.store.duplicate(source.name, new_name)
+        except CqlscopeError as exc:
+            if new_name not in self.store.names():  # the settings were not copied either
+                self.show_error(exc.title, exc.message)
+                return
+            self._show(self.store.get(new_name).uid)
+            self.show_error(exc.title, f"'{new_name}' was created without the secrets. {exc.message}")
+        else:
+            self._show(self.store.get(new_name).uid)
+            self._report_duplicate(new_name)
+
+    def _report_duplicate(self, new_name: str) -> None:
+        states = set(self.store.secret_states(new_name).values())
+        if SecretState.UNAVAILABLE in states:
+            self.banner.show_message(BannerKind.WARNING, f"Duplicated as '{new_name}', without secrets",
+                                     "The system keyring is unavailable, so the user and password were not copied.")
+        elif SecretState.CONFIGURED in states:
+            self.banner.show_message(BannerKind.SUCCESS, f"Duplicated as '{new_name}'",
+                                     "The copy has its own uid; its configured secrets were copied too.")
+        else:
+            self.banner.show_message(BannerKind.SUCCESS, f"Duplicated as '{new_name}'", "The copy has its own uid.")
+
+    def remove_datasource(self) -> None:
+        """Remove the shown data source and its keyring entries, after confirmation."""
+        uid = self._current_uid
+        if uid is None or self._read_only:
+            return
+        name = self.editor.datasource().name if self.is_new() else self._saved_name(uid)
+        if not self.prompts.confirm_remove(name):
+            return
+        shown = [entry.uid for entry in self.list_panel.entries()]
+        error: CqlscopeError | None = None
+        if self.is_new():
+            self._draft = None
+        else:
+            try:
+                self.workspace.remove(name)
+            except CqlscopeError as exc:
+                error = exc
+        stored = self.store_uids()
+        if uid in stored:  # the settings could not be removed: stay on it
+            self._show(uid)
+        else:
+            index = shown.index(uid)
+            others = [u for u in shown if u in stored]
+            self._show(others[min(index, len(others) - 1)] if others else None)
+        if error is not None:
+            self.show_error(error.title, error.message)
+        else:
+            self.banner.show_message(BannerKind.INFO, f"Removed '{name}'")
+
+    def mark_default(self) -> None:
+        """Make the shown (saved) data source its org's default."""
+        saved = self.saved_datasource()
+        if saved is None or self._read_only:
+            return
+        try:
+            self.store.set_default(saved.name)
+        except CqlscopeError as exc:
+            self.show_error(exc.title, exc.message)
+            return
+        self.editor.accept_saved_field(self.store.by_uid(saved.uid), "is_default")
+        self._refresh_list()
+        self.banner.show_message(BannerKind.SUCCESS, f"'{saved.name}' is now the default data source",
+                                 f"The default of Grafana org {saved.org_id}; the others of that org were unmarked.")
+
+    def store_uids(self) -> set[str]:
+        return {ds.uid for ds in self.store.list()}
+
+    def _saved_name(self, uid: str) -> str:
+        return self.store.by_uid(uid).name
+
+    def _free_name(self, base: str) -> str:
+        taken = set(self.store.names()) | ({self._draft.name} if self._draft else set())
+        name, counter = base, 2
+        while name in taken:
+            name = f"{base} {counter}"
+            counter += 1
+        return name
+
+    # -- saving and testing --------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Validate, write the settings, then apply pending secret changes; True when all was saved."""
+        if self._current_uid is None:
+            return False
+        if self._read_only:
+            self.show_error("Read-only", "The profile file could not be loaded, so nothing is saved over it.")
+            return False
+        problems = self.editor.problems()
+        if problems:
+            self.connection_form.show_problems(problems)
+            self.tabs.setCurrentWidget(self.connection_form)
+            count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+            self.banner.show_message(BannerKind.ERROR, "Not saved",
+                                     f"Fix the {count} shown in red on the Connection tab, then save again.")
+            return False
+        ds = self.editor.datasource()
+        try:
+            saved = self.store.add(ds) if self.is_new() else self.store.update(ds)
+        except CqlscopeError as exc:
+            self.show_error(exc.title, exc.message)
+            return False
+        self._draft = None
+        failed, error = self._apply_secret_changes(saved.name)
+        self.editor.load(saved, self._secret_states(saved), is_new=False, keep_secrets=failed)
+        self._refresh_list()
+        if error is not None:
+            self.show_error(error.title, f"The settings of '{saved.name}' were saved, but not its secrets. "
+                                         f"{error.message}")
+            return False
+        self.banner.show_message(BannerKind.SUCCESS, f"Saved '{saved.name}'")
+        return True
+
+    def _apply_secret_changes(self, name: str) -> tuple[set[str], CqlscopeError | None]:
+        """Write pending secrets; returns the fields not written and the keyring's error, if any."""
+        pending = self.credentials_form.pending()
+        for field, change in pending.items():
+            try:
+                if change.value is None:
+                    self.store.clear_secret(name, field)
+                else:
+                    self.store.set_secret(name, field, change.value)
+            except CqlscopeError as exc:
+                done = list(pending).index(field)
+                return set(list(pending)[done:]), exc
+        return set(), None
+
+    def save_and_test(self) -> None:
+        """Save, then run the health check on a worker thread; the result goes to the banner."""
+        if self._testing or not self.save():
+            return
+        ds = self.saved_datasource()
+        if ds is None:
+            return
+        self._testing = True
+        self._update_chrome(self._shown_dirty)
+        self.banner.show_busy(f"Testing '{ds.name}'…")
+        workspace = self.workspace
+        self.tasks.start(lambda: check_health(workspace, ds), self._show_health_report, self._health_check_done)
+
+    def is_testing(self) -> bool:
+        return self._testing
+
+    def _show_health_report(self, report: HealthReport) -> None:
+        kind = BannerKind.SUCCESS if report.ok else BannerKind.ERROR
+        self.banner.show_html(kind, health_title(report), health_html(report))
+
+    def _health_check_done(self) -> None:
+        self._testing = False
+        self._update_chrome(self._shown_dirty)
+
+    # -- errors and closing --------------------------------------------------------------------
+
+    def show_error(self, title: str, message: str) -> None:
+        """The one place errors are shown: a red banner (never a traceback)."""
+        self.banner.show_message(BannerKind.ERROR, title, message)
+
+    def show_unexpected_error(self, exc: BaseException) -> None:
+        """Show an exception that escaped a handler, as a title and a message."""
+        self.show_error(*describe_error(exc))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Ask about unsaved changes, then wait briefly for a running check and close every session."""
+        if self._closed:
+            event.accept()
+            return
+        if not self.resolve_unsaved_changes():
+            event.ignore()
+            return
+        self._closed = True
+        self._unsubscribe()
+        self.hide()
+        self.tasks.shutdown(CLOSE_WAIT_MS)
+        self.workspace.close()
+        event.accept()
+
+
+def _detail(ds: DataSource) -> str:
+    hosts = ", ".join(ds.hosts) if ds.hosts else "no hosts"
+    return f"{ds.flavor.value} · {hosts}"
