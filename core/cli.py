@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from core import __version__
-from core.datasource import SECRET_FIELDS, DataSource
+from core.compat import Finding
+from core.datasource import CONSISTENCIES, SECRET_FIELDS, DataSource
 from core.errors import CqlscopeError, NotFoundError, SecretStoreError, ValidationError
+from core.execution import DEFAULT_FETCH_SIZE
+from core.flavors import DEFAULT_FROM, DEFAULT_MAX_DATA_POINTS, DEFAULT_TO, FLAVOR_NAMES, PreparedQuery, prepare_query
 from core.options import OPTIONS, OptionKind
 from core.workspace import Workspace
 
@@ -81,7 +84,53 @@ def build_parser() -> argparse.ArgumentParser:
         "cluster, nodes, keyspace and latency; exit 0 when healthy, 1 otherwise.")
     check.add_argument("name", metavar="NAME")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    render = commands.add_parser(
+        "render", help="print a query as the plugin would send it (template variables, macros)",
+        description="Interpolate TEXT the way Grafana and the chosen plugin would, and print only the result "
+        "on standard output. Warnings and compatibility findings go to standard error.")
+    render.add_argument("--flavor", choices=FLAVOR_NAMES, default="generic",
+                        help="plugin to emulate (default generic: plain Grafana interpolation)")
+    _add_time_flags(render)
+    render.add_argument("--host", help="scylla host field to interpolate too (printed to standard error)")
+    render.add_argument("--report", choices=["text", "json"], default="text",
+                        help="findings on standard error as text (default) or JSON")
+    render.add_argument("text", metavar="TEXT", help="the query text")
+
+    query = commands.add_parser(
+        "query", help="run a query on a data source and print the result",
+        description="Prepare CQL as the chosen plugin would (variables, macros, host field), run it on the data "
+        "source with exact values, and print the result. The compatibility report goes to standard error.")
+    query.add_argument("name", metavar="NAME", help="data source")
+    hosts = query.add_mutually_exclusive_group()
+    hosts.add_argument("--host", help="pin the query to this node (variables allowed, like the plugin's host field)")
+    hosts.add_argument("--all-hosts", action="store_true", help="run on every node and add a _host column")
+    _add_time_flags(query)
+    query.add_argument("--consistency", choices=CONSISTENCIES, help="consistency level override")
+    query.add_argument("--limit", type=int, help="stop after N rows and say that the result was truncated")
+    query.add_argument("--fetch-size", type=int, default=DEFAULT_FETCH_SIZE, help="rows per page (default %(default)s)")
+    query.add_argument("--timeout", type=float, help="request timeout in seconds (default: the data source's)")
+    query.add_argument("--trace", action="store_true", help="trace the query; events go to standard error")
+    query.add_argument("--flavor", choices=FLAVOR_NAMES, help="plugin to emulate (default: the data source's)")
+    query.add_argument("--format", choices=["table", "csv", "json", "frame"], default="table",
+                       help="table (readable), csv, json (row objects) or frame (Grafana data frame JSON)")
+    query.add_argument("--report", choices=["text", "json"], default="text",
+                       help="compatibility report on standard error as text (default) or JSON")
+    query.add_argument("cql", metavar="CQL", help="the query text")
     return parser
+
+
+def _add_time_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--vars", metavar="FILE", help="JSON variables file")
+    parser.add_argument("--from", dest="time_from", default=DEFAULT_FROM, metavar="T",
+                        help="range start: epoch ms, ISO-8601 or now-6h style (default %(default)s)")
+    parser.add_argument("--to", dest="time_to", default=DEFAULT_TO, metavar="T",
+                        help="range end (default %(default)s)")
+    parser.add_argument("--timezone", default="utc", metavar="TZ",
+                        help="dashboard time zone, e.g. utc or Europe/Berlin (default utc)")
+    parser.add_argument("--interval", metavar="DUR", help="$__interval, e.g. 30s (default: computed like Grafana)")
+    parser.add_argument("--max-data-points", type=int, default=DEFAULT_MAX_DATA_POINTS, metavar="N",
+                        help="max data points for the computed interval (default %(default)s)")
 
 
 def _add_option_flags(parser: argparse.ArgumentParser) -> None:
@@ -145,6 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(ws: Workspace, args: argparse.Namespace) -> int:
     if args.command == "check":
         return _check(ws, args.name, args.json, sys.stdout)
+    if args.command == "render":
+        return _render(args)
+    if args.command == "query":
+        return _query(ws, args)
     action = args.action
     if action == "list":
         return _list(ws, args.json, sys.stdout)
@@ -186,6 +239,87 @@ def _dispatch(ws: Workspace, args: argparse.Namespace) -> int:
         print(f"{args.field} of '{args.name}' reset")
         return EXIT_OK
     raise NotFoundError(f"unknown action {action}")
+
+
+def _prepare(args: argparse.Namespace, flavor: str, host: str | None, all_hosts: bool) -> PreparedQuery:
+    """Variables, time range and interval from the flags, then the flavor's preparation of the text."""
+    from core.templating import load_variables
+    from core.timerange import Interval, interval_to_ms, time_range
+
+    variables = load_variables(args.vars) if args.vars else {}
+    if args.max_data_points < 1:
+        raise CqlscopeError("--max-data-points must be 1 or more.", title="Invalid option")
+    span = time_range(args.time_from, args.time_to, args.timezone)
+    if span.to_ms < span.from_ms:
+        raise CqlscopeError(f"The range ends before it starts ({args.time_from} .. {args.time_to}).",
+                            title="Invalid time range")
+    interval = Interval(args.interval, interval_to_ms(args.interval)) if args.interval else None
+    text = args.text if hasattr(args, "text") else args.cql
+    return prepare_query(flavor, text, variables, span, interval=interval, max_data_points=args.max_data_points,
+                         host=host, all_hosts=all_hosts)
+
+
+def _print_findings(findings: list[Finding], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([f.to_dict() for f in findings], indent=2), file=sys.stderr)
+        return
+    for finding in findings:
+        print(f"{finding.severity}: {finding.message}\n  suggestion: {finding.suggestion}", file=sys.stderr)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from core.compat import query_findings
+
+    prepared = _prepare(args, args.flavor, args.host, False)
+    sys.stdout.write(prepared.text + "\n")
+    if prepared.hosts:
+        print(f"host field: {','.join(prepared.hosts)}", file=sys.stderr)
+    _print_findings(query_findings(prepared), args.report == "json")
+    return EXIT_OK
+
+
+def _query(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.compat import compatibility_report
+    from core.execution import RunOptions, run_query
+    from core.output import write_csv, write_frames, write_json_rows, write_table
+
+    ds = ws.store.get(args.name)
+    flavor = args.flavor or ds.flavor.value
+    prepared = _prepare(args, flavor, args.host, args.all_hosts)
+    if prepared.rejected:
+        _print_findings(compatibility_report(prepared), args.report == "json")
+        print(f"cqlscope: not run: {prepared.rejected}", file=sys.stderr)
+        return EXIT_FAILED
+    host: str | None = None
+    fan_out: list[str] | None = None
+    if args.all_hosts:
+        fan_out = prepared.hosts or None
+    elif prepared.hosts:
+        host = prepared.hosts[0]  # like the scylla plugin: without all hosts only the first is used
+    elif args.host:
+        host = args.host
+    options = RunOptions(consistency=args.consistency, timeout=args.timeout, fetch_size=args.fetch_size,
+                         limit=args.limit, host=host, all_hosts=args.all_hosts, hosts=fan_out, trace=args.trace)
+    outcome = run_query(ws, ds, prepared.text, options)
+    writers = {"table": write_table, "csv": write_csv, "json": write_json_rows}
+    if args.format == "frame":
+        write_frames([outcome.frame], sys.stdout)
+    else:
+        writers[args.format](outcome.frame, sys.stdout)
+    sys.stdout.flush()
+    nodes = ", ".join(outcome.hosts) or "?"
+    print(f"{outcome.row_count} rows, {outcome.pages} page(s), {outcome.total_ms:.0f} ms, answered by {nodes}",
+          file=sys.stderr)
+    if outcome.truncated:
+        print(f"truncated: more rows exist beyond the limit of {args.limit}", file=sys.stderr)
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for trace in outcome.traces:
+        print(f"trace: coordinator {trace.coordinator}, {trace.duration_us} us", file=sys.stderr)
+        for event in trace.events:
+            print(f"  {event.source_elapsed_us:>8} us  {event.source}  {event.description}", file=sys.stderr)
+    _print_findings(compatibility_report(prepared, outcome.frame), args.report == "json")
+    return EXIT_OK
 
 
 def _read_secret(field: str, from_stdin: bool) -> str:

@@ -58,6 +58,7 @@ class RunOptions:
     limit: int | None = None
     host: str | None = None
     all_hosts: bool = False
+    hosts: list[str] | None = None  # with all_hosts: fan out over these instead of every node
     trace: bool = False
 
 
@@ -124,12 +125,17 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
     connect_ms = (time.perf_counter() - started) * 1000
     outcome = QueryOutcome(frame=Frame("response", []), statement=statement, connect_ms=connect_ms)
     targets: list[Any | None]
-    if options.all_hosts:
+    if options.all_hosts and options.hosts:
+        targets = [resolve_host(session, host) for host in options.hosts]
+    elif options.all_hosts:
         targets = _all_hosts(session, outcome)
     elif options.host:
         targets = [resolve_host(session, options.host)]
     else:
         targets = [None]
+    for target in targets:
+        if target is not None:
+            _ensure_pool(session, target, ds.connect_timeout)
     names: list[str] = []
     types: list[str] = []
     rows: list[Any] = []
@@ -278,6 +284,19 @@ def resolve_host(session: Any, text: str) -> Any:
     raise QueryError(Failure(
         FailureKind.CONFIGURATION,
         f"Host '{wanted}' is not a node of this cluster. Known nodes: {describe_nodes(session)}."))
+
+
+def _ensure_pool(session: Any, host: Any, timeout: float) -> None:
+    """Wait for the session's connection pool to `host`: the driver opens pools to nodes it learns about
+    after connecting in the background, and a pinned query needs one."""
+    deadline = time.monotonic() + timeout
+    while host not in session.get_pool_state():
+        if time.monotonic() > deadline:
+            raise QueryError(Failure(
+                FailureKind.UNREACHABLE,
+                f"No connection to {_address(host)} after {timeout:g} s (its scope or load balancing may exclude "
+                f"it). Known nodes: {describe_nodes(session)}."))
+        time.sleep(0.05)
 
 
 def _all_hosts(session: Any, outcome: QueryOutcome) -> list[Any | None]:

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 SERVICE = "cqlscope"
 
 NO_BACKEND_HELP = (
-    "No usable system keyring was found, so the secret was not saved (cqlscope never stores secrets "
-    "in plain text). Install and run a Secret Service provider such as gnome-keyring "
+    "No usable system keyring was found, and cqlscope keeps secrets only there, never in plain text. "
+    "Install and run a Secret Service provider such as gnome-keyring "
     "(apt-get install gnome-keyring) in your desktop session, or on a headless machine start one with "
     "'dbus-run-session' and 'gnome-keyring-daemon --unlock'. On macOS and Windows the system keychain "
     "is used automatically."

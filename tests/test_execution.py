@@ -169,7 +169,7 @@ def test_tracing_reports_coordinator_and_events(workspace: Workspace) -> None:
     outcome = run_query(workspace, ds, "SELECT key FROM system.local", RunOptions(trace=True))
     assert len(outcome.traces) == 1
     trace = outcome.traces[0]
-    assert trace.coordinator == "127.0.0.1" and trace.events and trace.duration_us
+    assert trace.coordinator == outcome.hosts[0] and trace.events and trace.duration_us
 
 
 def test_pinning_a_node_that_is_down_names_it_and_the_known_nodes(

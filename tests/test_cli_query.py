@@ -1,0 +1,128 @@
+"""`cqlscope render` and `cqlscope query` as a user runs them, against the real local cluster."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import LocalNode, run_cli
+from tests.test_execution import ALL_TYPES_DDL, ALL_TYPES_ROW, EXPECTED_TEXT
+
+FROM, TO = "1594671549254", "1594675149254"
+
+
+def test_render_prints_only_the_text_on_stdout(tmp_path: Path) -> None:
+    variables = tmp_path / "vars.json"
+    variables.write_text(json.dumps({"ids": ["a", "b"], "dc": {"value": ["1", "2"], "text": ["East", "West"]}}))
+    result = run_cli("render", "--vars", str(variables), "--from", FROM, "--to", TO,
+                     "SELECT * FROM t WHERE id IN ($ids) AND dc = '${dc:text}' AND ts > ${__from:date:iso}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ("SELECT * FROM t WHERE id IN ({a,b}) AND dc = 'East + West' "
+                             "AND ts > 2020-07-13T20:19:09.254Z\n")
+    assert "glob" in result.stderr and "{a,b}" in result.stderr
+
+
+def test_render_cassandra_flavor_and_report_json() -> None:
+    result = run_cli("render", "--flavor", "cassandra", "--from", FROM, "--to", TO, "--report", "json",
+                     "SELECT id FROM t WHERE ts >= $__timeFrom AND x = $missing")
+    assert result.stdout == "SELECT id FROM t WHERE ts >= 1594671549254 AND x = $missing\n"
+    findings = json.loads(result.stderr)
+    assert [f["code"] for f in findings] == ["unresolved-variable"]
+
+
+def test_render_bad_input_is_explained() -> None:
+    bad_time = run_cli("render", "--from", "yesterday", "x")
+    assert bad_time.returncode == 1 and "'yesterday'" in bad_time.stderr and "Traceback" not in bad_time.stderr
+    bad_vars = run_cli("render", "--vars", "/nonexistent/vars.json", "x")
+    assert bad_vars.returncode == 1 and "cannot read" in bad_vars.stderr
+
+
+@pytest.fixture
+def source(cassandra: LocalNode, secret_service_env: dict[str, str]) -> str:
+    assert run_cli("datasource", "add", "q", "--hosts", cassandra.host, "--flavor", "scylla").returncode == 0
+    for field in ("user", "password"):
+        assert run_cli("datasource", "set-secret", "q", field, "--stdin", stdin="cassandra\n").returncode == 0
+    return "q"
+
+
+@pytest.fixture
+def every_type(admin_session: Any, scratch_keyspace: str) -> str:
+    admin_session.execute(f"CREATE TYPE {scratch_keyspace}.addr (street text, num int)")
+    admin_session.execute(ALL_TYPES_DDL.format(ks=scratch_keyspace))
+    admin_session.execute(ALL_TYPES_ROW.format(ks=scratch_keyspace))
+    admin_session.execute(f"INSERT INTO {scratch_keyspace}.every_type (k) VALUES (2)")
+    return f"{scratch_keyspace}.every_type"
+
+
+def test_query_json_keeps_every_value_exact(source: str, every_type: str) -> None:
+    result = run_cli("query", source, "--format", "json", f"SELECT * FROM {every_type} WHERE k IN (1, 2)")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout, parse_float=Decimal, parse_int=int)
+    full, empty = rows
+    assert full["de"] == Decimal("12345678901234567890.123456789012345")
+    assert full["vi"] == 123456789012345678901234567890 and full["b"] == 9223372036854775807
+    assert full["ts"] == "2024-01-02T03:04:05.678Z" and full["bl"] == "0xcafe" and full["vc"] == ""
+    assert full["m"] == {"1": Decimal("1.50")} and full["ud"] == {"street": "Main", "num": 5}
+    assert full["f"] == Decimal("1.1") and full["ve"] == [Decimal("1.5"), Decimal("2.25"), Decimal("-0.1")]
+    assert all(value is None for name, value in empty.items() if name != "k")
+    assert "2 rows" in result.stderr
+    assert "fails the whole query" in result.stderr, "the scylla flavor's report: date and counter"
+
+
+def test_query_csv_keeps_null_apart_from_empty_text(source: str, every_type: str) -> None:
+    result = run_cli("query", source, "--format", "csv", f"SELECT * FROM {every_type} WHERE k IN (1, 2)")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()  # text mode turned the CRLF line ends into newlines
+    header = next(csv.reader(io.StringIO(lines[0])))
+    values = next(csv.reader(io.StringIO(lines[1])))
+    row = dict(zip(header, values, strict=True))
+    for name, text in EXPECTED_TEXT.items():
+        assert row[name] == text, name
+    assert ',"",' in lines[1] or lines[1].endswith(',""') or '"",' in lines[1], "empty text is quoted"
+    assert lines[2] == "2" + "," * (len(header) - 1), "NULLs are empty unquoted fields"
+
+
+def test_query_frame_format_is_grafana_frame_json(source: str, every_type: str) -> None:
+    result = run_cli("query", source, "--format", "frame", f"SELECT k, ts, de FROM {every_type} WHERE k = 1")
+    frames = json.loads(result.stdout, parse_float=Decimal)
+    schema, data = frames[0]["schema"], frames[0]["data"]
+    assert [(f["name"], f["type"], f["typeInfo"]["frame"]) for f in schema["fields"]] == [
+        ("k", "number", "int32"), ("ts", "time", "time.Time"), ("de", "number", "float64")]
+    assert data["values"] == [[1], [1704164645678], [Decimal("12345678901234567890.123456789012345")]]
+
+
+def test_query_pins_hosts_and_fans_out(source: str, two_node_cluster: LocalNode) -> None:
+    pinned = run_cli("query", source, "--host", "127.0.0.2", "--format", "json",
+                     "SELECT broadcast_address FROM system.local")
+    assert pinned.returncode == 0, pinned.stderr
+    assert json.loads(pinned.stdout) == [{"broadcast_address": "127.0.0.2"}]
+    assert "answered by 127.0.0.2" in pinned.stderr
+    fanned = run_cli("query", source, "--all-hosts", "--format", "json", "SELECT broadcast_address FROM system.local")
+    assert fanned.returncode == 0, fanned.stderr
+    assert json.loads(fanned.stdout) == [{"broadcast_address": "127.0.0.1", "_host": "127.0.0.1"},
+                                         {"broadcast_address": "127.0.0.2", "_host": "127.0.0.2"}]
+
+
+def test_query_limit_says_truncated(source: str) -> None:
+    result = run_cli("query", source, "--limit", "1", "--format", "csv",
+                     "SELECT keyspace_name FROM system_schema.keyspaces")
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 2
+    assert "truncated" in result.stderr
+
+
+def test_query_errors_are_clear(source: str) -> None:
+    syntax = run_cli("query", source, "SELEC * FROM system.local")
+    assert syntax.returncode == 1 and "cql syntax error" in syntax.stderr and "line 1:0" in syntax.stderr
+    table = run_cli("query", source, "SELECT * FROM system.nope")
+    assert table.returncode == 1 and "nope" in table.stderr
+    rejected = run_cli("query", source, "--flavor", "cassandra", "UPDATE system.local SET key = 'x'")
+    assert rejected.returncode == 1 and "not run" in rejected.stderr
+    for result in (syntax, table, rejected):
+        assert "Traceback" not in result.stderr
