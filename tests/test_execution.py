@@ -203,3 +203,52 @@ def test_pinning_a_node_that_is_down_names_it_and_the_known_nodes(
     finally:
         subprocess.run([str(LOCAL_CASSANDRA), "start", "--node", "2", "--tls"], check=True, capture_output=True,
                        timeout=600)
+
+
+def test_cancel_from_another_thread_stops_before_the_next_page(workspace: Workspace, big_table: str) -> None:
+    import threading
+
+    ds = workspace.store.get("local")
+    token = CancelToken()
+    first_page = threading.Event()
+    results: list[Any] = []
+
+    def progress(rows: int, page: int, _elapsed: float) -> None:
+        first_page.set()
+
+    worker = threading.Thread(target=lambda: results.append(run_query(
+        workspace, ds, f"SELECT id FROM {big_table}", RunOptions(fetch_size=500), cancel=token, progress=progress)))
+    worker.start()
+    assert first_page.wait(30)
+    token.cancel()
+    worker.join(30)
+    assert not worker.is_alive()
+    outcome = results[0]
+    assert outcome.cancelled and outcome.row_count < ROWS
+    assert outcome.row_count == outcome.pages * 500
+
+
+def test_request_timeout_is_explained(workspace: Workspace, big_table: str) -> None:
+    ds = workspace.store.get("local")
+    with pytest.raises(QueryError) as timed_out:
+        run_query(workspace, ds, f"SELECT * FROM {big_table}", RunOptions(timeout=0.001, fetch_size=50_000))
+    assert timed_out.value.title == "Timed out"
+    assert "request timeout of 0.001 s" in timed_out.value.message
+
+
+def test_unreachable_host_is_explained(config_dir: Path, memory_secrets: SecretStore) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ws = Workspace(config_dir, memory_secrets)
+    ws.store.load()
+    ds = ws.store.add(DataSource(name="gone", hosts=[f"127.0.0.1:{port}"], connect_timeout=2))
+    try:
+        with pytest.raises(QueryError) as unreachable:
+            run_query(ws, ds, "SELECT key FROM system.local")
+    finally:
+        ws.close()
+    assert unreachable.value.title == "Host unreachable"
+    assert f"127.0.0.1:{port} refused the connection" in unreachable.value.message
