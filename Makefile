@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help venv system-deps test check lint run cassandra-start cassandra-stop clean
+.PHONY: help venv system-deps test check lint run bundle cassandra-start cassandra-stop clean
 
 help:
 	@echo "make test    - set up, start the local Cassandra, run the whole test suite, stop what it started"
 	@echo "make run     - launch the cqlscope GUI"
-	@echo "make lint    - ruff and mypy (strict on core)"
+	@echo "make lint    - ruff and mypy (strict on core and gui)"
+	@echo "make bundle  - PyInstaller one-folder build in build/dist/cqlscope"
 	@echo "make cassandra-start / cassandra-stop - the local Cassandra node (scripts/local-cassandra)"
 
 $(STAMP): pyproject.toml | system-deps
@@ -38,6 +39,12 @@ check: lint test
 
 run: system-deps venv
 	$(BIN)/cqlscope-gui
+
+# One-folder desktop bundle: build/dist/cqlscope/cqlscope (GUI without arguments, CLI with them).
+bundle: system-deps venv
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath build/dist --workpath build/work \
+		packaging/cqlscope.spec
+	@build/dist/cqlscope/cqlscope --version
 
 cassandra-start:
 	scripts/local-cassandra start

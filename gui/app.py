@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from core import __version__
@@ -17,21 +21,45 @@ from gui.main_window import APP_NAME, MainWindow
 log = logging.getLogger(__name__)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the GUI until its window closes; returns the exit status."""
-    args = list(sys.argv if argv is None else argv)
+ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "cqlscope.svg"
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Options of `cqlscope-gui`; Qt's own options (such as -platform) pass through."""
+    parser = argparse.ArgumentParser(prog="cqlscope-gui", description="The cqlscope desktop application.")
+    parser.add_argument("--version", action="version", version=f"cqlscope {__version__}")
+    parser.add_argument("--quit-after", type=int, metavar="MS", help="close the window after MS milliseconds "
+                        "(smoke tests of a build)")
+    return parser.parse_known_args(list(argv))[0]
+
+
+def application(args: Sequence[str]) -> QApplication:
+    """The running QApplication, created with cqlscope's name, style and icon when there is none."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
-        app = QApplication(args)
+        app = QApplication(list(args))
         app.setStyle("Fusion")
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("org.cqlscope.cqlscope")
+    if ICON.exists():
+        app.setWindowIcon(QIcon(str(ICON)))
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the GUI until its window closes; returns the exit status."""
+    args = list(sys.argv if argv is None else argv)
+    options = parse_args(args[1:])
+    app = application(args)
     workspace = Workspace()
     window = MainWindow(workspace)
     previous_hook = sys.excepthook
     sys.excepthook = _show_in_window(window)
     try:
         window.show()
+        if options.quit_after is not None:
+            QTimer.singleShot(options.quit_after, window.close)
         status = app.exec()
     finally:
         sys.excepthook = previous_hook

@@ -1,0 +1,50 @@
+"""The PyInstaller bundle builds, prints its version, runs the CLI and starts the GUI offscreen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core import __version__
+from tests.support import REPO
+
+pytestmark = pytest.mark.bundle
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundle")
+    pyinstaller = Path(sys.executable).parent / "pyinstaller"
+    result = subprocess.run(
+        [str(pyinstaller), "--noconfirm", "--log-level", "WARN", "--distpath", str(out / "dist"),
+         "--workpath", str(out / "work"), str(REPO / "packaging" / "cqlscope.spec")],
+        capture_output=True, text=True, timeout=900, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-3000:]
+    executable = out / "dist" / "cqlscope" / "cqlscope"
+    assert executable.is_file()
+    return executable
+
+
+def test_bundle_prints_its_version(bundle: Path) -> None:
+    result = subprocess.run([str(bundle), "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"cqlscope {__version__}"
+
+
+def test_bundle_runs_the_cli(bundle: Path, tmp_path: Path) -> None:
+    result = subprocess.run([str(bundle), "render", "--from", "0", "--to", "60000", "ts >= $__from AND ts < $__to"],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "CQLSCOPE_CONFIG_DIR": str(tmp_path)})
+    assert result.stdout == "ts >= 0 AND ts < 60000\n"
+
+
+def test_bundle_starts_the_gui_offscreen(bundle: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CQLSCOPE_CONFIG_DIR": str(tmp_path)}
+    result = subprocess.run([str(bundle), "gui", "--quit-after", "1500"], capture_output=True, text=True,
+                            timeout=120, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
