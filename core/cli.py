@@ -117,7 +117,44 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--report", choices=["text", "json"], default="text",
                        help="compatibility report on standard error as text (default) or JSON")
     query.add_argument("cql", metavar="CQL", help="the query text")
+    _add_provisioning_commands(commands)
     return parser
+
+
+def _add_provisioning_commands(commands: Any) -> None:
+    """The `export` and `import` subcommands (Grafana provisioning files)."""
+    export = commands.add_parser(
+        "export", help="write data sources to a Grafana provisioning file",
+        description="Write data sources to a Grafana provisioning file (apiVersion 1) on standard output or "
+        "into -o FILE. Secrets become ${VAR} placeholders unless --secrets inline is given. Findings go to "
+        "standard error; when validation fails nothing is written and the exit code is 1.")
+    export.add_argument("names", nargs="*", metavar="NAME", help="data sources to export")
+    export.add_argument("--all", action="store_true", help="export every configured data source")
+    export.add_argument("--secrets", choices=["placeholders", "inline"], default="placeholders",
+                        help="${VAR} placeholders (default) or the real values from the keyring (plain text!)")
+    export.add_argument("--env-file", metavar="PATH", help="also write an env file listing the variables")
+    export.add_argument("--write-secrets-to-env-file", action="store_true",
+                        help="put the real secret values into the env file (created with mode 0600)")
+    export.add_argument("--var-prefix", action="append", default=[], metavar="NAME=PREFIX",
+                        help="variable prefix for a data source (default: its name in UPPER_SNAKE_CASE)")
+    export.add_argument("--merge", metavar="FILE",
+                        help="merge into this provisioning file (other entries kept, ours updated by name and "
+                        "orgId); the result is written back to it unless -o is given")
+    export.add_argument("--delete", action="extend", nargs="+", default=[], metavar="NAME",
+                        help="add deleteDatasources entries for these names")
+    export.add_argument("--delete-org-id", type=int, default=1, metavar="N", help="orgId of --delete entries")
+    export.add_argument("--prune", action="store_true",
+                        help="set prune: true (Grafana 11.1+ removes provisioned data sources no longer in files)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    importing = commands.add_parser(
+        "import", help="add data sources from a Grafana provisioning file",
+        description="Read a provisioning file (apiVersion 1, or the deprecated format without it), expand "
+        "environment variables like Grafana, and add the CQL data sources; secrets go to the keyring.")
+    importing.add_argument("file", metavar="FILE")
+    importing.add_argument("--on-conflict", choices=["skip", "rename", "replace"],
+                           help="what to do when a name or uid is already configured (default: stop and report)")
+    importing.add_argument("--dry-run", action="store_true", help="only show what would change")
 
 
 def _add_time_flags(parser: argparse.ArgumentParser) -> None:
@@ -198,6 +235,10 @@ def _dispatch(ws: Workspace, args: argparse.Namespace) -> int:
         return _render(args)
     if args.command == "query":
         return _query(ws, args)
+    if args.command == "export":
+        return _export(ws, args)
+    if args.command == "import":
+        return _import(ws, args)
     action = args.action
     if action == "list":
         return _list(ws, args.json, sys.stdout)
@@ -319,6 +360,79 @@ def _query(ws: Workspace, args: argparse.Namespace) -> int:
         for event in trace.events:
             print(f"  {event.source_elapsed_us:>8} us  {event.source}  {event.description}", file=sys.stderr)
     _print_findings(compatibility_report(prepared, outcome.frame), args.report == "json")
+    return EXIT_OK
+
+
+def _export(ws: Workspace, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.provisioning import ExportOptions, SecretsMode, build_export, select, write_export
+    from core.provisioning.model import Finding, ProvisioningError, Severity
+
+    if args.all == bool(args.names):
+        raise CqlscopeError("Name the data sources to export, or use --all (not both).", title="Invalid option")
+    datasources = ws.store.list() if args.all else select(ws.store.list(), args.names)
+    prefixes: dict[str, str] = {}
+    for item in args.var_prefix:
+        name, sep, prefix = item.partition("=")
+        if not sep or not prefix:
+            raise CqlscopeError(f"--var-prefix '{item}' is not NAME=PREFIX.", title="Invalid option")
+        prefixes[name] = prefix
+    merge = Path(args.merge) if args.merge else None
+    output = Path(args.output) if args.output else merge
+    siblings: list[Path] = []
+    if output is not None and output.parent.is_dir():
+        siblings = sorted(p for p in output.parent.iterdir()
+                          if p.suffix in (".yaml", ".yml") and p.resolve() != output.resolve() and p.is_file())
+    options = ExportOptions(
+        secrets=SecretsMode(args.secrets), variable_prefixes=prefixes,
+        env_file=Path(args.env_file) if args.env_file else None,
+        write_secrets_to_env_file=args.write_secrets_to_env_file,
+        delete=[(name, args.delete_org_id) for name in args.delete], prune=args.prune, merge_into=merge,
+        sibling_files=siblings)
+    result = build_export(datasources, options, lambda ds, field: ws.secrets.get(ds.uid, field))
+    for finding in result.warnings:
+        print(finding, file=sys.stderr)
+    if result.errors:
+        for finding in result.errors:
+            print(finding, file=sys.stderr)
+        raise ProvisioningError([Finding(Severity.ERROR, f"{len(result.errors)} problem(s) found, nothing written")])
+    if output is None:
+        sys.stdout.write(result.text)
+        if options.env_file is not None and result.env_text is not None:
+            from core.profiles import atomic_write
+
+            atomic_write(options.env_file, result.env_text, 0o600 if result.env_has_secrets else 0o644)
+            print(f"wrote {options.env_file}", file=sys.stderr)
+        return EXIT_OK
+    write_export(result, output, options.env_file)
+    print(f"wrote {output} ({len(datasources)} data source(s))", file=sys.stderr)
+    if options.env_file is not None:
+        print(f"wrote {options.env_file}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _import(ws: Workspace, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.provisioning import ConflictChoice, apply_import, plan_import, read_provisioning_file
+    from core.provisioning.model import Finding, ProvisioningError, Severity
+
+    choice = ConflictChoice(args.on_conflict) if args.on_conflict else None
+    plan = plan_import(ws.store, read_provisioning_file(Path(args.file)), choice)
+    for finding in plan.findings:
+        if finding.severity != Severity.ERROR:
+            print(finding, file=sys.stderr)
+    if plan.errors:
+        for finding in plan.errors:
+            print(finding, file=sys.stderr)
+        raise ProvisioningError([Finding(Severity.ERROR, f"{len(plan.errors)} problem(s) found, nothing imported")])
+    for item in plan.items:
+        print(("would " if args.dry_run else "") + item.describe())
+    if args.dry_run:
+        return EXIT_OK
+    done = apply_import(ws.store, plan)
+    print(f"imported {len(done)} data source(s)")
     return EXIT_OK
 
 

@@ -185,10 +185,11 @@ def split_host_port(entry: str, default_port: int) -> tuple[str, int]:
     return host, int(port_text)
 
 
-def validate(ds: DataSource, others: Iterable[DataSource] = ()) -> list[tuple[str, str]]:
+def validate(ds: DataSource, others: Iterable[DataSource] = (), *, check_files: bool = True) -> list[tuple[str, str]]:
     """Every problem with the settings as (field, message); empty when the data source is usable.
 
-    `others` are the other configured data sources, for the uniqueness checks.
+    `others` are the other configured data sources, for the uniqueness checks. Without `check_files`, TLS
+    files that cannot be read here are not problems (an imported Grafana server's paths); see `file_warnings`.
     """
     problems: list[tuple[str, str]] = []
 
@@ -244,18 +245,26 @@ def validate(ds: DataSource, others: Iterable[DataSource] = ()) -> list[tuple[st
     if ds.org_id < 1:
         bad("org_id", "the org id must be 1 or more")
     if ds.tls_enabled:
-        for field_name, path, what in (
-            ("tls_ca_file", ds.tls_ca_file, "CA file"),
-            ("tls_cert_file", ds.tls_cert_file, "client certificate"),
-            ("tls_key_file", ds.tls_key_file, "client key"),
-        ):
-            if path and not _readable_file(path):
-                bad(field_name, f"the {what} '{path}' cannot be read: check the path and its permissions")
+        if check_files:
+            problems.extend(file_warnings(ds))
         if bool(ds.tls_cert_file) != bool(ds.tls_key_file):
             missing = "client key" if ds.tls_cert_file else "client certificate"
             bad("tls_key_file" if ds.tls_cert_file else "tls_cert_file",
                 f"a client certificate and key go together: set the {missing} too, or clear both")
     return problems
+
+
+def file_warnings(ds: DataSource) -> list[tuple[str, str]]:
+    """TLS files of an enabled TLS setup that cannot be read on this machine, as (field, message)."""
+    found = []
+    for field_name, path, what in (
+        ("tls_ca_file", ds.tls_ca_file, "CA file"),
+        ("tls_cert_file", ds.tls_cert_file, "client certificate"),
+        ("tls_key_file", ds.tls_key_file, "client key"),
+    ):
+        if ds.tls_enabled and path and not _readable_file(path):
+            found.append((field_name, f"the {what} '{path}' cannot be read: check the path and its permissions"))
+    return found
 
 
 def _readable_file(path: str) -> bool:

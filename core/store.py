@@ -69,17 +69,17 @@ class DataSourceStore:
                 return ds.copy()
         raise NotFoundError(f"No data source with uid '{uid}'.")
 
-    def problems(self, ds: DataSource) -> builtins.list[tuple[str, str]]:
+    def problems(self, ds: DataSource, *, check_files: bool = True) -> builtins.list[tuple[str, str]]:
         """Validation problems of `ds` among the other configured data sources."""
-        return validate(ds, [other for other in self._items if other.uid != ds.uid])
+        return validate(ds, [other for other in self._items if other.uid != ds.uid], check_files=check_files)
 
     # -- changes -----------------------------------------------------------------------------
 
-    def add(self, ds: DataSource) -> DataSource:
-        """Validate and save a new data source."""
+    def add(self, ds: DataSource, *, check_files: bool = True) -> DataSource:
+        """Validate and save a new data source (`check_files=False`: TLS paths of another machine are kept)."""
         if any(other.uid == ds.uid for other in self._items):
             raise ValidationError([("uid", f"uid '{ds.uid}' is already used by another data source")])
-        self._check(ds)
+        self._check(ds, check_files=check_files)
         self._commit([*self._items, ds.copy()])
         return ds.copy()
 
@@ -157,8 +157,8 @@ class DataSourceStore:
                 return index
         raise NotFoundError(f"No data source with uid '{uid}'.")
 
-    def _check(self, ds: DataSource) -> None:
-        problems = self.problems(ds)
+    def _check(self, ds: DataSource, *, check_files: bool = True) -> None:
+        problems = self.problems(ds, check_files=check_files)
         if problems:
             raise ValidationError(problems)
 

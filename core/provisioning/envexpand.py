@@ -1,0 +1,132 @@
+"""Environment expansion of provisioning values, the way Grafana does it when it reads a v1 file.
+
+Grafana splits a value on `$$` (a literal `$`), expands `${VAR}`, `$__env{VAR}` and `$__file{path}`
+(file content, trimmed) with its expanders, then runs Go's `os.ExpandEnv` (`$VAR`, `${VAR}`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from core.errors import CqlscopeError
+
+# Grafana's expander pattern (pkg/setting/expanders.go): `${x}` and `$__name{x}`.
+_EXPANDER_RE = re.compile(r"\$(|__[A-Za-z0-9_]+)\{([^}]+)\}")
+_SHELL_SPECIAL = set("*#$@!?-0123456789")
+_NAME_CHARS = set("_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+FileReader = Callable[[str], str]
+
+
+class ExpansionError(CqlscopeError):
+    """A `$__file{}` reference that cannot be read (Grafana refuses the whole file then)."""
+
+    title = "Cannot expand a value"
+
+
+def _read_file(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+class Expander:
+    """Expands values against one environment (os.environ unless given) and file reader."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None, read_file: FileReader | None = None) -> None:
+        self.environ: Mapping[str, str] = os.environ if environ is None else environ
+        self.read_file = read_file or _read_file
+        self.used_variables: set[str] = set()
+        self.unset_variables: set[str] = set()
+
+    def env(self, name: str) -> str:
+        """One variable; unset gives "" (Grafana: HOSTNAME falls back to the host name)."""
+        self.used_variables.add(name)
+        value = self.environ.get(name)
+        if value is None:
+            self.unset_variables.add(name)
+            value = ""
+        if name == "HOSTNAME" and value == "":
+            return socket.gethostname()
+        return value
+
+    def value(self, text: str) -> str:
+        """The expanded form of one string value."""
+        parts = text.split("$$")
+        return "$".join(self._go_expand_env(self._expanders(part, text)) for part in parts)
+
+    def tree(self, node: Any) -> Any:
+        """Expand every string inside nested mappings and lists (keys are left alone); others unchanged."""
+        if isinstance(node, str):
+            return self.value(node)
+        if isinstance(node, Mapping):
+            return {key: self.tree(child) for key, child in node.items()}
+        if isinstance(node, list):
+            return [self.tree(child) for child in node]
+        return node
+
+    def _expanders(self, part: str, whole: str) -> str:
+        # Grafana applies the env expander to every match, then the file expander (priority order).
+        for expander in ("env", "file"):
+            for match in list(_EXPANDER_RE.finditer(part)):
+                kind, argument = match.group(1), match.group(2)
+                if kind == f"__{expander}" or (kind == "" and expander == "env"):
+                    if expander == "env":
+                        updated = self.env(argument)
+                    else:
+                        try:
+                            updated = self.read_file(argument).strip()
+                        except OSError as exc:
+                            reason = exc.strerror or str(exc)
+                            raise ExpansionError(
+                                f"failed to interpolate value '{whole}': cannot read file '{argument}': "
+                                f"{reason}") from None
+                    part = part.replace(match.group(0), updated, 1)
+        return part
+
+    def _go_expand_env(self, s: str) -> str:
+        """Go's os.ExpandEnv: `$NAME`, `${NAME}`, shell special one-character names; bad syntax eaten."""
+        out: list[str] = []
+        i = 0
+        j = 0
+        while j < len(s):
+            if s[j] == "$" and j + 1 < len(s):
+                out.append(s[i:j])
+                name, width = _shell_name(s[j + 1:])
+                if name == "" and width > 0:
+                    pass  # invalid syntax: eaten
+                elif name == "":
+                    out.append("$")
+                else:
+                    out.append(self.env(name))
+                j += width
+                i = j + 1
+            j += 1
+        out.append(s[i:])
+        return "".join(out)
+
+
+def _shell_name(s: str) -> tuple[str, int]:
+    if s[0] == "{":
+        if len(s) > 2 and s[1] in _SHELL_SPECIAL and s[2] == "}":
+            return s[1:2], 3
+        for i in range(1, len(s)):
+            if s[i] == "}":
+                if i == 1:
+                    return "", 2
+                return s[1:i], i + 1
+        return "", 1
+    if s[0] in _SHELL_SPECIAL:
+        return s[0:1], 1
+    i = 0
+    while i < len(s) and s[i] in _NAME_CHARS:
+        i += 1
+    return s[:i], i
+
+
+def expand(text: str, environ: Mapping[str, str] | None = None, read_file: FileReader | None = None) -> str:
+    """Expand one value like Grafana's provisioning (see `Expander.value`)."""
+    return Expander(environ, read_file).value(text)

@@ -1,0 +1,230 @@
+"""Export data sources to a Grafana provisioning file (apiVersion 1), validated before anything is written.
+
+Secrets are `${VAR}` placeholders by default, with an optional env file listing the variables; real
+values are written only on explicit request (inline, or into a 0600 env file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from core.datasource import SECRET_FIELDS, DataSource
+from core.errors import SecretStoreError
+from core.profiles import atomic_write
+from core.provisioning.importer import load_document
+from core.provisioning.mapping import escape_dollars, secret_variables, to_entry
+from core.provisioning.model import (
+    API_VERSION,
+    PRUNE_NOTE,
+    Finding,
+    ProvisioningError,
+    ProvisioningFileError,
+    SecretsMode,
+    Severity,
+    placeholder,
+    variable_prefix,
+)
+from core.provisioning.validation import flavor_warnings, org_of, validate_entries
+
+# Reads one secret (data source, field) from the keyring; None when it is not set.
+SecretLookup = Callable[[DataSource, str], "str | None"]
+
+HEADER = "# Grafana data source provisioning, written by cqlscope\n"
+INLINE_WARNING = ("secrets are written inline in plain text: keep the file private (it is written with mode "
+                  "0600) and out of version control, or use the default ${VAR} placeholders")
+
+
+@dataclass
+class ExportOptions:
+    """What to export and how."""
+
+    secrets: SecretsMode = SecretsMode.PLACEHOLDERS
+    variable_prefixes: dict[str, str] = field(default_factory=dict)  # data source name -> prefix override
+    env_file: Path | None = None
+    write_secrets_to_env_file: bool = False
+    delete: list[tuple[str, int]] = field(default_factory=list)  # (name, orgId) for deleteDatasources
+    prune: bool = False
+    merge_into: Path | None = None
+    sibling_files: list[Path] = field(default_factory=list)  # other files Grafana reads with this one
+
+
+@dataclass
+class ExportResult:
+    """The rendered file, the env file, and every finding (errors mean nothing may be written)."""
+
+    text: str
+    env_text: str | None
+    findings: list[Finding]
+    has_inline_secrets: bool = False
+    env_has_secrets: bool = False
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != Severity.ERROR]
+
+
+def build_export(datasources: Sequence[DataSource], options: ExportOptions,
+                 lookup: SecretLookup | None = None) -> ExportResult:
+    """Render the provisioning file for `datasources`; `lookup` is only called when real secrets are needed."""
+    findings: list[Finding] = []
+    needs_values = options.secrets == SecretsMode.INLINE or options.write_secrets_to_env_file
+    if needs_values and lookup is None:
+        raise ValueError("real secret values were asked for but no secret lookup was given")
+    if options.secrets == SecretsMode.INLINE:
+        findings.append(Finding(Severity.WARNING, INLINE_WARNING))
+        if options.env_file is not None or options.write_secrets_to_env_file:
+            findings.append(Finding(Severity.ERROR, "an env file only goes with placeholders, not inline secrets"))
+    if options.write_secrets_to_env_file and options.env_file is None:
+        findings.append(Finding(Severity.ERROR, "writing secrets to the env file needs an env file path"))
+    if not datasources:
+        findings.append(Finding(Severity.ERROR, "no data source to export"))
+
+    entries: list[dict[str, Any]] = []
+    env_lines: list[str] = []
+    owners: dict[str, str] = {}
+    inline = False
+    for ds in datasources:
+        findings.extend(flavor_warnings(ds))
+        prefix = options.variable_prefixes.get(ds.name) or variable_prefix(ds.name)
+        variables = secret_variables(prefix)
+        secrets: dict[str, str] = {}
+        for secret_field in SECRET_FIELDS:
+            variable = variables[secret_field]
+            if options.secrets == SecretsMode.INLINE:
+                value = _lookup(lookup, ds, secret_field, findings)
+                if value:
+                    secrets[secret_field] = escape_dollars(value)
+                    inline = True
+                continue
+            if variable in owners and owners[variable] != ds.name:
+                findings.append(Finding(Severity.ERROR, f"variable {variable} would also hold a secret of "
+                                        f"'{owners[variable]}': give one of them another prefix", ds.name))
+            owners[variable] = ds.name
+            secrets[secret_field] = placeholder(variable)
+            value = _lookup(lookup, ds, secret_field, findings) if options.write_secrets_to_env_file else None
+            env_lines.append(f"{variable}={_env_value(value or '')}")
+        entries.append(to_entry(ds, secrets))
+
+    document: dict[str, Any] = {"apiVersion": API_VERSION}
+    existing: dict[str, Any] = {}
+    if options.merge_into is not None and options.merge_into.exists():
+        existing = load_document(options.merge_into)
+        if existing.get("apiVersion") in (None, 0, "0"):
+            findings.append(Finding(Severity.ERROR, f"{options.merge_into} uses the deprecated format without "
+                                    "apiVersion: cqlscope only merges into apiVersion 1 files"))
+            existing = {}
+    deletes = [_delete_entry(name, org) for name, org in options.delete]
+    merged_deletes = _merge_deletes(existing.get("deleteDatasources") or [], deletes)
+    if merged_deletes:
+        document["deleteDatasources"] = merged_deletes
+    prune = options.prune or bool(existing.get("prune"))
+    if prune:
+        document["prune"] = True
+        findings.append(Finding(Severity.NOTE, PRUNE_NOTE))
+    others = [entry for entry in existing.get("datasources") or [] if isinstance(entry, dict)]
+    document["datasources"] = _merge_entries(others, entries)
+    for key, value in existing.items():
+        if key not in document and key not in ("apiVersion", "deleteDatasources", "prune", "datasources"):
+            document[key] = value
+
+    files: list[list[dict[str, Any]]] = []
+    for sibling in options.sibling_files:
+        try:
+            files.append([e for e in load_document(sibling).get("datasources") or [] if isinstance(e, dict)])
+        except ProvisioningFileError as exc:
+            findings.append(Finding(Severity.WARNING, f"not checked against {sibling}: {exc.message}"))
+    findings = validate_entries(document["datasources"], files) + findings
+    text = HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                                   width=1000)
+    env_text = None
+    if options.env_file is not None and options.secrets == SecretsMode.PLACEHOLDERS:
+        what = "with their values" if options.write_secrets_to_env_file else "(fill in the values)"
+        env_text = f"# secrets of the Grafana provisioning file {what}\n" + "".join(f"{line}\n" for line in env_lines)
+    return ExportResult(text, env_text, findings, inline, options.write_secrets_to_env_file)
+
+
+def _lookup(lookup: SecretLookup | None, ds: DataSource, secret_field: str, findings: list[Finding]) -> str | None:
+    assert lookup is not None
+    try:
+        return lookup(ds, secret_field)
+    except SecretStoreError as exc:
+        findings.append(Finding(Severity.ERROR, f"{secret_field} cannot be read from the keyring: {exc.message}",
+                                ds.name))
+        return None
+
+
+def _env_value(value: str) -> str:
+    """A value for a KEY=VALUE line: bare when safe, else single-quoted (shell and dotenv style)."""
+    if value == "" or all(c.isalnum() or c in "_-.:/@+=,%" for c in value):
+        return value
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def _delete_entry(name: str, org: int) -> dict[str, Any]:
+    return {"name": name, "orgId": org}
+
+
+def _merge_deletes(existing: list[Any], new: list[dict[str, Any]]) -> list[Any]:
+    result = list(existing)
+    keys = {(str(e.get("name")), org_of(e)) for e in existing if isinstance(e, dict)}
+    for entry in new:
+        key = (entry["name"], entry["orgId"])
+        if key not in keys:
+            result.append(entry)
+            keys.add(key)
+    return result
+
+
+def _merge_entries(others: list[dict[str, Any]], ours: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Existing entries kept in place, ours replacing those with the same (name, orgId), new ones appended."""
+    ours_keys = [(str(entry["name"]), int(entry["orgId"])) for entry in ours]
+    placed: set[int] = set()
+    result: list[dict[str, Any]] = []
+    for entry in others:
+        key = (str(entry.get("name") or ""), org_of(entry))
+        index = next((i for i, k in enumerate(ours_keys) if k == key and i not in placed), None)
+        if index is None:
+            result.append(entry)
+        else:
+            result.append(ours[index])
+            placed.add(index)
+    result.extend(entry for i, entry in enumerate(ours) if i not in placed)
+    return result
+
+
+def write_export(result: ExportResult, output: Path, env_file: Path | None = None) -> None:
+    """Write the file (0600 when it holds secrets, else 0644) and the env file; refuses when there are errors."""
+    if result.errors:
+        raise ProvisioningError(result.errors)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(output, result.text, 0o600 if result.has_inline_secrets else 0o644)
+    if env_file is not None and result.env_text is not None:
+        env_file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(env_file, result.env_text, 0o600 if result.env_has_secrets else 0o644)
+
+
+def select(datasources: Sequence[DataSource], names: Sequence[str]) -> list[DataSource]:
+    """The named data sources in the order given; NotFound-style errors as findings raise ProvisioningError."""
+    by_name = {ds.name: ds for ds in datasources}
+    missing = [name for name in names if name not in by_name]
+    if missing:
+        known = ", ".join(by_name) or "none"
+        raise ProvisioningError([Finding(Severity.ERROR, f"no data source named '{name}' (configured: {known})")
+                                 for name in missing])
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        if name not in seen:
+            seen.add(name)
+            result.append(by_name[name])
+    return result
+

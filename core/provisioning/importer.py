@@ -1,0 +1,272 @@
+"""Import Grafana provisioning files into the configured data sources, secrets into the keyring.
+
+Reading follows Grafana: apiVersion 1 files have their values expanded (`$VAR`, `${VAR}`, `$__env{}`,
+`$__file{}`); files without apiVersion use the deprecated snake_case format, without expansion.
+Everything is checked first (plan), then applied, so a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from core.datasource import DataSource, file_warnings, new_uid, validate
+from core.provisioning.envexpand import Expander, FileReader
+from core.provisioning.mapping import PLUGIN_FLAVORS, from_entry
+from core.provisioning.model import (
+    DEPRECATED_V0,
+    ConflictChoice,
+    Finding,
+    ProvisioningError,
+    ProvisioningFileError,
+    Severity,
+)
+from core.provisioning.validation import validate_entries
+
+if TYPE_CHECKING:
+    from core.store import DataSourceStore
+
+# deprecated v0 keys and their v1 names
+_V0_KEYS = {"org_id": "orgId", "org_name": "orgName", "is_default": "isDefault", "basic_auth": "basicAuth",
+            "basic_auth_user": "basicAuthUser", "with_credentials": "withCredentials", "json_data": "jsonData",
+            "secure_json_data": "secureJsonData"}
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """The YAML mapping in `path`; ProvisioningFileError names the file and line when it is not usable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProvisioningFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return parse_document(text, str(path))
+
+
+def parse_document(text: str, source: str = "<text>") -> dict[str, Any]:
+    """Parse provisioning YAML text; errors name `source` and the line."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ProvisioningFileError(f"{source}{where}: {problem}") from None
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise ProvisioningFileError(f"{source}: expected a mapping with 'apiVersion' and 'datasources'")
+    for key in ("datasources", "deleteDatasources", "delete_datasources"):
+        if document.get(key) is not None and not isinstance(document[key], list):
+            raise ProvisioningFileError(f"{source}: '{key}' must be a list")
+    return document
+
+
+@dataclass
+class ParsedFile:
+    """The entries of one provisioning file, in v1 form and expanded, plus notes about the reading."""
+
+    path: Path
+    api_version: int
+    entries: list[dict[str, Any]]
+    deletes: list[dict[str, Any]]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_provisioning_file(path: Path, environ: Mapping[str, str] | None = None,
+                           read_file: FileReader | None = None) -> ParsedFile:
+    """Read and expand a provisioning file the way Grafana does."""
+    document = load_document(path)
+    findings: list[Finding] = []
+    raw_version = document.get("apiVersion")
+    try:
+        version = int(raw_version) if raw_version is not None else 0
+    except (TypeError, ValueError):
+        raise ProvisioningFileError(f"{path}: apiVersion '{raw_version}' is not a number") from None
+    raw_entries = [e for e in document.get("datasources") or []]
+    bad = [i for i, e in enumerate(raw_entries, start=1) if not isinstance(e, dict)]
+    if bad:
+        raise ProvisioningFileError(f"{path}: data source #{bad[0]} is not a mapping")
+    if version > 0:
+        expander = Expander(environ, read_file)
+        entries = [expander.tree(e) for e in raw_entries]
+        deletes = [expander.tree(e) for e in document.get("deleteDatasources") or [] if isinstance(e, dict)]
+        if expander.unset_variables:
+            findings.append(Finding(Severity.NOTE, "unset environment variables became empty: "
+                                    + ", ".join(sorted(expander.unset_variables))))
+    else:
+        findings.append(Finding(Severity.WARNING, f"{DEPRECATED_V0} ({path}: no apiVersion, so the snake_case "
+                                "format is read and no variables are expanded)"))
+        entries = [{_V0_KEYS.get(k, k): v for k, v in e.items()} for e in raw_entries]
+        deletes = [{_V0_KEYS.get(k, k): v for k, v in e.items()}
+                   for e in document.get("delete_datasources") or [] if isinstance(e, dict)]
+    return ParsedFile(path, version, entries, deletes, findings)
+
+
+class Action(StrEnum):
+    """What the import does with one entry."""
+
+    ADD = "add"
+    REPLACE = "replace"
+    RENAME = "rename"
+    SKIP = "skip"
+    UNSUPPORTED = "unsupported"
+
+
+@dataclass
+class PlannedItem:
+    """One entry of the file and what importing it will do."""
+
+    action: Action
+    source_name: str
+    type: str
+    datasource: DataSource | None = None
+    secrets: dict[str, str] = field(default_factory=dict)
+    replaces: list[str] = field(default_factory=list)  # names of configured data sources removed first
+    conflict: str = ""
+    make_default: bool = False
+
+    def describe(self) -> str:
+        """One line for a CLI or a dialog."""
+        if self.action == Action.UNSUPPORTED:
+            return f"skip '{self.source_name}': type {self.type} is not a CQL plugin cqlscope handles"
+        if self.action == Action.SKIP:
+            return f"skip '{self.source_name}': {self.conflict}"
+        assert self.datasource is not None
+        secrets = ", ".join(sorted(self.secrets)) or "none"
+        base = f"{self.datasource.name} ({self.datasource.flavor.value}, secrets to keyring: {secrets})"
+        if self.action == Action.REPLACE:
+            return f"replace {', '.join(repr(n) for n in self.replaces)} with {base}"
+        if self.action == Action.RENAME:
+            return f"add '{self.source_name}' as {base}: {self.conflict}"
+        return f"add {base}"
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import will do, and why not when there are errors."""
+
+    items: list[PlannedItem]
+    findings: list[Finding]
+    conflicts: list[str]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == Severity.ERROR]
+
+    @property
+    def changes(self) -> list[PlannedItem]:
+        return [i for i in self.items if i.action in (Action.ADD, Action.REPLACE, Action.RENAME)]
+
+
+def plan_import(store: DataSourceStore, parsed: ParsedFile, on_conflict: ConflictChoice | None) -> ImportPlan:
+    """Decide what importing `parsed` does; with conflicts and no choice, the plan has an error."""
+    findings = list(parsed.findings)
+    cql_entries = [e for e in parsed.entries if str(e.get("type") or "") in PLUGIN_FLAVORS]
+    findings.extend(validate_entries(cql_entries))
+    for delete in parsed.deletes:
+        findings.append(Finding(Severity.NOTE, f"the file deletes '{delete.get('name')}' in Grafana; cqlscope "
+                                "leaves its own data sources alone"))
+    existing = store.list()
+    taken_names = {ds.name for ds in existing}
+    taken_uids = {ds.uid for ds in existing}
+    items: list[PlannedItem] = []
+    conflicts: list[str] = []
+    for entry in parsed.entries:
+        kind = str(entry.get("type") or "")
+        name = str(entry.get("name") or "")
+        flavor = PLUGIN_FLAVORS.get(kind)
+        if flavor is None:
+            items.append(PlannedItem(Action.UNSUPPORTED, name, kind))
+            findings.append(Finding(Severity.NOTE, f"skipped: type '{kind}' is not a CQL plugin", name))
+            continue
+        try:
+            mapped = from_entry(entry, flavor)
+        except ValueError as exc:
+            findings.append(Finding(Severity.ERROR, str(exc), name))
+            continue
+        findings.extend(mapped.findings)
+        ds = mapped.datasource
+        item = PlannedItem(Action.ADD, name, kind, ds, mapped.secrets)
+        same_name = [o for o in existing if o.name == ds.name]
+        same_uid = [o for o in existing if o.uid == ds.uid and o.name != ds.name]
+        clash = same_name + same_uid
+        if clash:
+            reasons = []
+            if same_name:
+                reasons.append(f"name '{ds.name}' is already configured")
+            if same_uid:
+                reasons.append(f"uid '{ds.uid}' is already used by '{same_uid[0].name}'")
+            what = " and ".join(reasons)
+            conflicts.append(f"'{name}': {what}")
+            item.conflict = what
+            if on_conflict is None:
+                findings.append(Finding(Severity.ERROR, f"{what}: choose skip, rename or replace", name))
+            elif on_conflict == ConflictChoice.SKIP:
+                item.action = Action.SKIP
+            elif on_conflict == ConflictChoice.REPLACE:
+                item.action = Action.REPLACE
+                item.replaces = [o.name for o in clash]
+                for other in clash:
+                    taken_names.discard(other.name)
+                    taken_uids.discard(other.uid)
+            else:
+                item.action = Action.RENAME
+                if same_name:
+                    ds.name = _free_name(ds.name, taken_names)
+                if ds.uid in taken_uids:
+                    ds.uid = new_uid()
+                item.conflict = f"{what}; imported as '{ds.name}' (uid {ds.uid})"
+        if item.action != Action.SKIP:
+            taken_names.add(ds.name)
+            taken_uids.add(ds.uid)
+            if ds.is_default:
+                item.make_default = True
+                ds.is_default = False  # set through the store after adding, which unmarks the old default
+            for field_name, message in validate(ds, check_files=False):
+                findings.append(Finding(Severity.ERROR, f"{field_name}: {message}", name))
+            for field_name, message in file_warnings(ds):  # paths of the Grafana server, maybe not this machine
+                findings.append(Finding(Severity.WARNING, f"{field_name}: {message} (kept; fix it before connecting)",
+                                        name))
+        items.append(item)
+    return ImportPlan(items, findings, conflicts)
+
+
+def _free_name(base: str, taken: set[str]) -> str:
+    name, counter = f"{base} (imported)", 2
+    while name in taken:
+        name = f"{base} (imported {counter})"
+        counter += 1
+    return name
+
+
+def apply_import(store: DataSourceStore, plan: ImportPlan) -> list[str]:
+    """Carry out a plan without errors; returns the names added or replaced. Secrets go to the keyring only."""
+    if plan.errors:
+        raise ProvisioningError(plan.errors)
+    changes = plan.changes
+    if any(item.secrets for item in changes):
+        store.secrets.backend()  # fail before any change when the keyring is unusable
+    done: list[str] = []
+    for item in changes:
+        assert item.datasource is not None
+        for name in item.replaces:
+            if name in store.names():
+                store.remove(name)
+        store.add(item.datasource, check_files=False)
+        for secret_field, value in sorted(item.secrets.items()):
+            store.set_secret(item.datasource.name, secret_field, value)
+        if item.make_default:
+            store.set_default(item.datasource.name)
+        done.append(item.datasource.name)
+    return done
+
+
+def import_file(store: DataSourceStore, path: Path, on_conflict: ConflictChoice | None,
+                environ: Mapping[str, str] | None = None) -> tuple[ImportPlan, list[str]]:
+    """Read, plan and apply in one go (ProvisioningError, nothing changed, when the plan has errors)."""
+    plan = plan_import(store, read_provisioning_file(path, environ), on_conflict)
+    return plan, apply_import(store, plan)

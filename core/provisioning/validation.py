@@ -1,0 +1,126 @@
+"""Grafana's own checks on provisioning files, run before anything is written, plus flavor warnings.
+
+The error texts follow Grafana (pkg/services/provisioning/datasources/config_reader.go and the data
+source service's length limits) so a file cqlscope accepts is one Grafana accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from core.datasource import CASSANDRA_PLUGIN_CONSISTENCIES, DataSource, Flavor, parse_hosts
+from core.options import OPTIONS
+from core.provisioning.mapping import parse_bool, parse_int
+from core.provisioning.model import (
+    DEFAULT_ORG_ID,
+    MAX_NAME_LENGTH,
+    MAX_URL_LENGTH,
+    TOO_MANY_DEFAULTS,
+    Finding,
+    Severity,
+)
+
+# Settings that every flavor expresses or that only matter to Grafana itself: never warned about.
+_ALWAYS_EXPRESSED = {"flavor", "hosts", "port", "is_default", "org_id", "editable"}
+_DEFAULTS = DataSource(name="defaults")
+
+
+def org_of(entry: Mapping[str, Any]) -> int:
+    """The entry's org id as Grafana sees it (missing or 0 means 1)."""
+    try:
+        org = parse_int(entry.get("orgId"), DEFAULT_ORG_ID)
+    except ValueError:
+        return DEFAULT_ORG_ID
+    return org or DEFAULT_ORG_ID
+
+
+def validate_entries(entries: Sequence[Mapping[str, Any]],
+                     other_files: Iterable[Sequence[Mapping[str, Any]]] = ()) -> list[Finding]:
+    """Grafana's checks on the entries of one file (errors only); `other_files` count for the default rule."""
+    errors: list[Finding] = []
+    defaults: dict[int, int] = {}
+    seen_names: dict[tuple[int, str], int] = {}
+    seen_uids: dict[str, str] = {}
+    too_many_defaults = False
+    for others in other_files:
+        for entry in others:
+            if parse_bool(entry.get("isDefault")):
+                defaults[org_of(entry)] = defaults.get(org_of(entry), 0) + 1
+    for entry in entries:
+        name = str(entry.get("name") or "")
+        org = org_of(entry)
+        if parse_bool(entry.get("isDefault")):
+            defaults[org] = defaults.get(org, 0) + 1
+            if defaults[org] > 1:
+                too_many_defaults = True
+        if not name:
+            errors.append(Finding(Severity.ERROR, "a data source entry has no name"))
+        if len(name) > MAX_NAME_LENGTH:
+            errors.append(Finding(Severity.ERROR, f"data source name is invalid: max length is {MAX_NAME_LENGTH}"
+                                  f" (it has {len(name)} characters)", name[:40] + "…"))
+        url = str(entry.get("url") or "")
+        if len(url) > MAX_URL_LENGTH:
+            errors.append(Finding(Severity.ERROR, f"data source URL is invalid: max length is {MAX_URL_LENGTH} "
+                                  f"(it has {len(url)} characters)", name))
+        key = (org, name)
+        seen_names[key] = seen_names.get(key, 0) + 1
+        if seen_names[key] == 2:
+            errors.append(Finding(Severity.ERROR, f"the name is used twice in org {org}: Grafana upserts by "
+                                  "(orgId, name), so one entry would silently overwrite the other", name))
+        uid = str(entry.get("uid") or "")
+        if uid:
+            if uid in seen_uids and seen_uids[uid] != name:
+                errors.append(Finding(Severity.ERROR, f"uid '{uid}' is also used by '{seen_uids[uid]}'", name))
+            seen_uids.setdefault(uid, name)
+        errors.extend(_plugin_checks(entry, name))
+    if too_many_defaults:
+        errors.insert(0, Finding(Severity.ERROR, TOO_MANY_DEFAULTS))
+    return errors
+
+
+def _plugin_checks(entry: Mapping[str, Any], name: str) -> list[Finding]:
+    """What each plugin needs to work: the cassandra consistency, the scylla host list for its scope."""
+    errors: list[Finding] = []
+    json_data = entry.get("jsonData") or {}
+    if not isinstance(json_data, Mapping):
+        return [Finding(Severity.ERROR, "jsonData must be a mapping", name)]
+    kind = entry.get("type")
+    if kind == Flavor.CASSANDRA.plugin_id:
+        consistency = str(json_data.get("consistency") or "")
+        if not consistency:
+            errors.append(Finding(Severity.ERROR, "jsonData.consistency is empty: the cassandra plugin fails "
+                                  "without one (LOCAL_ONE is usual)", name))
+        elif not consistency.startswith("$") and consistency not in CASSANDRA_PLUGIN_CONSISTENCIES:
+            errors.append(Finding(Severity.ERROR, f"the cassandra plugin does not offer consistency {consistency}: "
+                                  f"use one of {', '.join(CASSANDRA_PLUGIN_CONSISTENCIES)}", name))
+        if not str(entry.get("url") or ""):
+            errors.append(Finding(Severity.ERROR, "url is empty: the cassandra plugin needs host:port", name))
+    elif kind == Flavor.SCYLLA.plugin_id:
+        scope = str(json_data.get("connectionScope") or "cluster_only")
+        hosts = parse_hosts(str(json_data.get("host") or ""))
+        if not hosts and scope != "any":
+            errors.append(Finding(Severity.ERROR, f"jsonData.host is empty: the scylla plugin rejects an empty host "
+                                  f"list with connectionScope {scope} (only 'any' allows it)", name))
+        cert, key = json_data.get("tlsClientCertPath"), json_data.get("tlsClientKeyPath")
+        if bool(cert) != bool(key):
+            errors.append(Finding(Severity.ERROR, "tlsClientCertPath and tlsClientKeyPath must both be set or both "
+                                  "be empty", name))
+    return errors
+
+
+def flavor_warnings(ds: DataSource) -> list[Finding]:
+    """Settings of `ds` that its plugin cannot express (left out of the file), as warnings."""
+    findings: list[Finding] = []
+    for spec in OPTIONS:
+        if spec.name in _ALWAYS_EXPRESSED or ds.flavor in spec.flavors:
+            continue
+        value, default = getattr(ds, spec.name), getattr(_DEFAULTS, spec.name)
+        if value == default:
+            continue
+        findings.append(Finding(Severity.WARNING, f"the {ds.flavor.value} plugin cannot express "
+                                f"{spec.label.lower()} ({spec.format(ds)}): left out of the file", ds.name))
+    if ds.flavor == Flavor.CASSANDRA and float(round(ds.request_timeout)) != ds.request_timeout:
+        findings.append(Finding(Severity.WARNING, f"the cassandra plugin's timeout is whole seconds: "
+                                f"{ds.request_timeout:g} s is written as {max(1, round(ds.request_timeout))}", ds.name))
+    return findings

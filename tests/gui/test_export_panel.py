@@ -1,0 +1,82 @@
+"""The Export panel: the live preview follows settings changes, Save writes the file, Copy fills the clipboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from core.datasource import DataSource, Flavor
+from core.workspace import Workspace
+from gui.export_panel import ExportPanel
+from tests.gui.driving import click
+
+pytestmark = pytest.mark.gui
+
+
+def _panel(qtbot: QtBot, workspace: Workspace, target: Path | None = None) -> ExportPanel:
+    panel = ExportPanel(workspace.store, save_path_provider=lambda parent: target)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def test_preview_follows_store_changes(qtbot: QtBot, memory_workspace: Workspace) -> None:
+    store = memory_workspace.store
+    store.add(DataSource(name="Cass", uid="cass", hosts=["c1"], keyspace="ks"))
+    panel = _panel(qtbot, memory_workspace)
+    assert "url: c1:9042" in panel.preview.toPlainText()
+    ds = store.get("Cass")
+    ds.hosts = ["c9", "c10"]
+    ds.consistency = "QUORUM"
+    store.update(ds)
+    qtbot.waitUntil(lambda: "url: c9:9042;c10:9042" in panel.preview.toPlainText())
+    assert "consistency: QUORUM" in panel.preview.toPlainText()
+    store.add(DataSource(name="Scylla", uid="scy", flavor=Flavor.SCYLLA, hosts=["s1"], keyspace="nope"))
+    qtbot.waitUntil(lambda: "type: scylladb-scylla-datasource" in panel.preview.toPlainText())
+    assert "scylla plugin cannot express keyspace" in panel.messages.text()
+    assert panel.highlighter.document() is panel.preview.document()
+
+
+def test_options_and_validation_messages(qtbot: QtBot, memory_workspace: Workspace) -> None:
+    store = memory_workspace.store
+    store.add(DataSource(name="A", uid="a", hosts=["a"], is_default=True))
+    store.add(DataSource(name="B", uid="b", hosts=["b"], org_id=2, is_default=True))
+    panel = _panel(qtbot, memory_workspace)
+    panel.prune_check.setChecked(True)
+    assert "prune: true" in panel.preview.toPlainText() and "11.1" in panel.messages.text()
+    panel.secrets_combo.setCurrentIndex(1)
+    assert "<from keyring>" in panel.preview.toPlainText()  # the preview never shows real secrets
+    panel.secrets_combo.setCurrentIndex(0)
+    store.add(DataSource(name="b", uid="b2", hosts=["b"]))  # B and b would share the variables B_USER...
+    qtbot.waitUntil(lambda: "variable B_USER would also hold a secret of 'B'" in panel.messages.text())
+    assert not panel.save_button.isEnabled()
+    panel.all_check.setChecked(False)
+    panel.source_list.item(2).setCheckState(Qt.CheckState.Unchecked)
+    qtbot.waitUntil(lambda: panel.save_button.isEnabled())
+    assert "name: b\n" not in panel.preview.toPlainText() and "name: B\n" in panel.preview.toPlainText()
+
+
+def test_save_writes_file_and_copy(qtbot: QtBot, memory_workspace: Workspace, tmp_path: Path) -> None:
+    store = memory_workspace.store
+    store.add(DataSource(name="Cass", uid="cass", hosts=["c1"]))
+    store.set_secret("Cass", "password", "hunter2")
+    target = tmp_path / "prov.yaml"
+    panel = _panel(qtbot, memory_workspace, target)
+    panel.env_check.setChecked(True)
+    with qtbot.waitSignal(panel.saved, timeout=5000) as blocker:
+        click(qtbot, panel.save_button)
+    assert blocker.args == [str(target)]
+    document = yaml.safe_load(target.read_text())
+    assert document["datasources"][0]["secureJsonData"] == {"password": "${CASS_PASSWORD}"}
+    assert (tmp_path / "prov.env").read_text().splitlines()[1:] == ["CASS_USER=", "CASS_PASSWORD="]
+    panel.secrets_combo.setCurrentIndex(1)
+    with qtbot.waitSignal(panel.copied, timeout=5000):
+        click(qtbot, panel.copy_button)
+    assert "password: hunter2" in QGuiApplication.clipboard().text()
+    assert "hunter2" not in panel.preview.toPlainText()

@@ -1,0 +1,96 @@
+"""The Import dialog: it previews additions and conflicts, follows the conflict choice, and imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from core.datasource import DataSource, Flavor
+from core.provisioning.model import ConflictChoice
+from core.workspace import Workspace
+from gui.import_dialog import ImportDialog, run_import
+from tests.gui.driving import click
+
+pytestmark = pytest.mark.gui
+
+FILE = """\
+apiVersion: 1
+datasources:
+  - name: Scylla prod
+    type: scylladb-scylla-datasource
+    uid: scylla-prod
+    jsonData:
+      host: s1,s2
+    secureJsonData:
+      user: grafana
+      password: ${SCYLLA_PW}
+  - name: Cass
+    type: hadesarchitect-cassandra-datasource
+    uid: cass
+    url: c1:9042
+    jsonData:
+      consistency: ONE
+  - name: Prom
+    type: prometheus
+"""
+
+
+@pytest.fixture
+def provisioning_file(tmp_path: Path) -> Path:
+    path = tmp_path / "datasources.yaml"
+    path.write_text(FILE)
+    return path
+
+
+def _dialog(qtbot: QtBot, workspace: Workspace, path: Path) -> ImportDialog:
+    dialog = ImportDialog(workspace.store, path, environ={"SCYLLA_PW": "pw"})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _rows(dialog: ImportDialog) -> list[tuple[str, str]]:
+    return [(dialog.table.item(r, 0).text(), dialog.table.item(r, 1).text()) for r in range(dialog.table.rowCount())]
+
+
+def test_import_adds_data_sources(qtbot: QtBot, memory_workspace: Workspace, provisioning_file: Path) -> None:
+    dialog = _dialog(qtbot, memory_workspace, provisioning_file)
+    assert _rows(dialog) == [("add", "Scylla prod"), ("add", "Cass"), ("unsupported", "Prom")]
+    assert not dialog.conflict_combo.isEnabled()
+    with qtbot.waitSignal(dialog.imported, timeout=5000) as blocker:
+        click(qtbot, dialog.import_button)
+    assert blocker.args == [["Scylla prod", "Cass"]]
+    store = memory_workspace.store
+    assert store.names() == ["Scylla prod", "Cass"]
+    assert store.secrets.get("scylla-prod", "password") == "pw"
+    assert store.secrets.get("scylla-prod", "user") == "grafana"
+
+
+def test_conflict_choice_changes_the_preview(qtbot: QtBot, memory_workspace: Workspace,
+                                             provisioning_file: Path) -> None:
+    store = memory_workspace.store
+    store.add(DataSource(name="Scylla prod", uid="mine", flavor=Flavor.SCYLLA, hosts=["old"]))
+    dialog = _dialog(qtbot, memory_workspace, provisioning_file)
+    assert dialog.conflict_combo.isEnabled() and "Conflicts:" in dialog.messages.text()
+    assert _rows(dialog)[0] == ("skip", "Scylla prod")
+    dialog.set_choice(ConflictChoice.RENAME)
+    assert _rows(dialog)[0] == ("rename", "Scylla prod (imported)")
+    dialog.set_choice(ConflictChoice.REPLACE)
+    assert _rows(dialog)[0] == ("replace", "Scylla prod")
+    click(qtbot, dialog.import_button)
+    assert store.get("Scylla prod").uid == "scylla-prod"
+
+
+def test_bad_file_disables_import(qtbot: QtBot, memory_workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("apiVersion: 1\ndatasources:\n  - name: [x\n")
+    dialog = _dialog(qtbot, memory_workspace, path)
+    assert "bad.yaml, line" in dialog.messages.text()
+    assert not dialog.import_button.isEnabled()
+
+
+def test_run_import_cancelled(memory_workspace: Workspace) -> None:
+    assert run_import(memory_workspace.store, None, lambda parent: None) == []
