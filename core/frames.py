@@ -103,8 +103,9 @@ class Frame:
 def frame_from_rows(names: Sequence[str], cql_types: Sequence[str], rows: Sequence[Sequence[Any]],
                     name: str = "response") -> Frame:
     """Build a frame from driver rows (tuples), turning columns around in one pass per column."""
-    columns: list[list[Any]] = [list(column) for column in zip(*rows, strict=True)] if rows else \
-        [[] for _ in names]
+    # One comprehension per column (not zip(*rows)): the GIL is released between bytecodes, so a 1M-row
+    # result never stalls the GUI thread for the whole turn-around.
+    columns: list[list[Any]] = [[row[i] for row in rows] for i in range(len(names))]
     fields = []
     for column_name, cql_type, values in zip(names, cql_types, columns, strict=True):
         if base_type(cql_type) == "timestamp":

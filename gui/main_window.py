@@ -23,6 +23,7 @@ from gui.datasource_editor import DataSourceEditor
 from gui.datasource_list import DataSourceList, ListEntry
 from gui.health_summary import health_html, health_title
 from gui.prompts import Prompts, UnsavedChoice
+from gui.query_area import QueryArea
 from gui.workers import TaskRunner, describe_error
 
 APP_NAME = "cqlscope"
@@ -87,6 +88,10 @@ class MainWindow(QMainWindow):
         self.tabs = self.editor.tabs
         self.save_button = self.editor.save_button
         self.test_button = self.editor.test_button
+        self.query_area = QueryArea(self.workspace)
+        self.query_area.status.connect(self.statusBar().showMessage)
+        self.query_area.error.connect(self.show_error)
+        self.tabs.addTab(self.query_area, "Query")
         self.placeholder = QLabel(EMPTY_TEXT)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: #5f6368;")
@@ -169,6 +174,7 @@ class MainWindow(QMainWindow):
         self._current_uid = ds.uid if ds is not None else None
         if ds is not None:
             self.editor.load(ds, self._secret_states(ds), is_new=self.is_new())
+        self.query_area.set_datasource(None if ds is None or self.is_new() else ds.uid)
         if not self.banner.is_busy() and not self._read_only:
             self.banner.hide()
         self._refresh_list()
@@ -443,6 +449,7 @@ class MainWindow(QMainWindow):
         self._unsubscribe()
         self.hide()
         self.tasks.shutdown(CLOSE_WAIT_MS)
+        self.query_area.shutdown(CLOSE_WAIT_MS)
         self.workspace.close()
         event.accept()
 

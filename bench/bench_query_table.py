@@ -1,0 +1,155 @@
+"""Benchmark: a 1,000,000-row query in the Query tab. Records the longest main-thread stall while the
+worker fetches (a 10 ms QTimer heartbeat measuring gaps), the stall when the result is shown, and the time
+from the result to the table's first paint.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_query_table (needs the local Cassandra node).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+HEARTBEAT_MS = 10
+
+
+class Heartbeat(QObject):
+    """Ticks every 10 ms on the main thread and keeps the longest gap between two ticks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.longest_ms = 0.0
+        self.stalls: list[tuple[float, float]] = []  # (seconds since start, gap ms) of gaps over 100 ms
+        self._started = self._last = time.perf_counter()
+        self._timer = QTimer(self)
+        self._timer.setInterval(HEARTBEAT_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.longest_ms = 0.0
+        self.stalls = []
+        self._started = self._last = time.perf_counter()
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        gap = (now - self._last) * 1000
+        self.longest_ms = max(self.longest_ms, gap)
+        if gap > 100:
+            self.stalls.append((self._last - self._started, gap))
+        self._last = now
+
+
+class PaintWatcher(QObject):
+    """Notes the time of the first paint of a widget after `arm()`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted_at: float | None = None
+        self.armed = False
+
+    def arm(self) -> None:
+        self.painted_at, self.armed = None, True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.armed and event.type() == QEvent.Type.Paint and self.painted_at is None:
+            self.painted_at = time.perf_counter()
+        return False
+
+
+def main() -> int:
+    from cassandra.auth import PlainTextAuthProvider
+    from cassandra.cluster import Cluster
+
+    from core.secrets import SecretStore
+    from gui.main_window import MainWindow
+    from gui.prompts import Prompts
+    from tests.gui.query_data import MILLION_TABLE, ensure_million_rows, local_workspace
+    from tests.support import LocalNode, MemoryKeyring
+
+    node = LocalNode(host="127.0.0.1", port=9042, tls_dir=Path("."))
+    admin = Cluster([node.host], auth_provider=PlainTextAuthProvider(node.user, node.password))
+    load_s = ensure_million_rows(admin.connect())
+    admin.shutdown()
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    config = Path(tempfile.mkdtemp(prefix="cqlscope-bench-"))
+    os.environ["CQLSCOPE_CONFIG_DIR"] = str(config)
+    workspace = local_workspace(config, SecretStore(MemoryKeyring()), node)
+    window = MainWindow(workspace, prompts=Prompts(None))
+    window.resize(1440, 960)
+    window.show()
+    window.tabs.setCurrentWidget(window.query_area)
+    tab = window.query_area.current_tab()
+    assert tab is not None
+    tab.editor.setPlainText(f"SELECT ts, value FROM {MILLION_TABLE}")
+    tab.limit_spin.setValue(0)
+    tab.flavor_combo.setCurrentText("scylla")
+    tab.results.setCurrentWidget(tab.table)
+    watcher = PaintWatcher()
+    tab.table.view.viewport().installEventFilter(watcher)
+    heartbeat = Heartbeat()
+    loop = QEventLoop()
+    marks: dict[str, Any] = {}
+
+    def on_progress(rows: int, pages: int, elapsed: float) -> None:
+        marks["fetch_stall_ms"] = heartbeat.longest_ms  # the stall so far, while the worker fetches
+        marks["last_page_at"] = time.perf_counter() - started
+
+    def on_finished(result: Any) -> None:
+        marks["result"] = result
+        loop.quit()
+
+    tab._relay.progress.connect(on_progress)
+    tab.finished.connect(on_finished)
+    # The result handler itself (the GUI part of showing the result) is timed around _show_result.
+    original = tab._show_result
+
+    def timed_show(result: Any) -> None:
+        marks["received_at"] = time.perf_counter()
+        watcher.arm()
+        original(result)
+        marks["shown_ms"] = (time.perf_counter() - marks["received_at"]) * 1000
+
+    tab._show_result = timed_show  # type: ignore[method-assign]
+    heartbeat.start()
+    started = time.perf_counter()
+    tab.run()
+    loop.exec()
+    total_s = time.perf_counter() - started
+    deadline = time.perf_counter() + 5
+    while watcher.painted_at is None and time.perf_counter() < deadline:
+        app.processEvents()
+    result = marks["result"]
+    rows = result.rows
+    first_paint_ms = ((watcher.painted_at or float("nan")) - marks["received_at"]) * 1000
+    print(f"table load (once; reused afterwards): {load_s:.1f} s")
+    print(f"rows: {rows:,}   fetch + frame + series in the worker: {result.duration_ms / 1000:.2f} s   "
+          f"run to result: {total_s:.2f} s")
+    print(f"longest main-thread stall during the fetch: {marks.get('fetch_stall_ms', 0.0):.0f} ms")
+    print(f"showing the result on the main thread (table, graph, plugin view): {marks['shown_ms']:.0f} ms")
+    print(f"result to first table paint: {first_paint_ms:.0f} ms")
+    print(f"last page at {marks['last_page_at']:.2f} s, result at {marks['received_at'] - started:.2f} s after Run")
+    print(f"longest main-thread stall overall (incl. showing the result): {heartbeat.longest_ms:.0f} ms")
+    for at, gap in heartbeat.stalls:
+        print(f"  stall of {gap:.0f} ms starting {at:.2f} s after Run")
+    window.close()
+    workspace.close()
+    window.deleteLater()
+    app.processEvents()
+    sys.stdout.flush()
+    # PySide6 + pyqtgraph can crash while the interpreter tears down Qt objects; the figures are out.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
