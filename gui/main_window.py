@@ -21,7 +21,9 @@ from core.workspace import Workspace
 from gui.banner import Banner, BannerKind
 from gui.datasource_editor import DataSourceEditor
 from gui.datasource_list import DataSourceList, ListEntry
+from gui.export_panel import ExportPanel
 from gui.health_summary import health_html, health_title
+from gui.import_dialog import run_import
 from gui.prompts import Prompts, UnsavedChoice
 from gui.query_area import QueryArea
 from gui.workers import TaskRunner, describe_error
@@ -92,6 +94,10 @@ class MainWindow(QMainWindow):
         self.query_area.status.connect(self.statusBar().showMessage)
         self.query_area.error.connect(self.show_error)
         self.tabs.addTab(self.query_area, "Query")
+        self.export_panel = ExportPanel(self.store)
+        self.export_panel.saved.connect(
+            lambda path: self.banner.show_message(BannerKind.SUCCESS, "Provisioning file saved", path))
+        self.tabs.addTab(self.export_panel, "Export")
         self.placeholder = QLabel(EMPTY_TEXT)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: #5f6368;")
@@ -124,6 +130,24 @@ class MainWindow(QMainWindow):
         save_action.setShortcut(QKeySequence.StandardKey.Save)
         save_action.triggered.connect(self.save)
         self.addAction(save_action)
+        file_menu = self.menuBar().addMenu("&File")
+        self.import_action = QAction("&Import provisioning file…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.import_provisioning)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+    def import_provisioning(self) -> None:
+        """Pick a Grafana provisioning file, preview what changes, and add its CQL data sources."""
+        if self._read_only or not self.resolve_unsaved_changes():
+            return
+        names = run_import(self.store, self)
+        if names:
+            self.banner.show_message(BannerKind.SUCCESS, f"Imported {len(names)} data source(s)", ", ".join(names))
 
     # -- loading and state ---------------------------------------------------------------------
 
@@ -132,6 +156,7 @@ class MainWindow(QMainWindow):
             self.store.load()
         except ProfileError as exc:
             self._read_only = True
+            self.import_action.setEnabled(False)
             self.placeholder.setText(READ_ONLY_TEXT)
             self.statusBar().showMessage("Read-only: the profile file could not be loaded")
             self.show_error(exc.title, exc.message)
@@ -450,6 +475,7 @@ class MainWindow(QMainWindow):
         self.hide()
         self.tasks.shutdown(CLOSE_WAIT_MS)
         self.query_area.shutdown(CLOSE_WAIT_MS)
+        self.export_panel.detach()
         self.workspace.close()
         event.accept()
 
