@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help venv system-deps test check lint run bundle cassandra-start cassandra-stop clean
+.PHONY: help venv system-deps test check lint run demo screenshot bundle cassandra-start cassandra-stop clean
 
 help:
 	@echo "make test    - set up, start the local Cassandra, run the whole test suite, stop what it started"
@@ -39,6 +39,14 @@ check: lint test
 
 run: system-deps venv
 	$(BIN)/cqlscope-gui
+
+# Starts the local Cassandra, loads the demo data, opens the GUI; closing it (or Ctrl+C) stops what it started.
+demo: system-deps venv
+	$(BIN)/python -m gui.demo
+
+# Regenerates docs/screenshot.png from an offscreen demo run (README).
+screenshot: system-deps venv
+	scripts/screenshot
 
 # One-folder desktop bundle: build/dist/cqlscope/cqlscope (GUI without arguments, CLI with them).
 bundle: system-deps venv
