@@ -51,10 +51,10 @@ EXAMPLES = (
 class RunOnlyKeyring(KeyringBackend):
     """Secrets for this demo run only, in memory, when the system has no keyring (never written anywhere)."""
 
-    priority = 0  # type: ignore[assignment]
+    priority = 0
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._entries: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
