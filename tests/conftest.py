@@ -5,10 +5,7 @@ the tests loudly; nothing is skipped."""
 from __future__ import annotations
 
 import os
-import shutil
-import signal
 import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +16,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from core.secrets import SERVICE, SecretStore
-from tests.support import LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring
+from tests.support import LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring, private_keyring
 
 
 @pytest.fixture(autouse=True)
@@ -41,31 +38,17 @@ def memory_secrets() -> SecretStore:
 @pytest.fixture(scope="session")
 def secret_service_env() -> Iterator[dict[str, str]]:
     """A private D-Bus session with an unlocked gnome-keyring, exported to os.environ for the run."""
-    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
-        if shutil.which(tool) is None:
-            pytest.fail(f"{tool} is missing: run 'make test' (it installs gnome-keyring and dbus-daemon)")
-    base = Path(tempfile.mkdtemp(prefix="cqlscope-keyring-"))
-    (base / "data").mkdir()
-    (base / "run").mkdir(mode=0o700)
-    started = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
-                             capture_output=True, text=True, check=True)
-    address, pid = started.stdout.split()[:2]
-    env = {"DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": str(base / "data"),
-           "XDG_RUNTIME_DIR": str(base / "run")}
-    subprocess.run(["gnome-keyring-daemon", "--unlock", "--components=secrets"], input="test-unlock",
-                   capture_output=True, text=True, env={**os.environ, **env}, check=True, timeout=30)
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
-        yield env
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        os.kill(int(pid), signal.SIGTERM)
-        shutil.rmtree(base, ignore_errors=True)
+    with private_keyring(unlock=True) as env:
+        saved = {key: os.environ.get(key) for key in env}
+        os.environ.update(env)
+        try:
+            yield env
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 @pytest.fixture
@@ -151,3 +134,15 @@ def scratch_role(admin_session: Any) -> Iterator[tuple[str, str]]:
     admin_session.execute(f"CREATE ROLE {name} WITH LOGIN = true AND PASSWORD = '{password}'")
     yield name, password
     admin_session.execute(f"DROP ROLE IF EXISTS {name}")
+
+
+@pytest.fixture
+def every_type_table(admin_session: Any, scratch_keyspace: str) -> str:
+    """A table with a column of every CQL type: one full row (k=1) and one of NULLs (k=2)."""
+    from tests.cql_types import ALL_TYPES_DDL, ALL_TYPES_ROW
+
+    admin_session.execute(f"CREATE TYPE {scratch_keyspace}.addr (street text, num int)")
+    admin_session.execute(ALL_TYPES_DDL.format(ks=scratch_keyspace))
+    admin_session.execute(ALL_TYPES_ROW.format(ks=scratch_keyspace))
+    admin_session.execute(f"INSERT INTO {scratch_keyspace}.every_type (k) VALUES (2)")
+    return f"{scratch_keyspace}.every_type"

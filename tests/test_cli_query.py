@@ -7,12 +7,11 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.cql_types import EXPECTED_TEXT
 from tests.support import LocalNode, run_cli
-from tests.test_execution import ALL_TYPES_DDL, ALL_TYPES_ROW, EXPECTED_TEXT
 
 FROM, TO = "1594671549254", "1594675149254"
 
@@ -51,17 +50,8 @@ def source(cassandra: LocalNode, secret_service_env: dict[str, str]) -> str:
     return "q"
 
 
-@pytest.fixture
-def every_type(admin_session: Any, scratch_keyspace: str) -> str:
-    admin_session.execute(f"CREATE TYPE {scratch_keyspace}.addr (street text, num int)")
-    admin_session.execute(ALL_TYPES_DDL.format(ks=scratch_keyspace))
-    admin_session.execute(ALL_TYPES_ROW.format(ks=scratch_keyspace))
-    admin_session.execute(f"INSERT INTO {scratch_keyspace}.every_type (k) VALUES (2)")
-    return f"{scratch_keyspace}.every_type"
-
-
-def test_query_json_keeps_every_value_exact(source: str, every_type: str) -> None:
-    result = run_cli("query", source, "--format", "json", f"SELECT * FROM {every_type} WHERE k IN (1, 2)")
+def test_query_json_keeps_every_value_exact(source: str, every_type_table: str) -> None:
+    result = run_cli("query", source, "--format", "json", f"SELECT * FROM {every_type_table} WHERE k IN (1, 2)")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout, parse_float=Decimal, parse_int=int)
     full, empty = rows
@@ -75,8 +65,8 @@ def test_query_json_keeps_every_value_exact(source: str, every_type: str) -> Non
     assert "fails the whole query" in result.stderr, "the scylla flavor's report: date and counter"
 
 
-def test_query_csv_keeps_null_apart_from_empty_text(source: str, every_type: str) -> None:
-    result = run_cli("query", source, "--format", "csv", f"SELECT * FROM {every_type} WHERE k IN (1, 2)")
+def test_query_csv_keeps_null_apart_from_empty_text(source: str, every_type_table: str) -> None:
+    result = run_cli("query", source, "--format", "csv", f"SELECT * FROM {every_type_table} WHERE k IN (1, 2)")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()  # text mode turned the CRLF line ends into newlines
     header = next(csv.reader(io.StringIO(lines[0])))
@@ -88,8 +78,8 @@ def test_query_csv_keeps_null_apart_from_empty_text(source: str, every_type: str
     assert lines[2] == "2" + "," * (len(header) - 1), "NULLs are empty unquoted fields"
 
 
-def test_query_frame_format_is_grafana_frame_json(source: str, every_type: str) -> None:
-    result = run_cli("query", source, "--format", "frame", f"SELECT k, ts, de FROM {every_type} WHERE k = 1")
+def test_query_frame_format_is_grafana_frame_json(source: str, every_type_table: str) -> None:
+    result = run_cli("query", source, "--format", "frame", f"SELECT k, ts, de FROM {every_type_table} WHERE k = 1")
     frames = json.loads(result.stdout, parse_float=Decimal)
     schema, data = frames[0]["schema"], frames[0]["data"]
     assert [(f["name"], f["type"], f["typeInfo"]["frame"]) for f in schema["fields"]] == [

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +11,7 @@ from core.datasource import DataSource
 from core.errors import SecretStoreError
 from core.secrets import NO_BACKEND_HELP, SecretState, SecretStore, is_usable_backend
 from core.store import DataSourceStore
-from tests.support import run_cli
+from tests.support import private_keyring, run_cli
 
 
 def test_set_replace_reset_with_memory_backend(memory_secrets: SecretStore) -> None:
@@ -79,23 +75,10 @@ def test_real_secret_service_stores_and_resets(real_secrets: SecretStore) -> Non
 @pytest.mark.keyring
 def test_locked_keyring_says_to_unlock(tmp_path: Path, config_dir: Path) -> None:
     """A Secret Service whose keyring was never unlocked: saving fails with the unlock advice."""
-    base = Path(tempfile.mkdtemp(prefix="cqlscope-locked-"))
-    (base / "data").mkdir()
-    (base / "run").mkdir(mode=0o700)
-    started = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
-                             capture_output=True, text=True, check=True)
-    address, pid = started.stdout.split()[:2]
-    env = {"DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": str(base / "data"),
-           "XDG_RUNTIME_DIR": str(base / "run")}
-    try:
-        subprocess.run(["gnome-keyring-daemon", "--start", "--components=secrets"], capture_output=True,
-                       env={**os.environ, **env}, timeout=30, check=True)
+    with private_keyring(unlock=False) as env:
         assert run_cli("datasource", "add", "locked", "--hosts", "h", env=env).returncode == 0
         result = run_cli("datasource", "set-secret", "locked", "password", "--stdin", env=env,
                          stdin="pw\n", timeout=60)
-        assert result.returncode == 1
-        assert "locked" in result.stderr.lower() and "unlock" in result.stderr.lower(), result.stderr
-        assert "Traceback" not in result.stderr
-    finally:
-        os.kill(int(pid), 15)
-        shutil.rmtree(base, ignore_errors=True)
+    assert result.returncode == 1
+    assert "locked" in result.stderr.lower() and "unlock" in result.stderr.lower(), result.stderr
+    assert "Traceback" not in result.stderr
