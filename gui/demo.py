@@ -94,10 +94,22 @@ def load_data() -> None:
 
     from core.demo import load_demo_data
 
-    cluster = Cluster(["127.0.0.1"], auth_provider=PlainTextAuthProvider("cassandra", "cassandra"))
+    from core.failures import classify_connect_error
+
+    cluster = Cluster(["127.0.0.1"], auth_provider=PlainTextAuthProvider("cassandra", "cassandra"),
+                      connect_timeout=10)
     try:
-        session = cluster.connect()
-        summary = load_demo_data(session)
+        try:
+            session = cluster.connect()
+        except Exception as exc:  # the driver's own errors: explain them instead of a traceback
+            failure = classify_connect_error(exc, connect_timeout=10)
+            raise CqlscopeError(f"{failure.message} (scripts/local-cassandra status shows the nodes)",
+                                title=failure.title) from None
+        try:
+            summary = load_demo_data(session)
+        except Exception as exc:
+            raise CqlscopeError(f"Loading the demo data failed: {type(exc).__name__}: {exc}",
+                                title="Demo data not loaded") from None
     finally:
         cluster.shutdown()
     if summary.reloaded:
