@@ -93,7 +93,6 @@ def load_data() -> None:
     from cassandra.cluster import Cluster
 
     from core.demo import load_demo_data
-
     from core.failures import classify_connect_error
 
     cluster = Cluster(["127.0.0.1"], auth_provider=PlainTextAuthProvider("cassandra", "cassandra"),
