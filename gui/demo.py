@@ -172,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         say("no display: run it in a desktop session, under 'xvfb-run make demo', or with QT_QPA_PLATFORM=offscreen")
         return 1
     started = False
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal or `kill` also stops what we started
+        signal.signal(signum, _exit_on_signal)
     try:
         started = start_cassandra()
         load_data()
@@ -187,6 +189,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if started and not options.keep_cassandra:
             say("stopping the local Cassandra it started")
             local_cassandra("stop", "--all")
+
+
+_open_windows: list[Any] = []
+
+
+def _exit_on_signal(signum: int, _frame: Any) -> None:
+    """Close the window when one is open (the event loop then ends), else leave through `finally`."""
+    if _open_windows:
+        _open_windows[0].close()
+    else:
+        raise SystemExit(128 + signum)
 
 
 def run_window(workspace: Workspace, args: list[str], exit_after_first_query: bool,
@@ -228,6 +241,7 @@ def run_window(workspace: Workspace, args: list[str], exit_after_first_query: bo
         first.finished.connect(finished)
         QTimer.singleShot(300, first.run)
     QTimer.singleShot(200, window.save_and_test)
+    _open_windows.append(window)
     signal.signal(signal.SIGINT, lambda *_: window.close())
     heartbeat = QTimer()  # lets Python run its signal handler while Qt waits
     heartbeat.start(200)
