@@ -162,6 +162,10 @@ class SessionManager:
         entry = self._entries.get(uid)
         return entry.cluster if entry else None
 
+    def uids(self) -> list[str]:
+        """The data sources that have an open session."""
+        return list(self._entries)
+
     def has_session(self, uid: str) -> bool:
         return uid in self._entries
 

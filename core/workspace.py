@@ -20,6 +20,7 @@ class Workspace:
     def __init__(self, config_dir: Path | None = None, secrets: SecretStore | None = None) -> None:
         self.store = DataSourceStore(config_dir, secrets)
         self.sessions = SessionManager(self.credentials)
+        self.store.subscribe(self._close_removed_sessions)
 
     @property
     def secrets(self) -> SecretStore:
@@ -34,6 +35,13 @@ class Workspace:
         ds = self.store.get(name)
         self.sessions.close(ds.uid)
         self.store.remove(name)
+
+    def _close_removed_sessions(self) -> None:
+        """Close the sessions of data sources that are gone (removed, or replaced by an import)."""
+        present = {ds.uid for ds in self.store.list()}
+        for uid in self.sessions.uids():
+            if uid not in present:
+                self.sessions.close(uid)
 
     def close(self) -> None:
         """Close every open session."""

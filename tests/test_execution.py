@@ -214,3 +214,16 @@ def test_unreachable_host_is_explained(config_dir: Path, memory_secrets: SecretS
         ws.close()
     assert unreachable.value.title == "Host unreachable"
     assert f"127.0.0.1:{port} refused the connection" in unreachable.value.message
+
+
+def test_sessions_are_reused_rebuilt_on_change_and_closed_on_removal(workspace: Workspace) -> None:
+    ds = workspace.store.get("local")
+    first = workspace.sessions.session(ds)
+    assert workspace.sessions.session(ds) is first, "reused while nothing changed"
+    changed = workspace.store.update(ds.copy(request_timeout=30))
+    rebuilt = workspace.sessions.session(changed)
+    assert rebuilt is not first and first.cluster.is_shutdown
+    workspace.store.set_secret("local", "password", "cassandra")  # same value: same fingerprint
+    assert workspace.sessions.session(changed) is rebuilt
+    workspace.store.remove("local")
+    assert not workspace.sessions.has_session(ds.uid) and rebuilt.cluster.is_shutdown

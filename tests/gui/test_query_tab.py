@@ -197,3 +197,16 @@ def test_pinning_a_node_from_the_host_combo(qtbot: QtBot, open_window: OpenWindo
     result = run_with_ctrl_enter(qtbot, tab)
     assert result.ok, result.error_message
     assert sorted(tab.table.model.cell_text(r, 2) or "" for r in range(2)) == ["127.0.0.1", "127.0.0.2"]
+
+
+def test_tracing_shows_the_trace_in_the_inspector(qtbot: QtBot, open_window: OpenWindow,
+                                                  workspace: Workspace) -> None:
+    _window, tab = open_query_tab(qtbot, open_window, workspace)
+    tab.editor.setPlainText("SELECT key FROM system.local")
+    tab.trace_check.setChecked(True)
+    result = run_with_ctrl_enter(qtbot, tab)
+    assert result.ok and result.outcome is not None and result.outcome.traces
+    coordinator = result.outcome.traces[0].coordinator
+    text = tab.inspector.plain_text()
+    assert f"Trace (coordinator {coordinator}" in text
+    assert result.outcome.traces[0].events[0].description in text
