@@ -4,6 +4,7 @@ source (and its history) and restored on restart. Schema and nodes load on a wor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -46,6 +47,9 @@ class QueryArea(QWidget):
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.tabBarDoubleClicked.connect(self.rename_tab)
+        self.tabs.setToolTip("Double-click a tab to rename it")
+        self.ask_title: Callable[[str], str | None] = self._ask_title
         self.add_button = QToolButton()
         self.add_button.setText("+")
         self.add_button.setToolTip("Open a new query tab")
@@ -135,6 +139,24 @@ class QueryArea(QWidget):
         if save:
             self.save()
         return tab
+
+    def rename_tab(self, index: int) -> None:
+        """Ask for a new title of a tab; the title is saved with the tab."""
+        widget = self.tabs.widget(index)
+        if not isinstance(widget, QueryTab):
+            return
+        title = self.ask_title(widget.title)
+        if title is None or not title.strip():
+            return
+        widget.title = title.strip()
+        self.tabs.setTabText(index, widget.title)
+        self.save()
+
+    def _ask_title(self, current: str) -> str | None:
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(self, "Rename query tab", "Title:", QLineEdit.EchoMode.Normal, current)
+        return text if ok else None
 
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)

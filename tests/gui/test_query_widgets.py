@@ -125,3 +125,25 @@ def test_editor_keys_and_completion(qtbot: QtBot) -> None:
     assert editor.word_before_cursor() == "SEL"
     editor.insert_completion("SELECT")
     assert editor.toPlainText() == "SELECT"
+
+
+def test_query_tab_can_be_renamed_and_the_title_is_saved(qtbot: Any, config_dir: Any, memory_secrets: Any) -> None:
+    from core.datasource import DataSource
+    from core.query_tabs import QueryTabsFile
+    from core.workspace import Workspace
+    from gui.query_area import QueryArea
+
+    workspace = Workspace(config_dir, memory_secrets)
+    workspace.store.load()
+    ds = workspace.store.add(DataSource(name="r", hosts=["127.0.0.1"]))
+    area = QueryArea(workspace)
+    qtbot.addWidget(area)
+    area.set_datasource(ds.uid)
+    area.ask_title = lambda current: "Daily temperatures"
+    area.rename_tab(0)
+    assert area.tabs.tabText(0) == "Daily temperatures"
+    assert QueryTabsFile(ds.uid).load().tabs[0].title == "Daily temperatures"
+    area.ask_title = lambda current: None  # cancelled
+    area.rename_tab(0)
+    assert area.tabs.tabText(0) == "Daily temperatures"
+    area.shutdown(1000)
