@@ -3,6 +3,7 @@ all value, loaded from and saved to the JSON variables file that `cqlscope query
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -25,16 +26,21 @@ HEADERS = ("Name", "Values (a, b, …)", "Texts", "All", "Custom all")
 
 
 def _split(text: str) -> str | tuple[str, ...] | None:
-    parts = [part.strip() for part in text.split(",")]
+    """Comma-separated values; a value holding a comma or quote is written in double quotes, CSV-style."""
     if not text.strip():
         return None
+    parts = [part.strip() for part in next(csv.reader([text], skipinitialspace=True))]
     return parts[0] if len(parts) == 1 else tuple(parts)
+
+
+def _quote(item: str) -> str:
+    return '"' + item.replace('"', '""') + '"' if any(c in item for c in ',"') or item != item.strip() else item
 
 
 def _join(value: str | tuple[str, ...] | None) -> str:
     if value is None:
         return ""
-    return ", ".join(value) if isinstance(value, tuple) else value
+    return ", ".join(_quote(v) for v in value) if isinstance(value, tuple) else _quote(value)
 
 
 class VariablesPanel(QWidget):

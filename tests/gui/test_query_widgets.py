@@ -147,3 +147,12 @@ def test_query_tab_can_be_renamed_and_the_title_is_saved(qtbot: Any, config_dir:
     area.rename_tab(0)
     assert area.tabs.tabText(0) == "Daily temperatures"
     area.shutdown(1000)
+
+
+def test_variable_values_may_hold_commas_in_quotes() -> None:
+    from gui.query_variables import _join, _split
+
+    assert _split('a, "b, c", d') == ("a", "b, c", "d")
+    assert _split("x") == "x" and _split("  ") is None
+    for value in (("a", "b, c", 'say "hi"'), "plain", ("1", "2")):
+        assert _split(_join(value)) == value
