@@ -28,6 +28,7 @@ from core.schema import Schema, cql_keywords
 
 _WORD = re.compile(r"[A-Za-z0-9_.\"]+$")
 _TABLE_REF = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\b")
+_BARE_TABLE = re.compile(r"\b(?:FROM|UPDATE|INTO)\s+([A-Za-z_][A-Za-z0-9_]*)\b(?!\.)", re.IGNORECASE)
 MIN_PREFIX = 2
 
 
@@ -88,6 +89,7 @@ class CqlEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
         self.setPlaceholderText("SELECT … FROM keyspace.table WHERE …   (Ctrl+Enter runs, Esc cancels)")
+        self.default_keyspace = ""  # the data source's keyspace, for tables named without one
         self.highlighter = CqlHighlighter(self.document())
         self._gutter = _LineNumbers(self)
         self.blockCountChanged.connect(self._update_margins)
@@ -157,8 +159,12 @@ class CqlEditor(QPlainTextEdit):
             return [f"{keyspace}.{table}" for table in self.schema.tables(keyspace)]
         names = set(self._keywords) | set(self.schema.keyspaces)
         names.update(table for _, table in self.schema.all_tables())
-        for keyspace, table in _TABLE_REF.findall(self.toPlainText()):
+        text = self.toPlainText()
+        for keyspace, table in _TABLE_REF.findall(text):
             names.update(column for column, _ in self.schema.columns(keyspace, table))
+        if self.default_keyspace:
+            for table in _BARE_TABLE.findall(text):
+                names.update(column for column, _ in self.schema.columns(self.default_keyspace, table))
         return sorted(names, key=str.lower)
 
     def insert_completion(self, completion: str) -> None:

@@ -7,6 +7,7 @@ state and emits `finished(RunResult)` once the views show a run's result.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import time
 from typing import Any
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.datasource import CONSISTENCIES
-from core.errors import CqlscopeError
+from core.errors import CqlscopeError, NotFoundError
 from core.execution import CancelToken, RunOptions
 from core.flavors import FLAVOR_NAMES, PreparedQuery, prepare_query
 from core.query_run import RunResult, execute_run, run_options_for
@@ -181,6 +182,8 @@ class QueryTab(QWidget):
         self.time_picker = TimeRangePicker()
 
         self.editor = CqlEditor()
+        with contextlib.suppress(NotFoundError):
+            self.editor.default_keyspace = self.workspace.store.by_uid(self.uid).keyspace
         self.editor.run_requested.connect(self.run)
         self.editor.cancel_requested.connect(self.cancel)
         self.preview = QTextEdit()

@@ -156,3 +156,16 @@ def test_variable_values_may_hold_commas_in_quotes() -> None:
     assert _split("x") == "x" and _split("  ") is None
     for value in (("a", "b, c", 'say "hi"'), "plain", ("1", "2")):
         assert _split(_join(value)) == value
+
+
+def test_completion_knows_columns_of_tables_in_the_default_keyspace() -> None:
+    from core.schema import Schema
+    from gui.query_editor import CqlEditor
+
+    schema = Schema(keyspaces={"metrics": {"readings": [("sensor", "text"), ("ts", "timestamp")]}})
+    editor = CqlEditor()
+    editor.set_schema(schema)
+    editor.setPlainText("SELECT  FROM readings")
+    assert "sensor" not in editor.candidates("se")
+    editor.default_keyspace = "metrics"
+    assert {"sensor", "ts"} <= set(editor.candidates("se"))
