@@ -341,7 +341,11 @@ def _query(ws: Workspace, args: argparse.Namespace) -> int:
         host = args.host
     options = RunOptions(consistency=args.consistency, timeout=args.timeout, fetch_size=args.fetch_size,
                          limit=args.limit, host=host, all_hosts=args.all_hosts, hosts=fan_out, trace=args.trace)
-    outcome = run_query(ws, ds, prepared.text, options)
+    try:
+        outcome = run_query(ws, ds, prepared.text, options)
+    except CqlscopeError:
+        _print_findings(compatibility_report(prepared), args.report == "json")  # they often explain the error
+        raise
     writers = {"table": write_table, "csv": write_csv, "json": write_json_rows}
     if args.format == "frame":
         write_frames([outcome.frame], sys.stdout)

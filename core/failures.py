@@ -206,8 +206,10 @@ def classify_query_error(exc: BaseException, *, timeout: float, secrets: Iterabl
     if isinstance(exc, InvalidRequest):
         hint = ""
         lowered = server.lower()
-        if "keyspace" in lowered and ("does not exist" in lowered or "no keyspace" in lowered):
+        if "no keyspace has been specified" in lowered:
             hint = " Qualify the table with its keyspace (keyspace.table), or set the data source's keyspace."
+        elif "keyspace" in lowered and "does not exist" in lowered:
+            hint = " Check the keyspace name: SELECT keyspace_name FROM system_schema.keyspaces lists them."
         elif "table" in lowered and "does not exist" in lowered:
             hint = " Check the table name and its keyspace."
         return Failure(FailureKind.INVALID_QUERY, server + "." + hint if not server.endswith(".") else server + hint)

@@ -107,12 +107,25 @@ def test_query_limit_says_truncated(source: str) -> None:
     assert "truncated" in result.stderr
 
 
-def test_query_errors_are_clear(source: str) -> None:
+def vars_file(directory: Path) -> Path:
+    path = directory / "vars.json"
+    path.write_text(json.dumps({"ids": ["a", "b"]}))
+    return path
+
+
+def test_query_errors_are_clear(source: str, tmp_path: Path) -> None:
     syntax = run_cli("query", source, "SELEC * FROM system.local")
     assert syntax.returncode == 1 and "cql syntax error" in syntax.stderr and "line 1:0" in syntax.stderr
     table = run_cli("query", source, "SELECT * FROM system.nope")
     assert table.returncode == 1 and "nope" in table.stderr
+    keyspace = run_cli("query", source, "SELECT * FROM no_such_keyspace.t")
+    assert keyspace.returncode == 1 and "keyspace no_such_keyspace does not exist" in keyspace.stderr
+    assert "system_schema.keyspaces" in keyspace.stderr
+    glob = run_cli("query", source, "--vars", str(vars_file(tmp_path)),
+                   "SELECT * FROM system.local WHERE key IN ($ids)")
+    assert glob.returncode == 1 and "cql syntax error" in glob.stderr
+    assert "glob" in glob.stderr and "${ids:sqlstring}" in glob.stderr, "the report explains the failure"
     rejected = run_cli("query", source, "--flavor", "cassandra", "UPDATE system.local SET key = 'x'")
     assert rejected.returncode == 1 and "not run" in rejected.stderr
-    for result in (syntax, table, rejected):
+    for result in (syntax, table, keyspace, glob, rejected):
         assert "Traceback" not in result.stderr
