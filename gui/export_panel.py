@@ -63,7 +63,7 @@ class YamlHighlighter(QSyntaxHighlighter):
         self._rules: list[tuple[re.Pattern[str], QTextCharFormat]] = []
         for pattern, color, bold in (
             (r"^\s*(- )?[A-Za-z_][\w]*:", "#1f5fa8", True),
-            (r"\b(true|false|\d+)\s*$", "#a0522d", False),
+            (r"(?<=: )(true|false|\d+)\s*$", "#a0522d", False),  # a whole scalar value, not "10.0.0.2"
             (r"\$\{[^}]*\}", "#2e8b57", True),
             (r"<from keyring>", "#b22222", True),
             (r"#.*$", "#808080", False),
