@@ -52,10 +52,7 @@ class ProfileFile:
         try:
             document = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f", line {mark.line + 1}" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or "not valid YAML"
-            raise self._refuse(f"{self.path}{where}: {problem}") from None
+            raise self._refuse(f"{self.path}{yaml_error_where(exc)}") from None
         return self._parse(document)
 
     def _parse(self, document: Any) -> list[DataSource]:
@@ -117,6 +114,13 @@ class ProfileFile:
         except OSError as exc:
             raise ProfileError(
                 f"Cannot write {self.path}: {exc.strerror}. Check the directory's permissions.") from None
+
+
+def yaml_error_where(exc: yaml.YAMLError) -> str:
+    """`, line N: problem` for a YAML parse error, to follow the file's name in a message."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f", line {mark.line + 1}" if mark is not None else ""
+    return f"{where}: {getattr(exc, 'problem', None) or 'not valid YAML'}"
 
 
 def atomic_write(path: Path, text: str, mode: int = 0o600) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from core.datasource import DataSource, file_warnings, new_uid, validate
+from core.profiles import yaml_error_where
 from core.provisioning.envexpand import Expander, FileReader
 from core.provisioning.mapping import PLUGIN_FLAVORS, from_entry
 from core.provisioning.model import (
@@ -51,10 +52,7 @@ def parse_document(text: str, source: str = "<text>") -> dict[str, Any]:
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise ProvisioningFileError(f"{source}{where}: {problem}") from None
+        raise ProvisioningFileError(f"{source}{yaml_error_where(exc)}") from None
     if document is None:
         return {}
     if not isinstance(document, dict):
