@@ -8,13 +8,12 @@ saving fails with a message that says what to install or unlock.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+
+from jaraco.classes import properties
+from keyring.backend import KeyringBackend
 
 from core.datasource import SECRET_FIELDS
 from core.errors import SecretStoreError
-
-if TYPE_CHECKING:
-    from keyring.backend import KeyringBackend
 
 SERVICE = "cqlscope"
 
@@ -39,6 +38,28 @@ class SecretState(StrEnum):
     CONFIGURED = "configured"
     NOT_SET = "not set"
     UNAVAILABLE = "keyring unavailable"
+
+
+class RunOnlyKeyring(KeyringBackend):
+    """Secrets kept in this process's memory only and never written anywhere: for unit tests, and for the
+    demo on a machine with no keyring (it says so first). Never picked by keyring on its own."""
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("an explicit, run-only store: keyring must never choose it as the system keyring")
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
 
 
 def entry_name(uid: str, field: str) -> str:

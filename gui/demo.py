@@ -17,12 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from keyring.backend import KeyringBackend
-
 from core.datasource import DataSource, Flavor
 from core.errors import CqlscopeError, SecretStoreError
 from core.query_tabs import QueryFileState, QueryTabsFile, QueryTabState
-from core.secrets import SecretStore
+from core.secrets import RunOnlyKeyring, SecretStore
 from core.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,25 +44,6 @@ EXAMPLES = (
         title="Pinned to a node", flavor="scylla", host="127.0.0.1",
         text="SELECT broadcast_address, data_center, rack, release_version, cluster_name\nFROM system.local"),
 )
-
-
-class RunOnlyKeyring(KeyringBackend):
-    """Secrets for this demo run only, in memory, when the system has no keyring (never written anywhere)."""
-
-    priority = 0
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._entries.pop((service, username), None)
 
 
 def say(message: str) -> None:

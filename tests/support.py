@@ -13,8 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
+from core.secrets import RunOnlyKeyring
 
 REPO = Path(__file__).resolve().parent.parent
 LOCAL_CASSANDRA = REPO / "scripts" / "local-cassandra"
@@ -22,25 +21,7 @@ ARTIFACTS = REPO / "test-artifacts"
 RUN_DIR = Path(os.environ.get("CQLSCOPE_CASSANDRA_RUN", REPO / ".run" / "cassandra"))
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring kept in a dict: fine for unit tests, never used by the application."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.entries:
-            raise PasswordDeleteError(username)
-        del self.entries[(service, username)]
+MemoryKeyring = RunOnlyKeyring  # an in-memory keyring for unit tests
 
 
 @dataclass(frozen=True)

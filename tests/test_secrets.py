@@ -82,3 +82,14 @@ def test_locked_keyring_says_to_unlock(tmp_path: Path, config_dir: Path) -> None
     assert result.returncode == 1
     assert "locked" in result.stderr.lower() and "unlock" in result.stderr.lower(), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_run_only_keyring_is_never_chosen_by_keyring_itself() -> None:
+    from keyring.backend import get_all_keyring
+
+    from core.secrets import RunOnlyKeyring
+
+    assert not any(isinstance(ring, RunOnlyKeyring) for ring in get_all_keyring())
+    store = SecretStore(RunOnlyKeyring())
+    store.set("u", "password", "kept in memory")
+    assert store.get("u", "password") == "kept in memory"
