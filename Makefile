@@ -16,9 +16,9 @@ help:
 	@echo "make bundle  - PyInstaller one-folder build in build/dist/cqlscope"
 	@echo "make cassandra-start / cassandra-stop - the local Cassandra node (scripts/local-cassandra)"
 
-$(STAMP): pyproject.toml | system-deps
+$(STAMP): pyproject.toml constraints.txt | system-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	@touch $@
 
 venv: $(STAMP)

@@ -147,8 +147,7 @@ def main() -> int:
     window.deleteLater()
     app.processEvents()
     sys.stdout.flush()
-    # PySide6 + pyqtgraph can crash while the interpreter tears down Qt objects; the figures are out.
-    os._exit(0)
+    return 0
 
 
 if __name__ == "__main__":

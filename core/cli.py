@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from core import __version__
+from core import __version__, unsupported_python
 from core.compat import Finding
 from core.datasource import CONSISTENCIES, SECRET_FIELDS, DataSource
 from core.errors import CqlscopeError, NotFoundError, SecretStoreError, ValidationError
@@ -209,6 +209,9 @@ def _apply_options(ds: DataSource, args: argparse.Namespace) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `cqlscope` console script."""
+    if (problem := unsupported_python()) is not None:
+        print(f"cqlscope: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.debug:

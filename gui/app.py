@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from core import __version__
+from core import __version__, unsupported_python
 from core.workspace import Workspace
 from gui.main_window import APP_NAME, MainWindow
 
@@ -49,6 +49,9 @@ def application(args: Sequence[str]) -> QApplication:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the GUI until its window closes; returns the exit status."""
+    if (problem := unsupported_python()) is not None:
+        print(f"cqlscope-gui: {problem}", file=sys.stderr)
+        return 1
     args = list(sys.argv if argv is None else argv)
     options = parse_args(args[1:])
     app = application(args)
