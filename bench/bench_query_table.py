@@ -70,9 +70,9 @@ def main() -> int:
     from cassandra.auth import PlainTextAuthProvider
     from cassandra.cluster import Cluster
 
-    from core.secrets import SecretStore
+    from core.config.secrets import SecretStore
+    from gui.common.prompts import Prompts
     from gui.main_window import MainWindow
-    from gui.prompts import Prompts
     from tests.gui.query_data import MILLION_TABLE, ensure_million_rows, local_workspace
     from tests.support import LocalNode, MemoryKeyring
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from core import __version__, unsupported_python
-from core.workspace import Workspace
+from core.config.workspace import Workspace
 from gui.main_window import APP_NAME, MainWindow
 
 log = logging.getLogger(__name__)

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core.datasource import DataSource, Flavor
+from core.config.datasource import DataSource, Flavor
+from core.config.saved_queries import QueryFileState, QueryTabsFile, QueryTabState
+from core.config.secrets import RunOnlyKeyring, SecretStore
+from core.config.workspace import Workspace
 from core.errors import CqlscopeError, SecretStoreError
-from core.query_tabs import QueryFileState, QueryTabsFile, QueryTabState
-from core.secrets import RunOnlyKeyring, SecretStore
-from core.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
 LOCAL_CASSANDRA = REPO / "scripts" / "local-cassandra"
@@ -71,8 +71,8 @@ def load_data() -> None:
     from cassandra.auth import PlainTextAuthProvider
     from cassandra.cluster import Cluster
 
-    from core.demo import load_demo_data
-    from core.failures import classify_connect_error
+    from core.cql.failures import classify_connect_error
+    from core.demo.data import load_demo_data
 
     cluster = Cluster(["127.0.0.1"], auth_provider=PlainTextAuthProvider("cassandra", "cassandra"),
                       connect_timeout=10)

@@ -13,20 +13,20 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from core.datasource import DataSource
+from core.config.datasource import DataSource
+from core.config.secrets import SecretState
+from core.config.workspace import Workspace
+from core.cql.health import HealthReport, check_health
 from core.errors import CqlscopeError, NotFoundError, ProfileError
-from core.health import HealthReport, check_health
-from core.secrets import SecretState
-from core.workspace import Workspace
-from gui.banner import Banner, BannerKind
-from gui.datasource_editor import DataSourceEditor
-from gui.datasource_list import DataSourceList, ListEntry
-from gui.export_panel import ExportPanel
-from gui.health_summary import health_html, health_title
-from gui.import_dialog import run_import
-from gui.prompts import Prompts, UnsavedChoice
-from gui.query_area import QueryArea
-from gui.workers import TaskRunner, describe_error
+from gui.common.banner import Banner, BannerKind
+from gui.common.prompts import Prompts, UnsavedChoice
+from gui.common.workers import TaskRunner, describe_error
+from gui.datasources.editor import DataSourceEditor
+from gui.datasources.health_summary import health_html, health_title
+from gui.datasources.list_panel import DataSourceList, ListEntry
+from gui.provisioning.export_panel import ExportPanel
+from gui.provisioning.import_dialog import run_import
+from gui.query.area import QueryArea
 
 APP_NAME = "cqlscope"
 NEW_NAME = "New data source"

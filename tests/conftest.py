@@ -15,7 +15,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from core.secrets import SERVICE, SecretStore
+from core.config.secrets import SERVICE, SecretStore
 from tests.support import LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring, private_keyring
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from core.datasource import ConnectionScope, DataSource, Flavor
+from core.config.datasource import ConnectionScope, DataSource, Flavor
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

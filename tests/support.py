@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.secrets import RunOnlyKeyring
+from core.config.secrets import RunOnlyKeyring
 
 REPO = Path(__file__).resolve().parent.parent
 LOCAL_CASSANDRA = REPO / "scripts" / "local-cassandra"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from core.cli import build_parser
+from core.cli.parser import build_parser
 from tests.support import REPO
 
 
@@ -53,7 +53,7 @@ def test_every_subcommand_has_help_text() -> None:
 
 
 def test_add_options_in_readme_match_the_declared_options() -> None:
-    from core.options import OPTIONS
+    from core.config.options import OPTIONS
 
     readme = (REPO / "README.md").read_text()
     for spec in OPTIONS:

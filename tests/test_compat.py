@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from core.compat import compatibility_report, query_findings, result_findings
-from core.flavors import prepare_query, split_host_field
-from core.frames import Field, Frame, frame_from_rows, long_to_wide
-from core.plugin_frames import GO_ZERO_TIME_MS, cassandra_view, scylla_view
-from core.templating import load_variables
-from core.timerange import time_range
+from core.grafana.flavors import prepare_query, split_host_field
+from core.grafana.frames import Field, Frame, frame_from_rows, long_to_wide
+from core.grafana.plugin_response import GO_ZERO_TIME_MS, cassandra_view, scylla_view
+from core.grafana.report import compatibility_report, query_findings, result_findings
+from core.grafana.templating import load_variables
+from core.grafana.timerange import time_range
 
 RANGE = time_range("1594671549254", "1594675149254")  # 2020-07-13T20:19:09.254Z, one hour
 VARIABLES = load_variables({

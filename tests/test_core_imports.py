@@ -22,5 +22,5 @@ print(json.dumps({'modules': names, 'forbidden': bad}))
 def test_core_imports_no_qt_and_no_gui() -> None:
     result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=REPO, check=True)
     report = json.loads(result.stdout)
-    assert "core.cli" in report["modules"] and "core.health" in report["modules"]
+    assert "core.cli" in report["modules"] and "core.cql.health" in report["modules"]
     assert report["forbidden"] == []

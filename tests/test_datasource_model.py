@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from core.datasource import ConnectionScope, DataSource, Flavor, split_host_port, validate
-from core.options import OPTIONS, OPTIONS_BY_NAME
+from core.config.datasource import ConnectionScope, DataSource, Flavor, split_host_port, validate
+from core.config.options import OPTIONS, OPTIONS_BY_NAME
 
 
 def messages(ds: DataSource, others: list[DataSource] | None = None) -> dict[str, str]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from core.demo import DAYS, SENSORS, load_demo_data, reading_value
+from core.demo.data import DAYS, SENSORS, load_demo_data, reading_value
 
 pytestmark = pytest.mark.cassandra
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from core.datasource import DataSource
-from core.execution import CancelToken, QueryError, RunOptions, run_query
-from core.secrets import SecretStore
-from core.workspace import Workspace
+from core.config.datasource import DataSource
+from core.config.secrets import SecretStore
+from core.config.workspace import Workspace
+from core.cql.execution import CancelToken, QueryError, RunOptions, run_query
 from tests.cql_types import EXPECTED_TEXT, EXPECTED_TYPES
 from tests.support import LocalNode
 

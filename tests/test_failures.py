@@ -8,7 +8,7 @@ from cassandra import AuthenticationFailed, OperationTimedOut
 from cassandra.cluster import NoHostAvailable
 from cassandra.connection import ProtocolVersionUnsupported
 
-from core.failures import FailureKind, classify_connect_error, redact
+from core.cql.failures import FailureKind, classify_connect_error, redact
 
 
 def nha(error: BaseException, endpoint: str = "10.1.2.3:9042") -> NoHostAvailable:

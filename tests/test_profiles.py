@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from core.datasource import DataSource
+from core.config.datasource import DataSource
+from core.config.profile_file import ProfileFile, config_dir
+from core.config.secrets import SecretStore
+from core.config.store import DataSourceStore
 from core.errors import ProfileError
-from core.profiles import ProfileFile, config_dir
-from core.secrets import SecretStore
-from core.store import DataSourceStore
 
 
 def test_config_dir_follows_the_environment(config_dir: Path) -> None:

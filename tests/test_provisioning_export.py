@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core.datasource import DataSource, Flavor
+from core.config.datasource import DataSource, Flavor
 from core.provisioning import ExportOptions, SecretsMode, build_export, write_export
 from core.provisioning.model import PRUNE_NOTE, ProvisioningError, Severity, variable_prefix
 from tests.provisioning_support import SECRETS, cassandra_full, check_golden, scylla_full

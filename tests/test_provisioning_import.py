@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core.datasource import ConnectionScope, DataSource, Flavor
+from core.config.datasource import ConnectionScope, DataSource, Flavor
+from core.config.secrets import SecretStore
+from core.config.store import DataSourceStore
 from core.provisioning import ConflictChoice, ProvisioningError, import_file, plan_import, read_provisioning_file
 from core.provisioning.envexpand import ExpansionError, expand
 from core.provisioning.model import DEPRECATED_V0, ProvisioningFileError, Severity, uid_from_name
-from core.secrets import SecretStore
-from core.store import DataSourceStore
 
 V1 = """\
 apiVersion: 1

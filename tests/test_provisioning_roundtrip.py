@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.datasource import DataSource
+from core.config.datasource import DataSource
+from core.config.secrets import SecretStore
+from core.config.store import DataSourceStore
 from core.provisioning import ExportOptions, SecretsMode, build_export, import_file, write_export
-from core.secrets import SecretStore
-from core.store import DataSourceStore
 from tests.provisioning_support import SECRETS, cassandra_full, scylla_full
 from tests.support import MemoryKeyring
 

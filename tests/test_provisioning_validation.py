@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.datasource import ConnectionScope, DataSource, Flavor
+from core.config.datasource import ConnectionScope, DataSource, Flavor
 from core.provisioning import ExportOptions, build_export
 from core.provisioning.model import TOO_MANY_DEFAULTS
 from core.provisioning.validation import validate_entries

@@ -31,7 +31,7 @@ def test_many_none_returning_calls_do_not_abort_the_interpreter() -> None:
 
 def test_this_interpreter_is_supported_and_others_are_named() -> None:
     assert unsupported_python() is None
-    low, high = SUPPORTED_PYTHON
+    low, _high = SUPPORTED_PYTHON
     assert unsupported_python((low[0], low[1] - 1)) is not None
     message = unsupported_python((3, 99))
     assert message is not None and "3.99" in message and f"{low[0]}.{low[1]}" in message

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from core.query_tabs import MAX_HISTORY, HistoryEntry, QueryFileState, QueryTabsFile, QueryTabState, search_history
+from core.config.saved_queries import (
+    MAX_HISTORY,
+    HistoryEntry,
+    QueryFileState,
+    QueryTabsFile,
+    QueryTabState,
+    search_history,
+)
 
 
 def _state() -> QueryFileState:

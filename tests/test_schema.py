@@ -1,4 +1,4 @@
-"""core.schema against the real local node: keyspaces, tables, columns, nodes and CQL keywords."""
+"""core.cql.schema against the real local node: keyspaces, tables, columns, nodes and CQL keywords."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from core.datasource import DataSource
-from core.schema import SchemaError, cql_keywords, load_schema
-from core.secrets import SecretStore
-from core.workspace import Workspace
+from core.config.datasource import DataSource
+from core.config.secrets import SecretStore
+from core.config.workspace import Workspace
+from core.cql.schema import SchemaError, cql_keywords, load_schema
 from tests.support import LocalNode
 
 pytestmark = pytest.mark.cassandra

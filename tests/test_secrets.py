@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from keyring.backends import fail
 
-from core.datasource import DataSource
+from core.config.datasource import DataSource
+from core.config.secrets import NO_BACKEND_HELP, SecretState, SecretStore, is_usable_backend
+from core.config.store import DataSourceStore
 from core.errors import SecretStoreError
-from core.secrets import NO_BACKEND_HELP, SecretState, SecretStore, is_usable_backend
-from core.store import DataSourceStore
 from tests.support import private_keyring, run_cli
 
 
@@ -87,7 +87,7 @@ def test_locked_keyring_says_to_unlock(tmp_path: Path, config_dir: Path) -> None
 def test_the_run_only_keyring_is_never_chosen_by_keyring_itself() -> None:
     from keyring.backend import get_all_keyring
 
-    from core.secrets import RunOnlyKeyring
+    from core.config.secrets import RunOnlyKeyring
 
     assert not any(isinstance(ring, RunOnlyKeyring) for ring in get_all_keyring())
     store = SecretStore(RunOnlyKeyring())

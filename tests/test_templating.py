@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from core.templating import (
+from core.grafana.templating import (
     FORMATS,
     InterpolationResult,
     Variable,
@@ -22,7 +22,7 @@ from core.templating import (
     load_variables,
     save_variables,
 )
-from core.timerange import Interval, TimeRange, calculate_interval, time_range
+from core.grafana.timerange import Interval, TimeRange, calculate_interval, time_range
 
 FROM_MS = 1594671549254  # template_srv.test.ts "date formating"
 TO_MS = 1595237229747

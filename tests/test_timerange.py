@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from core.timerange import (
+from core.grafana.timerange import (
     TimeExpressionError,
     calculate_interval,
     format_moment,

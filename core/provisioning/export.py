@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from core.datasource import SECRET_FIELDS, DataSource
+from core.config.datasource import SECRET_FIELDS, DataSource
+from core.config.profile_file import atomic_write
 from core.errors import SecretStoreError
-from core.profiles import atomic_write
 from core.provisioning.importer import load_document
 from core.provisioning.mapping import escape_dollars, secret_variables, to_entry
 from core.provisioning.model import (

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from core.datasource import DataSource, file_warnings, new_uid, validate
-from core.profiles import yaml_error_where
+from core.config.datasource import DataSource, file_warnings, new_uid, validate
+from core.config.profile_file import yaml_error_where
 from core.provisioning.envexpand import Expander, FileReader
 from core.provisioning.mapping import PLUGIN_FLAVORS, from_entry
 from core.provisioning.model import (
@@ -30,7 +30,7 @@ from core.provisioning.model import (
 from core.provisioning.validation import validate_entries
 
 if TYPE_CHECKING:
-    from core.store import DataSourceStore
+    from core.config.store import DataSourceStore
 
 # deprecated v0 keys and their v1 names
 _V0_KEYS = {"org_id": "orgId", "org_name": "orgName", "is_default": "isDefault", "basic_auth": "basicAuth",

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.datasource import (
+from core.config.datasource import (
     DEFAULT_PORT,
     ConnectionScope,
     DataSource,

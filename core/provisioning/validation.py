@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from core.datasource import CASSANDRA_PLUGIN_CONSISTENCIES, DataSource, Flavor, parse_hosts
-from core.options import OPTIONS
+from core.config.datasource import CASSANDRA_PLUGIN_CONSISTENCIES, DataSource, Flavor, parse_hosts
+from core.config.options import OPTIONS
 from core.provisioning.mapping import parse_bool, parse_int
 from core.provisioning.model import (
     DEFAULT_ORG_ID,

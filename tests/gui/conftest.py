@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.secrets import SecretStore
-from core.workspace import Workspace
+from core.config.secrets import SecretStore
+from core.config.workspace import Workspace
 from gui.main_window import MainWindow
 from tests.gui.driving import ScriptedPrompts
 

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from gui.common.prompts import Prompts, UnsavedChoice
 from gui.main_window import MainWindow
-from gui.prompts import Prompts, UnsavedChoice
 from tests.support import ARTIFACTS
 
 CHECK_TIMEOUT_MS = 60_000

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from core.datasource import DataSource, Flavor
-from core.secrets import SecretStore
-from core.workspace import Workspace
+from core.config.datasource import DataSource, Flavor
+from core.config.secrets import SecretStore
+from core.config.workspace import Workspace
 from tests.support import LocalNode
 
 MILLION_KEYSPACE = "cqlscope_query_1m"

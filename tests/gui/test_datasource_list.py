@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.datasource import DataSource
-from core.secrets import SecretState
-from core.workspace import Workspace
-from gui.banner import BannerKind
+from core.config.datasource import DataSource
+from core.config.secrets import SecretState
+from core.config.workspace import Workspace
+from gui.common.banner import BannerKind
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import click, prompts_of, save_screenshot
 

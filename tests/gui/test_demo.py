@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from core.secrets import SecretStore
+from core.config.secrets import SecretStore
 from tests.support import REPO, LocalNode
 
 pytestmark = [pytest.mark.cassandra, pytest.mark.keyring]

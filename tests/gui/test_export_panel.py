@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from core.datasource import DataSource, Flavor
-from core.workspace import Workspace
-from gui.export_panel import ExportPanel
+from core.config.datasource import DataSource, Flavor
+from core.config.workspace import Workspace
+from gui.provisioning.export_panel import ExportPanel
 from tests.gui.driving import click
 
 pytestmark = pytest.mark.gui

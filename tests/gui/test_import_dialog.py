@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.datasource import DataSource, Flavor
+from core.config.datasource import DataSource, Flavor
+from core.config.workspace import Workspace
 from core.provisioning.model import ConflictChoice
-from core.workspace import Workspace
-from gui.import_dialog import ImportDialog, run_import
+from gui.provisioning.import_dialog import ImportDialog, run_import
 from tests.gui.driving import click
 
 pytestmark = pytest.mark.gui

@@ -8,11 +8,11 @@ import keyring.backends.fail
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.profiles import ProfileFile
-from core.secrets import NO_BACKEND_HELP, SecretStore
-from core.workspace import Workspace
-from gui.banner import BannerKind
-from gui.credentials_form import CONFIGURED_TEXT
+from core.config.profile_file import ProfileFile
+from core.config.secrets import NO_BACKEND_HELP, SecretStore
+from core.config.workspace import Workspace
+from gui.common.banner import BannerKind
+from gui.datasources.credentials_form import CONFIGURED_TEXT
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import click, fill_connection, save_screenshot, type_secret
 

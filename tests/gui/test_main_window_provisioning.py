@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from core.datasource import DataSource
-from core.workspace import Workspace
+from core.config.datasource import DataSource
+from core.config.workspace import Workspace
 from gui import import_dialog
 
 

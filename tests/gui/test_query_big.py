@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.query_run import RunResult
-from core.secrets import SecretStore
-from core.workspace import Workspace
+from core.config.secrets import SecretStore
+from core.config.workspace import Workspace
+from core.query.service import RunResult
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import click, save_screenshot
 from tests.gui.query_data import MILLION_TABLE, ensure_million_rows, local_workspace

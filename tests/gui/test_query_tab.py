@@ -11,14 +11,14 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.query_run import RunResult
-from core.query_tabs import QueryTabsFile
-from core.secrets import SecretStore
-from core.templating import Variable
-from core.workspace import Workspace
-from gui.banner import BannerKind
+from core.config.saved_queries import QueryTabsFile
+from core.config.secrets import SecretStore
+from core.config.workspace import Workspace
+from core.grafana.templating import Variable
+from core.query.service import RunResult
+from gui.common.banner import BannerKind
 from gui.main_window import MainWindow
-from gui.query_tab import QueryTab
+from gui.query.tab import QueryTab
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import save_screenshot
 from tests.gui.query_data import create_sensor_table, local_workspace

@@ -13,14 +13,14 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from core.frames import Field, Frame
-from core.query_series import graph_data
-from core.templating import Variable
-from gui.query_editor import CqlEditor
-from gui.query_results_graph import ResultsGraph
-from gui.query_results_table import NULL_COLOR, ResultsTable
-from gui.query_time_range import TimeRangePicker
-from gui.query_variables import VariablesPanel
+from core.grafana.frames import Field, Frame
+from core.grafana.series import graph_data
+from core.grafana.templating import Variable
+from gui.query.editor import CqlEditor
+from gui.query.results_graph import ResultsGraph
+from gui.query.results_table import NULL_COLOR, ResultsTable
+from gui.query.time_range import TimeRangePicker
+from gui.query.variables import VariablesPanel
 
 pytestmark = pytest.mark.gui
 
@@ -128,10 +128,10 @@ def test_editor_keys_and_completion(qtbot: QtBot) -> None:
 
 
 def test_query_tab_can_be_renamed_and_the_title_is_saved(qtbot: Any, config_dir: Any, memory_secrets: Any) -> None:
-    from core.datasource import DataSource
-    from core.query_tabs import QueryTabsFile
-    from core.workspace import Workspace
-    from gui.query_area import QueryArea
+    from core.config.datasource import DataSource
+    from core.config.saved_queries import QueryTabsFile
+    from core.config.workspace import Workspace
+    from gui.query.area import QueryArea
 
     workspace = Workspace(config_dir, memory_secrets)
     workspace.store.load()
@@ -150,7 +150,7 @@ def test_query_tab_can_be_renamed_and_the_title_is_saved(qtbot: Any, config_dir:
 
 
 def test_variable_values_may_hold_commas_in_quotes() -> None:
-    from gui.query_variables import _join, _split
+    from gui.query.variables import _join, _split
 
     assert _split('a, "b, c", d') == ("a", "b, c", "d")
     assert _split("x") == "x" and _split("  ") is None
@@ -159,8 +159,8 @@ def test_variable_values_may_hold_commas_in_quotes() -> None:
 
 
 def test_completion_knows_columns_of_tables_in_the_default_keyspace() -> None:
-    from core.schema import Schema
-    from gui.query_editor import CqlEditor
+    from core.cql.schema import Schema
+    from gui.query.editor import CqlEditor
 
     schema = Schema(keyspaces={"metrics": {"readings": [("sensor", "text"), ("ts", "timestamp")]}})
     editor = CqlEditor()

@@ -11,15 +11,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-import core.health
+import core.cql.health
 import gui.main_window
-from core.datasource import DataSource
-from core.health import HealthReport
-from core.secrets import SecretState, SecretStore
-from core.workspace import Workspace
-from gui.banner import BannerKind
-from gui.credentials_form import CONFIGURED_TEXT
-from gui.datasource_editor import TEST_LABEL, TESTING_LABEL
+from core.config.datasource import DataSource
+from core.config.secrets import SecretState, SecretStore
+from core.config.workspace import Workspace
+from core.cql.health import HealthReport
+from gui.common.banner import BannerKind
+from gui.datasources.credentials_form import CONFIGURED_TEXT
+from gui.datasources.editor import TEST_LABEL, TESTING_LABEL
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import (
     HangingServer,
@@ -125,7 +125,7 @@ def _datasource_window(qtbot: QtBot, open_window: OpenWindow, workspace: Workspa
 def test_closed_port_shows_unreachable_from_a_worker_thread(
         qtbot: QtBot, open_window: OpenWindow, memory_workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     threads: list[int] = []
-    real_check = core.health.check_health
+    real_check = core.cql.health.check_health
 
     def recording_check(workspace: Workspace, ds: DataSource) -> HealthReport:
         threads.append(threading.get_ident())
@@ -186,7 +186,7 @@ def test_closing_during_a_check_waits_for_it_and_closes_the_sessions(
         qtbot: QtBot, open_window: OpenWindow, memory_workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     check_ended = threading.Event()
     check_ended_before_close: list[bool] = []
-    real_check, real_close = core.health.check_health, memory_workspace.close
+    real_check, real_close = core.cql.health.check_health, memory_workspace.close
 
     def recording_check(workspace: Workspace, ds: DataSource) -> HealthReport:
         try:

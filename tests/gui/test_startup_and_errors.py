@@ -10,13 +10,13 @@ from pytestqt.qtbot import QtBot
 
 import gui.app
 import gui.main_window
-from core.datasource import DataSource
-from core.health import HealthReport
-from core.profiles import PROFILE_FILE
-from core.workspace import Workspace
-from gui.banner import BannerKind
+from core.config.datasource import DataSource
+from core.config.profile_file import PROFILE_FILE
+from core.config.workspace import Workspace
+from core.cql.health import HealthReport
+from gui.common.banner import BannerKind
+from gui.common.workers import UNEXPECTED_TITLE
 from gui.main_window import MainWindow
-from gui.workers import UNEXPECTED_TITLE
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import save_and_wait_for_check, save_screenshot
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.datasource import DataSource
-from core.workspace import Workspace
-from gui.datasource_list import MODIFIED_MARK
+from core.config.datasource import DataSource
+from core.config.workspace import Workspace
+from gui.common.prompts import UnsavedChoice
+from gui.datasources.list_panel import MODIFIED_MARK
 from gui.main_window import MainWindow
-from gui.prompts import UnsavedChoice
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import click, option_edit, prompts_of, retype
 

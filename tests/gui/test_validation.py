@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.datasource import DataSource
-from core.workspace import Workspace
-from gui.banner import BannerKind
+from core.config.datasource import DataSource
+from core.config.workspace import Workspace
+from gui.common.banner import BannerKind
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import click, option_edit, retype, save_screenshot
 

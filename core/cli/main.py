@@ -1,0 +1,70 @@
+"""The `cqlscope` command line: manage data sources and their secrets, check their health, run queries
+as the plugins would, and export or import provisioning files.
+
+Errors print one clear line to standard error and exit non-zero; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from core import unsupported_python
+from core.cli import datasource_commands, provisioning_commands, query_commands
+from core.cli.common import EXIT_FAILED
+from core.cli.parser import build_parser
+from core.config.workspace import Workspace
+from core.errors import CqlscopeError
+
+Command = Callable[[Workspace, argparse.Namespace], int]
+
+#: (command, action) -> handler; the action is None for commands without one.
+COMMANDS: dict[tuple[str, str | None], Command] = {
+    ("datasource", "list"): datasource_commands.list_all,
+    ("datasource", "show"): datasource_commands.show,
+    ("datasource", "add"): datasource_commands.add,
+    ("datasource", "edit"): datasource_commands.edit,
+    ("datasource", "remove"): datasource_commands.remove,
+    ("datasource", "set-secret"): datasource_commands.set_secret,
+    ("datasource", "clear-secret"): datasource_commands.clear_secret,
+    ("check", None): datasource_commands.check,
+    ("render", None): query_commands.render,
+    ("query", None): query_commands.query,
+    ("export", None): provisioning_commands.export,
+    ("import", None): provisioning_commands.import_file,
+}
+
+#: Commands that work on text alone: they never read the profile, so a broken one cannot stop them.
+PROFILE_FREE = {("render", None)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `cqlscope` console script."""
+    if (problem := unsupported_python()) is not None:
+        print(f"cqlscope: {problem}", file=sys.stderr)
+        return EXIT_FAILED
+    args = build_parser().parse_args(argv)
+    if args.debug:
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    key = (args.command, getattr(args, "action", None))
+    handler = COMMANDS[key]
+    workspace = Workspace()
+    try:
+        if key not in PROFILE_FREE:
+            workspace.store.load()
+        return handler(workspace, args)
+    except CqlscopeError as exc:
+        print(f"cqlscope: {exc.title.lower()}: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("cqlscope: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        workspace.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

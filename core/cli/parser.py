@@ -1,0 +1,168 @@
+"""The `cqlscope` argument parser: every command, flag and help text (the CLI reference)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from core import __version__
+from core.config.datasource import CONSISTENCIES, SECRET_FIELDS
+from core.config.options import OPTIONS, OptionKind
+from core.cql.execution import DEFAULT_FETCH_SIZE
+from core.grafana.flavors import DEFAULT_FROM, DEFAULT_MAX_DATA_POINTS, DEFAULT_TO, FLAVOR_NAMES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser; its help texts are the CLI reference."""
+    parser = argparse.ArgumentParser(
+        prog="cqlscope",
+        description="Configure, test and export ScyllaDB and Apache Cassandra data sources for Grafana. "
+        "Secrets live in the system keyring; settings in the profile file (CQLSCOPE_CONFIG_DIR overrides "
+        "its directory).",
+    )
+    parser.add_argument("--version", action="version", version=f"cqlscope {__version__}")
+    parser.add_argument("--debug", action="store_true", help="log debug messages (never secrets) to standard error")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    ds_parser = commands.add_parser("datasource", help="list, show, add, edit and remove data sources",
+                                    description="Manage data sources and their secrets.")
+    ds_commands = ds_parser.add_subparsers(dest="action", metavar="ACTION")
+    ds_commands.required = True
+
+    listing = ds_commands.add_parser("list", help="list the configured data sources")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    show = ds_commands.add_parser("show", help="show one data source (secrets only as configured / not set)")
+    show.add_argument("name", metavar="NAME")
+    show.add_argument("--json", action="store_true", help="print JSON")
+
+    add = ds_commands.add_parser("add", help="add a data source", description="Add a data source.")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--uid", help="stable Grafana uid (generated when omitted)")
+    _add_option_flags(add)
+
+    edit = ds_commands.add_parser("edit", help="change settings of a data source",
+                                  description="Change settings of a data source; options not given keep their value.")
+    edit.add_argument("name", metavar="NAME")
+    edit.add_argument("--rename", metavar="NEW_NAME", help="rename the data source (its secrets follow)")
+    _add_option_flags(edit)
+
+    remove = ds_commands.add_parser("remove", help="remove a data source and its keyring entries")
+    remove.add_argument("name", metavar="NAME")
+
+    set_secret = ds_commands.add_parser(
+        "set-secret", help="store the user or password in the keyring",
+        description="Store a secret in the system keyring. The value is read from a no-echo prompt, or "
+        "from standard input with --stdin; never from the command line.")
+    set_secret.add_argument("name", metavar="NAME")
+    set_secret.add_argument("field", choices=SECRET_FIELDS, metavar="{user,password}")
+    set_secret.add_argument("--stdin", action="store_true", help="read the value from standard input")
+
+    clear_secret = ds_commands.add_parser("clear-secret", help="reset the user or password")
+    clear_secret.add_argument("name", metavar="NAME")
+    clear_secret.add_argument("field", choices=SECRET_FIELDS, metavar="{user,password}")
+
+    check = commands.add_parser(
+        "check", help="connect and report health (exit 0 when healthy)",
+        description="Connect with the data source's settings and secrets, and report the server version, "
+        "cluster, nodes, keyspace and latency; exit 0 when healthy, 1 otherwise.")
+    check.add_argument("name", metavar="NAME")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    render = commands.add_parser(
+        "render", help="print a query as the plugin would send it (template variables, macros)",
+        description="Interpolate TEXT the way Grafana and the chosen plugin would, and print only the result "
+        "on standard output. Warnings and compatibility findings go to standard error.")
+    render.add_argument("--flavor", choices=FLAVOR_NAMES, default="generic",
+                        help="plugin to emulate (default generic: plain Grafana interpolation)")
+    _add_time_flags(render)
+    render.add_argument("--host", help="scylla host field to interpolate too (printed to standard error)")
+    render.add_argument("--report", choices=["text", "json"], default="text",
+                        help="findings on standard error as text (default) or JSON")
+    render.add_argument("text", metavar="TEXT", help="the query text")
+
+    query = commands.add_parser(
+        "query", help="run a query on a data source and print the result",
+        description="Prepare CQL as the chosen plugin would (variables, macros, host field), run it on the data "
+        "source with exact values, and print the result. The compatibility report goes to standard error.")
+    query.add_argument("name", metavar="NAME", help="data source")
+    hosts = query.add_mutually_exclusive_group()
+    hosts.add_argument("--host", help="pin the query to this node (variables allowed, like the plugin's host field)")
+    hosts.add_argument("--all-hosts", action="store_true", help="run on every node and add a _host column")
+    _add_time_flags(query)
+    query.add_argument("--consistency", choices=CONSISTENCIES, help="consistency level override")
+    query.add_argument("--limit", type=int, help="stop after N rows and say that the result was truncated")
+    query.add_argument("--fetch-size", type=int, default=DEFAULT_FETCH_SIZE, help="rows per page (default %(default)s)")
+    query.add_argument("--timeout", type=float, help="request timeout in seconds (default: the data source's)")
+    query.add_argument("--trace", action="store_true", help="trace the query; events go to standard error")
+    query.add_argument("--flavor", choices=FLAVOR_NAMES, help="plugin to emulate (default: the data source's)")
+    query.add_argument("--format", choices=["table", "csv", "json", "frame"], default="table",
+                       help="table (readable), csv, json (row objects) or frame (Grafana data frame JSON)")
+    query.add_argument("--report", choices=["text", "json"], default="text",
+                       help="compatibility report on standard error as text (default) or JSON")
+    query.add_argument("cql", metavar="CQL", help="the query text")
+    _add_provisioning_commands(commands)
+    return parser
+
+
+def _add_provisioning_commands(commands: Any) -> None:
+    """The `export` and `import` subcommands (Grafana provisioning files)."""
+    export = commands.add_parser(
+        "export", help="write data sources to a Grafana provisioning file",
+        description="Write data sources to a Grafana provisioning file (apiVersion 1) on standard output or "
+        "into -o FILE. Secrets become ${VAR} placeholders unless --secrets inline is given. Findings go to "
+        "standard error; when validation fails nothing is written and the exit code is 1.")
+    export.add_argument("names", nargs="*", metavar="NAME", help="data sources to export")
+    export.add_argument("--all", action="store_true", help="export every configured data source")
+    export.add_argument("--secrets", choices=["placeholders", "inline"], default="placeholders",
+                        help="${VAR} placeholders (default) or the real values from the keyring (plain text!)")
+    export.add_argument("--env-file", metavar="PATH", help="also write an env file listing the variables")
+    export.add_argument("--write-secrets-to-env-file", action="store_true",
+                        help="put the real secret values into the env file (created with mode 0600)")
+    export.add_argument("--var-prefix", action="append", default=[], metavar="NAME=PREFIX",
+                        help="variable prefix for a data source (default: its name in UPPER_SNAKE_CASE)")
+    export.add_argument("--merge", metavar="FILE",
+                        help="merge into this provisioning file (other entries kept, ours updated by name and "
+                        "orgId); the result is written back to it unless -o is given")
+    export.add_argument("--delete", action="extend", nargs="+", default=[], metavar="NAME",
+                        help="add deleteDatasources entries for these names")
+    export.add_argument("--delete-org-id", type=int, default=1, metavar="N", help="orgId of --delete entries")
+    export.add_argument("--prune", action="store_true",
+                        help="set prune: true (Grafana 11.1+ removes provisioned data sources no longer in files)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    importing = commands.add_parser(
+        "import", help="add data sources from a Grafana provisioning file",
+        description="Read a provisioning file (apiVersion 1, or the deprecated format without it), expand "
+        "environment variables like Grafana, and add the CQL data sources; secrets go to the keyring.")
+    importing.add_argument("file", metavar="FILE")
+    importing.add_argument("--on-conflict", choices=["skip", "rename", "replace"],
+                           help="what to do when a name or uid is already configured (default: stop and report)")
+    importing.add_argument("--dry-run", action="store_true", help="only show what would change")
+
+
+def _add_time_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--vars", metavar="FILE", help="JSON variables file")
+    parser.add_argument("--from", dest="time_from", default=DEFAULT_FROM, metavar="T",
+                        help="range start: epoch ms, ISO-8601 or now-6h style (default %(default)s)")
+    parser.add_argument("--to", dest="time_to", default=DEFAULT_TO, metavar="T",
+                        help="range end (default %(default)s)")
+    parser.add_argument("--timezone", default="utc", metavar="TZ",
+                        help="dashboard time zone, e.g. utc or Europe/Berlin (default utc)")
+    parser.add_argument("--interval", metavar="DUR", help="$__interval, e.g. 30s (default: computed like Grafana)")
+    parser.add_argument("--max-data-points", type=int, default=DEFAULT_MAX_DATA_POINTS, metavar="N",
+                        help="max data points for the computed interval (default %(default)s)")
+
+
+def _add_option_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per declared option (core.config.options), so the CLI and GUI offer the same settings."""
+    for spec in OPTIONS:
+        if spec.kind == OptionKind.BOOL:
+            parser.add_argument(spec.flag, dest=spec.name, action=argparse.BooleanOptionalAction,
+                                default=None, help=spec.help)
+        else:
+            choices = f" ({', '.join(spec.choices)})" if spec.choices else ""
+            parser.add_argument(spec.flag, dest=spec.name, default=None, metavar=spec.metavar or "VALUE",
+                                help=spec.help + choices)
+

@@ -1,0 +1,84 @@
+"""`cqlscope export` and `cqlscope import`: Grafana provisioning files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from core.cli.common import EXIT_OK
+from core.config.workspace import Workspace
+from core.errors import CqlscopeError
+
+
+def export(ws: Workspace, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.provisioning import ExportOptions, SecretsMode, build_export, select, write_export
+    from core.provisioning.model import Finding, ProvisioningError, Severity
+
+    if args.all == bool(args.names):
+        raise CqlscopeError("Name the data sources to export, or use --all (not both).", title="Invalid option")
+    datasources = ws.store.list() if args.all else select(ws.store.list(), args.names)
+    prefixes: dict[str, str] = {}
+    for item in args.var_prefix:
+        name, sep, prefix = item.partition("=")
+        if not sep or not prefix:
+            raise CqlscopeError(f"--var-prefix '{item}' is not NAME=PREFIX.", title="Invalid option")
+        prefixes[name] = prefix
+    merge = Path(args.merge) if args.merge else None
+    output = Path(args.output) if args.output else merge
+    siblings: list[Path] = []
+    if output is not None and output.parent.is_dir():
+        siblings = sorted(p for p in output.parent.iterdir()
+                          if p.suffix in (".yaml", ".yml") and p.resolve() != output.resolve() and p.is_file())
+    options = ExportOptions(
+        secrets=SecretsMode(args.secrets), variable_prefixes=prefixes,
+        env_file=Path(args.env_file) if args.env_file else None,
+        write_secrets_to_env_file=args.write_secrets_to_env_file,
+        delete=[(name, args.delete_org_id) for name in args.delete], prune=args.prune, merge_into=merge,
+        sibling_files=siblings)
+    result = build_export(datasources, options, lambda ds, field: ws.secrets.get(ds.uid, field))
+    for finding in result.warnings:
+        print(finding, file=sys.stderr)
+    if result.errors:
+        for finding in result.errors:
+            print(finding, file=sys.stderr)
+        raise ProvisioningError([Finding(Severity.ERROR, f"{len(result.errors)} problem(s) found, nothing written")])
+    if output is None:
+        sys.stdout.write(result.text)
+        if options.env_file is not None and result.env_text is not None:
+            from core.config.profile_file import atomic_write
+
+            atomic_write(options.env_file, result.env_text, 0o600 if result.env_has_secrets else 0o644)
+            print(f"wrote {options.env_file}", file=sys.stderr)
+        return EXIT_OK
+    write_export(result, output, options.env_file)
+    print(f"wrote {output} ({len(datasources)} data source(s))", file=sys.stderr)
+    if options.env_file is not None:
+        print(f"wrote {options.env_file}", file=sys.stderr)
+    return EXIT_OK
+
+
+def import_file(ws: Workspace, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.provisioning import ConflictChoice, apply_import, plan_import, read_provisioning_file
+    from core.provisioning.model import Finding, ProvisioningError, Severity
+
+    choice = ConflictChoice(args.on_conflict) if args.on_conflict else None
+    plan = plan_import(ws.store, read_provisioning_file(Path(args.file)), choice)
+    for finding in plan.findings:
+        if finding.severity != Severity.ERROR:
+            print(finding, file=sys.stderr)
+    if plan.errors:
+        for finding in plan.errors:
+            print(finding, file=sys.stderr)
+        raise ProvisioningError([Finding(Severity.ERROR, f"{len(plan.errors)} problem(s) found, nothing imported")])
+    for item in plan.items:
+        print(("would " if args.dry_run else "") + item.describe())
+    if args.dry_run:
+        return EXIT_OK
+    done = apply_import(ws.store, plan)
+    print(f"imported {len(done)} data source(s)")
+    return EXIT_OK
+

@@ -1,0 +1,150 @@
+"""Saved query tabs and query history of each data source, in one JSON file per data source uid.
+
+The file lives under the config directory (`queries/<uid>.json`) and is written atomically. A file that
+cannot be read is copied aside (`.bak`) and reported; the tabs then start empty instead of failing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.config.profile_file import atomic_write, config_dir
+
+SCHEMA_VERSION = 1
+QUERIES_DIR = "queries"
+MAX_HISTORY = 500
+
+
+@dataclass
+class QueryTabState:
+    """Everything one query tab shows: the text, flavor, host, variables, time range and run options."""
+
+    title: str = "Query 1"
+    text: str = ""
+    flavor: str = ""  # empty: the data source's flavor
+    host: str = ""
+    all_hosts: bool = False
+    variables: dict[str, Any] = field(default_factory=dict)  # core.grafana.templating.dump_variables format
+    raw_from: str = "now-6h"
+    raw_to: str = "now"
+    timezone: str = "utc"
+    max_data_points: int = 1000
+    consistency: str = ""  # empty: the data source's consistency
+    limit: int = 100_000
+    fetch_size: int = 5000
+    timeout: float = 0.0  # 0: the data source's request timeout
+    trace: bool = False
+
+
+@dataclass
+class HistoryEntry:
+    """One run: what was run, how long it took, how many rows and whether it worked."""
+
+    text: str
+    variables: dict[str, Any] = field(default_factory=dict)
+    raw_from: str = "now-6h"
+    raw_to: str = "now"
+    timezone: str = "utc"
+    flavor: str = ""
+    host: str = ""
+    duration_ms: float = 0.0
+    rows: int = 0
+    ok: bool = True
+    error: str = ""
+    timestamp: float = field(default_factory=time.time)
+
+    def matches(self, needle: str) -> bool:
+        """Case-insensitive search over the text, the error and the variables."""
+        needle = needle.strip().lower()
+        if not needle:
+            return True
+        haystack = " ".join([self.text, self.error, json.dumps(self.variables), self.host, self.flavor])
+        return needle in haystack.lower()
+
+
+@dataclass
+class QueryFileState:
+    """What one data source's file holds."""
+
+    tabs: list[QueryTabState] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+
+
+def _from_dict(cls: type[Any], data: Any) -> Any:
+    """Build a dataclass from a dict, ignoring unknown keys and values of the wrong type."""
+    if not isinstance(data, dict):
+        raise ValueError(f"expected an object for {cls.__name__}")
+    defaults = cls() if cls is QueryTabState else None
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        expected = type(getattr(defaults, f.name)) if defaults is not None else None
+        if expected is float and isinstance(value, int):
+            value = float(value)
+        if expected is not None and not isinstance(value, expected):
+            continue
+        values[f.name] = value
+    return cls(**values)
+
+
+class QueryTabsFile:
+    """The saved tabs and the history of one data source."""
+
+    def __init__(self, uid: str, directory: Path | None = None) -> None:
+        base = directory if directory is not None else config_dir()
+        self.path = base / QUERIES_DIR / f"{uid}.json"
+        self.problem: str | None = None  # set when the file could not be read (a copy was kept)
+
+    def load(self) -> QueryFileState:
+        """The saved state; an absent file is empty, an unreadable one is backed up and reported."""
+        self.problem = None
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return QueryFileState()
+        except OSError as exc:
+            self.problem = f"cannot read {self.path}: {exc.strerror}"
+            return QueryFileState()
+        try:
+            document = json.loads(text)
+            if not isinstance(document, dict):
+                raise ValueError("expected a JSON object")
+            tabs = [_from_dict(QueryTabState, t) for t in document.get("tabs", [])]
+            history = [_from_dict(HistoryEntry, h) for h in document.get("history", [])]
+        except (ValueError, TypeError) as exc:
+            backup = self._backup()
+            self.problem = f"{self.path} could not be read ({exc}); a copy was kept as {backup}"
+            return QueryFileState()
+        return QueryFileState(tabs, history)
+
+    def _backup(self) -> Path:
+        backup = self.path.with_name(self.path.name + ".bak")
+        counter = 1
+        while backup.exists():
+            backup = self.path.with_name(f"{self.path.name}.bak{counter}")
+            counter += 1
+        shutil.copy2(self.path, backup)
+        return backup
+
+    def save(self, state: QueryFileState) -> None:
+        """Write tabs and history atomically (history capped at the newest MAX_HISTORY runs)."""
+        document = {
+            "schema_version": SCHEMA_VERSION,
+            "tabs": [dataclasses.asdict(t) for t in state.tabs],
+            "history": [dataclasses.asdict(h) for h in state.history[-MAX_HISTORY:]],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def search_history(history: list[HistoryEntry], needle: str) -> list[HistoryEntry]:
+    """The entries matching `needle`, newest first."""
+    return [entry for entry in reversed(history) if entry.matches(needle)]

@@ -1,0 +1,312 @@
+"""Run one CQL statement on a data source's session: paging, limits, cancel, tracing, host pinning.
+
+Paging uses the driver's paging state (never offsets). A hard row limit stops fetching and sets
+`truncated`; cancellation from another thread stops before the next page. A host override pins the
+statement to one node (the driver's `host=` target, not a preference); "all hosts" runs it on each
+node and tags every row with the node in a `_host` column.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.config.datasource import CONSISTENCIES, DataSource
+from core.config.workspace import Workspace
+from core.cql.failures import Failure, FailureKind, classify_connect_error, classify_query_error
+from core.cql.values import cql_type_name
+from core.errors import CqlscopeError
+from core.grafana.frames import Frame, frame_from_rows
+
+HOST_COLUMN = "_host"
+DEFAULT_FETCH_SIZE = 5000
+
+
+class QueryError(CqlscopeError):
+    """A query that failed, with its classified failure (the server's own message kept)."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message, title=failure.title)
+        self.failure = failure
+
+
+class CancelToken:
+    """Set from any thread to stop a running query before its next page."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+@dataclass
+class RunOptions:
+    """How to run a statement; None means the data source's setting."""
+
+    consistency: str | None = None
+    timeout: float | None = None
+    fetch_size: int = DEFAULT_FETCH_SIZE
+    limit: int | None = None
+    host: str | None = None
+    all_hosts: bool = False
+    hosts: list[str] | None = None  # with all_hosts: fan out over these instead of every node
+    trace: bool = False
+
+
+@dataclass
+class TraceEvent:
+    """One event of a query trace."""
+
+    description: str
+    source: str
+    source_elapsed_us: int | None
+    thread: str | None
+
+
+@dataclass
+class TraceInfo:
+    """A query trace: who coordinated, how long it took, and what happened."""
+
+    coordinator: str
+    duration_us: int | None
+    events: list[TraceEvent]
+
+
+@dataclass
+class QueryOutcome:
+    """The result of a run: the exact frame plus how it was obtained."""
+
+    frame: Frame
+    statement: str
+    truncated: bool = False
+    cancelled: bool = False
+    pages: int = 0
+    hosts: list[str] = field(default_factory=list)  # the nodes that answered
+    connect_ms: float = 0.0
+    first_page_ms: float | None = None
+    total_ms: float = 0.0
+    traces: list[TraceInfo] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def row_count(self) -> int:
+        return self.frame.row_count
+
+
+Progress = Callable[[int, int, float], None]  # rows so far, pages so far, elapsed seconds
+
+
+def run_query(workspace: Workspace, ds: DataSource, statement: str, options: RunOptions | None = None,
+              cancel: CancelToken | None = None, progress: Progress | None = None) -> QueryOutcome:
+    """Run `statement` on the data source and return every row (up to the limit) as an exact frame."""
+    options = options or RunOptions()
+    cancel = cancel or CancelToken()
+    _check_options(options)
+    started = time.perf_counter()
+    try:
+        credentials = workspace.credentials(ds)
+    except CqlscopeError as exc:
+        raise QueryError(Failure(FailureKind.KEYRING, exc.message)) from None
+    secrets = [credentials.user, credentials.password]
+    try:
+        session = workspace.sessions.session(ds)
+    except Exception as exc:
+        raise QueryError(classify_connect_error(exc, connect_timeout=ds.connect_timeout, secrets=secrets,
+                                                tls_enabled=ds.tls_enabled)) from None
+    connect_ms = (time.perf_counter() - started) * 1000
+    outcome = QueryOutcome(frame=Frame("response", []), statement=statement, connect_ms=connect_ms)
+    targets: list[Any | None]
+    if options.all_hosts and options.hosts:
+        targets = [resolve_host(session, host) for host in options.hosts]
+    elif options.all_hosts:
+        targets = _all_hosts(session, outcome)
+    elif options.host:
+        targets = [resolve_host(session, options.host)]
+    else:
+        targets = [None]
+    for target in targets:
+        if target is not None:
+            _ensure_pool(session, target, ds.connect_timeout)
+    names: list[str] = []
+    types: list[str] = []
+    rows: list[Any] = []
+    for target in targets:
+        page_rows, names, types = _fetch(session, ds, statement, options, target, cancel, progress, outcome,
+                                         started, secrets, len(rows))
+        if options.all_hosts:
+            address = _address(target)
+            page_rows = [(*row, address) for row in page_rows]
+        rows.extend(page_rows)
+        if outcome.truncated or outcome.cancelled:
+            break
+    if options.all_hosts:
+        names = [*names, HOST_COLUMN]
+        types = [*types, "text"]
+    outcome.frame = frame_from_rows(names, types, rows)
+    outcome.frame.meta = {"executedQueryString": statement}
+    outcome.total_ms = (time.perf_counter() - started) * 1000
+    return outcome
+
+
+def _check_options(options: RunOptions) -> None:
+    if options.consistency is not None and options.consistency not in CONSISTENCIES:
+        choices = ", ".join(CONSISTENCIES)
+        raise QueryError(Failure(FailureKind.CONFIGURATION,
+                                 f"Unknown consistency '{options.consistency}': use one of {choices}."))
+    if options.fetch_size < 1:
+        raise QueryError(Failure(FailureKind.CONFIGURATION, "The fetch size must be 1 or more."))
+    if options.limit is not None and options.limit < 0:
+        raise QueryError(Failure(FailureKind.CONFIGURATION, "The row limit cannot be negative."))
+    if options.timeout is not None and options.timeout <= 0:
+        raise QueryError(Failure(FailureKind.CONFIGURATION, "The timeout must be above 0 seconds."))
+    if options.host and options.all_hosts:
+        raise QueryError(Failure(FailureKind.CONFIGURATION, "Choose one host or all hosts, not both."))
+
+
+def _fetch(session: Any, ds: DataSource, statement: str, options: RunOptions, target: Any | None,
+           cancel: CancelToken, progress: Progress | None, outcome: QueryOutcome, started: float,
+           secrets: list[str | None], already: int) -> tuple[list[Any], list[str], list[str]]:
+    """Fetch every page of one execution, stopping at the limit or on cancel."""
+    from cassandra import ConsistencyLevel
+    from cassandra.cluster import EXEC_PROFILE_DEFAULT
+    from cassandra.query import SimpleStatement, tuple_factory
+
+    consistency = options.consistency or ds.consistency
+    query = SimpleStatement(statement, fetch_size=options.fetch_size,
+                            consistency_level=ConsistencyLevel.name_to_value[consistency])
+    profile = session.execution_profile_clone_update(EXEC_PROFILE_DEFAULT, row_factory=tuple_factory)
+    timeout = options.timeout if options.timeout is not None else ds.request_timeout
+    limit = None if options.limit is None else max(options.limit - already, 0)
+    rows: list[Any] = []
+    try:
+        result = session.execute(query, timeout=timeout, trace=options.trace, execution_profile=profile,
+                                 host=target)
+        if outcome.first_page_ms is None:
+            outcome.first_page_ms = (time.perf_counter() - started) * 1000
+        names = list(result.column_names or [])
+        types = [cql_type_name(t) for t in (result.column_types or [])]
+        while True:
+            outcome.pages += 1
+            rows.extend(result.current_rows)
+            if progress is not None:
+                progress(already + len(rows), outcome.pages, time.perf_counter() - started)
+            if limit is not None and len(rows) > limit:
+                outcome.truncated = True
+                del rows[limit:]
+                break
+            if not result.has_more_pages:
+                break
+            if cancel.cancelled:
+                outcome.cancelled = True
+                break
+            if limit is not None and len(rows) == limit:
+                # Probe: one more page tells whether the limit cut anything (a last page can be empty).
+                result.fetch_next_page()
+                outcome.pages += 1
+                if result.current_rows or result.has_more_pages:
+                    outcome.truncated = True
+                break
+            result.fetch_next_page()
+        _collect_host_and_trace(result, outcome, options.trace)
+        outcome.warnings.extend(result.response_future.warnings or [])
+    except Exception as exc:
+        if isinstance(exc, QueryError):
+            raise
+        raise QueryError(classify_query_error(exc, timeout=timeout, secrets=secrets)) from None
+    return rows, names, types
+
+
+def _collect_host_and_trace(result: Any, outcome: QueryOutcome, trace: bool) -> None:
+    future = result.response_future
+    host = getattr(future, "coordinator_host", None)
+    if host is not None:
+        outcome.hosts.append(_address(host) if not isinstance(host, str) else host)
+    if not trace:
+        return
+    for query_trace in result.get_all_query_traces(max_wait_sec_per=10):
+        duration = query_trace.duration
+        outcome.traces.append(TraceInfo(
+            coordinator=str(query_trace.coordinator),
+            duration_us=int(duration.total_seconds() * 1_000_000) if duration is not None else None,
+            events=[TraceEvent(e.description, str(e.source),
+                               int(e.source_elapsed.total_seconds() * 1_000_000)
+                               if e.source_elapsed is not None else None, e.thread_name)
+                    for e in query_trace.events],
+        ))
+
+
+def _address(host: Any) -> str:
+    endpoint = getattr(host, "endpoint", None)
+    address = getattr(endpoint, "address", None) or getattr(host, "address", None)
+    return str(address if address is not None else host)
+
+
+def known_nodes(session: Any) -> list[Any]:
+    """The cluster's nodes as the driver sees them, by address."""
+    return sorted(session.cluster.metadata.all_hosts(), key=_address)
+
+
+def describe_nodes(session: Any) -> str:
+    return ", ".join(f"{_address(h)} ({'up' if h.is_up else 'down'})" for h in known_nodes(session))
+
+
+def resolve_host(session: Any, text: str) -> Any:
+    """The driver Host for `host`, `host:port` or a host name; a clear error when unknown or down."""
+    wanted = text.strip().strip("{}").strip()
+    address, _, port_text = wanted.rpartition(":") if wanted.count(":") == 1 else (wanted, "", "")
+    if not address:
+        address = wanted
+    candidates = {address}
+    try:
+        for info in socket.getaddrinfo(address, None):
+            candidates.add(str(info[4][0]))
+    except OSError:
+        pass
+    for host in known_nodes(session):
+        endpoint = getattr(host, "endpoint", None)
+        port = getattr(endpoint, "port", None)
+        if _address(host) in candidates and (not port_text or str(port) == port_text):
+            if not host.is_up:
+                raise QueryError(Failure(
+                    FailureKind.UNREACHABLE,
+                    f"Host {wanted} is down, so the query cannot be pinned to it. Known nodes: "
+                    f"{describe_nodes(session)}. Pick a node that is up, or clear the host override."))
+            return host
+    raise QueryError(Failure(
+        FailureKind.CONFIGURATION,
+        f"Host '{wanted}' is not a node of this cluster. Known nodes: {describe_nodes(session)}."))
+
+
+def _ensure_pool(session: Any, host: Any, timeout: float) -> None:
+    """Wait for the session's connection pool to `host`: the driver opens pools to nodes it learns about
+    after connecting in the background, and a pinned query needs one."""
+    deadline = time.monotonic() + timeout
+    while host not in session.get_pool_state():
+        if time.monotonic() > deadline:
+            raise QueryError(Failure(
+                FailureKind.UNREACHABLE,
+                f"No connection to {_address(host)} after {timeout:g} s (its scope or load balancing may exclude "
+                f"it). Known nodes: {describe_nodes(session)}."))
+        time.sleep(0.05)
+
+
+def _all_hosts(session: Any, outcome: QueryOutcome) -> list[Any | None]:
+    hosts = known_nodes(session)
+    down = [h for h in hosts if not h.is_up]
+    if down:
+        outcome.warnings.append(
+            "Skipped nodes that are down: " + ", ".join(_address(h) for h in down)
+            + " (the scylla plugin would fail the whole query).")
+    up = [h for h in hosts if h.is_up]
+    if not up:
+        raise QueryError(Failure(FailureKind.UNREACHABLE, f"No node is up. Known nodes: {describe_nodes(session)}."))
+    return list(up)

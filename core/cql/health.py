@@ -1,0 +1,161 @@
+"""The health check behind "Save & test" and `cqlscope check`.
+
+It connects with the data source's own settings and secrets and reports the server version, the
+cluster, every node, whether the keyspace exists and the round-trip latency; failures are classified
+(see core.cql.failures) with a message that says what to fix.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from core.config.datasource import DataSource, Flavor
+from core.config.workspace import Workspace
+from core.cql.failures import Failure, FailureKind, classify_connect_error, redact
+from core.cql.sessions import Credentials
+from core.errors import SecretStoreError
+
+LATENCY_PROBES = 3
+
+
+@dataclass
+class NodeInfo:
+    """One node of the cluster as the driver's metadata sees it."""
+
+    address: str
+    datacenter: str | None
+    rack: str | None
+    up: bool
+    release_version: str | None
+
+
+@dataclass
+class HealthReport:
+    """The outcome of one health check; `failure` is None when healthy."""
+
+    datasource: str
+    flavor: str
+    failure: Failure | None = None
+    release_version: str | None = None
+    cluster_name: str | None = None
+    contacted_host: str | None = None
+    datacenter: str | None = None
+    nodes: list[NodeInfo] = field(default_factory=list)
+    keyspace: str | None = None
+    keyspace_exists: bool | None = None
+    connect_ms: float | None = None
+    latency_ms: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ok"] = self.ok
+        data["failure"] = (
+            {"kind": self.failure.kind.value, "title": self.failure.title, "message": self.failure.message}
+            if self.failure else None
+        )
+        return data
+
+    def summary(self) -> str:
+        """One line: the version, cluster and nodes when healthy, the classified error otherwise."""
+        if self.failure is not None:
+            return f"{self.failure.title}: {self.failure.message}"
+        up = sum(1 for n in self.nodes if n.up)
+        return (f"Server {self.release_version}, cluster '{self.cluster_name}', "
+                f"{up}/{len(self.nodes)} nodes up, latency {self.latency_ms:.1f} ms")
+
+
+def check_health(workspace: Workspace, ds: DataSource) -> HealthReport:
+    """Run the health check for `ds` (blocking: call it from a worker thread in the GUI)."""
+    report = HealthReport(datasource=ds.name, flavor=ds.flavor.value, keyspace=ds.keyspace or None)
+    problems = workspace.store.problems(ds)
+    if problems:
+        text = "; ".join(f"{name}: {message}" for name, message in problems)
+        report.failure = Failure(FailureKind.CONFIGURATION, f"Fix the settings first: {text}")
+        return report
+
+    keyring_problem: str | None = None
+    try:
+        credentials = workspace.credentials(ds)
+    except SecretStoreError as exc:
+        credentials = Credentials()
+        keyring_problem = exc.message
+        report.warnings.append(f"Credentials could not be read: {exc.message}")
+    if bool(credentials.user) != bool(credentials.password):
+        missing = "password" if credentials.user else "user"
+        report.warnings.append(f"Only one secret is set: set the {missing} too, or no authentication is sent.")
+    secrets = [credentials.user, credentials.password]
+
+    started = time.perf_counter()
+    try:
+        session = workspace.sessions.session(ds)
+    except Exception as exc:
+        failure = classify_connect_error(exc, connect_timeout=ds.connect_timeout, secrets=secrets,
+                                         tls_enabled=ds.tls_enabled)
+        if keyring_problem and failure.kind == FailureKind.AUTHENTICATION:
+            failure = Failure(FailureKind.KEYRING, f"{failure.message} {keyring_problem}")
+        report.failure = failure
+        return report
+    report.connect_ms = (time.perf_counter() - started) * 1000
+
+    try:
+        _describe(session, report)
+        _check_keyspace(session, ds, report)
+        report.latency_ms = _latency_ms(session)
+    except Exception as exc:  # a query failing after a good connect: keep the server's words
+        from cassandra import OperationTimedOut
+
+        if isinstance(exc, OperationTimedOut):
+            report.failure = Failure(FailureKind.TIMEOUT,
+                                     f"The server did not answer within {ds.request_timeout:g} s.")
+        else:
+            report.failure = Failure(FailureKind.SERVER, redact(f"{type(exc).__name__}: {exc}", secrets))
+    if ds.flavor == Flavor.SCYLLA and ds.keyspace:
+        report.warnings.append("The scylla plugin has no keyspace setting: fully qualify tables in queries.")
+    return report
+
+
+def _describe(session: Any, report: HealthReport) -> None:
+    row = session.execute(
+        "SELECT release_version, cluster_name, data_center, rack FROM system.local").one()
+    report.release_version = row.release_version
+    report.cluster_name = row.cluster_name
+    report.datacenter = row.data_center
+    host = session.cluster.control_connection._connection
+    report.contacted_host = str(host.endpoint) if host is not None else None
+    report.nodes = sorted(
+        (NodeInfo(str(h.address), h.datacenter, h.rack, bool(h.is_up), h.release_version)
+         for h in session.cluster.metadata.all_hosts()),
+        key=lambda n: n.address,
+    )
+
+
+def _check_keyspace(session: Any, ds: DataSource, report: HealthReport) -> None:
+    if not ds.keyspace:
+        return
+    wanted = ds.keyspace[1:-1] if ds.keyspace.startswith('"') else ds.keyspace.lower()
+    keyspaces = session.cluster.metadata.keyspaces
+    report.keyspace_exists = wanted in keyspaces
+    if not report.keyspace_exists:
+        user = sorted(k for k in keyspaces if not k.startswith("system"))
+        known = ", ".join(user) if user else "none besides the system keyspaces"
+        report.failure = Failure(
+            FailureKind.KEYSPACE_MISSING,
+            f"Keyspace '{ds.keyspace}' does not exist on cluster '{report.cluster_name}'. Existing: {known}. "
+            "Create it or correct the keyspace setting.")
+
+
+def _latency_ms(session: Any) -> float:
+    samples = []
+    for _ in range(LATENCY_PROBES):
+        started = time.perf_counter()
+        session.execute("SELECT key FROM system.local")
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)

@@ -1,0 +1,91 @@
+"""Schema metadata for query completion (keyspaces, tables, columns) and the cluster's nodes.
+
+It is loaded on a driver connection of its own, never the session that runs queries (as pgcli's
+refresher does), so a slow schema fetch cannot hold up a query. CQL keywords come from the driver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.config.datasource import DataSource
+from core.config.workspace import Workspace
+from core.cql.failures import classify_connect_error
+from core.cql.sessions import build_cluster
+from core.errors import CqlscopeError
+
+
+class SchemaError(CqlscopeError):
+    """The schema could not be loaded (the message says why, secrets removed)."""
+
+    title = "Schema not loaded"
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """One node of the cluster as the driver sees it."""
+
+    address: str
+    datacenter: str
+    rack: str
+    is_up: bool
+
+    def label(self) -> str:
+        return f"{self.address} ({self.datacenter or '?'}, {'up' if self.is_up else 'down'})"
+
+
+@dataclass
+class Schema:
+    """Keyspaces, their tables and each table's columns (name, CQL type), plus the nodes."""
+
+    keyspaces: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
+    nodes: list[NodeInfo] = field(default_factory=list)
+
+    def tables(self, keyspace: str) -> list[str]:
+        return sorted(self.keyspaces.get(keyspace, {}))
+
+    def columns(self, keyspace: str, table: str) -> list[tuple[str, str]]:
+        return list(self.keyspaces.get(keyspace, {}).get(table, []))
+
+    def all_tables(self) -> list[tuple[str, str]]:
+        """Every (keyspace, table), sorted."""
+        return sorted((ks, table) for ks, tables in self.keyspaces.items() for table in tables)
+
+
+def cql_keywords() -> list[str]:
+    """CQL keywords, upper case and sorted, from the driver's metadata module."""
+    from cassandra.metadata import cql_keywords as keywords
+
+    return sorted(word.upper() for word in keywords)
+
+
+def load_schema(workspace: Workspace, ds: DataSource) -> Schema:
+    """Connect with a Cluster of its own, read the schema metadata and the nodes, then shut it down."""
+    credentials = workspace.credentials(ds)
+    cluster = build_cluster(ds, credentials)
+    try:
+        try:
+            cluster.connect()
+        except Exception as exc:
+            failure = classify_connect_error(exc, connect_timeout=ds.connect_timeout,
+                                             secrets=[credentials.user, credentials.password],
+                                             tls_enabled=ds.tls_enabled)
+            raise SchemaError(failure.message) from None
+        return schema_from_metadata(cluster.metadata)
+    finally:
+        cluster.shutdown()
+
+
+def schema_from_metadata(metadata: Any) -> Schema:
+    """A Schema from a driver `Metadata` (tables and views with their columns in declared order)."""
+    schema = Schema()
+    for ks_name, keyspace in metadata.keyspaces.items():
+        tables: dict[str, list[tuple[str, str]]] = {}
+        for table_name, table in {**keyspace.tables, **keyspace.views}.items():
+            tables[table_name] = [(name, str(column.cql_type)) for name, column in table.columns.items()]
+        schema.keyspaces[ks_name] = tables
+    hosts = sorted(metadata.all_hosts(), key=lambda h: str(h.endpoint.address))
+    schema.nodes = [NodeInfo(str(h.endpoint.address), h.datacenter or "", h.rack or "", bool(h.is_up))
+                    for h in hosts]
+    return schema

@@ -1,0 +1,189 @@
+"""Driver sessions: one per data source, created on first use, reused, rebuilt when settings change.
+
+Like the Grafana plugins' instance manager, the session is keyed by the data source's uid and
+fingerprinted by its settings and secrets; a different fingerprint closes the old cluster and builds
+a new one. Secrets stay in memory only (the fingerprint holds a hash of them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import ssl
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from core.config.datasource import ConnectionScope, DataSource, Flavor
+
+if TYPE_CHECKING:
+    from cassandra.cluster import Cluster, Session
+
+PROFILE_NAME = "cqlscope"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A data source's user and password, held in memory while a session is built."""
+
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.user) and bool(self.password)
+
+    def digest(self) -> str:
+        raw = f"{self.user}\0{self.password}".encode()
+        return hashlib.sha256(raw).hexdigest()
+
+    def __repr__(self) -> str:  # never show the values
+        return f"Credentials(user={'set' if self.user else 'unset'}, password={'set' if self.password else 'unset'})"
+
+
+def ssl_context_for(ds: DataSource) -> ssl.SSLContext | None:
+    """The TLS context of a data source, or None when TLS is off."""
+    if not ds.tls_enabled:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    if ds.tls_ca_file:
+        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=_expand(ds.tls_ca_file))
+    if ds.tls_cert_file and ds.tls_key_file:
+        context.load_cert_chain(_expand(ds.tls_cert_file), _expand(ds.tls_key_file))
+    context.check_hostname = ds.tls_verify_hostname
+    return context
+
+
+def _expand(path: str) -> str:
+    import os
+
+    return os.path.expanduser(path)
+
+
+def build_cluster(ds: DataSource, credentials: Credentials) -> Cluster:
+    """A driver Cluster configured exactly from the data source (not yet connected)."""
+    from cassandra import ConsistencyLevel
+    from cassandra.auth import PlainTextAuthProvider
+    from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
+    from cassandra.connection import DefaultEndPoint
+    from cassandra.policies import (
+        DCAwareRoundRobinPolicy,
+        LoadBalancingPolicy,
+        TokenAwarePolicy,
+        WhiteListRoundRobinPolicy,
+    )
+
+    endpoints = [DefaultEndPoint(host, port) for host, port in ds.endpoints()]
+    policy: LoadBalancingPolicy
+    if ds.flavor == Flavor.SCYLLA and ds.scope == ConnectionScope.SPECIFIED_LIST:
+        policy = WhiteListRoundRobinPolicy([host for host, _ in ds.endpoints()])
+    elif ds.local_dc:
+        policy = TokenAwarePolicy(DCAwareRoundRobinPolicy(local_dc=ds.local_dc))
+    else:
+        policy = TokenAwarePolicy(DCAwareRoundRobinPolicy())
+    profile = ExecutionProfile(
+        load_balancing_policy=policy,
+        consistency_level=ConsistencyLevel.name_to_value[ds.consistency],
+        request_timeout=ds.request_timeout,
+    )
+    kwargs: dict[str, object] = {
+        "contact_points": endpoints,
+        "execution_profiles": {EXEC_PROFILE_DEFAULT: profile},
+        "connect_timeout": ds.connect_timeout,
+        "control_connection_timeout": ds.connect_timeout,
+        "ssl_context": ssl_context_for(ds),
+    }
+    if ds.protocol_version is not None:
+        kwargs["protocol_version"] = ds.protocol_version
+    if credentials.complete:
+        kwargs["auth_provider"] = PlainTextAuthProvider(username=credentials.user, password=credentials.password)
+    return Cluster(**kwargs)
+
+
+def fingerprint(ds: DataSource, credentials: Credentials) -> str:
+    """Changes whenever a setting or a secret that affects the connection changes."""
+    settings = ds.to_dict()
+    for key in ("name", "is_default", "org_id", "editable"):
+        settings.pop(key)
+    return json.dumps(settings, sort_keys=True) + credentials.digest()
+
+
+def _use_keyspace(session: Session, keyspace: str) -> None:
+    """Make the data source's keyspace the session's default when it exists (the health check reports it
+    when it does not)."""
+    if not keyspace:
+        return
+    wanted = keyspace[1:-1] if keyspace.startswith('"') else keyspace.lower()
+    if wanted in session.cluster.metadata.keyspaces:
+        session.set_keyspace(keyspace)
+
+
+@dataclass
+class _Entry:
+    fingerprint: str
+    cluster: Cluster
+    session: Session
+
+
+class SessionManager:
+    """Hands out one connected session per data source, thread-safely."""
+
+    def __init__(self, credentials_for: Callable[[DataSource], Credentials]) -> None:
+        self._credentials_for = credentials_for
+        self._entries: dict[str, _Entry] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def session(self, ds: DataSource) -> Session:
+        """The data source's session, connecting (blocking) when there is none or settings changed.
+
+        Raises the driver's exception when the connection fails; classify it with core.cql.failures.
+        """
+        credentials = self._credentials_for(ds)
+        wanted = fingerprint(ds, credentials)
+        with self._lock_for(ds.uid):
+            entry = self._entries.get(ds.uid)
+            if entry is not None and entry.fingerprint == wanted and not entry.cluster.is_shutdown:
+                return entry.session
+            if entry is not None:
+                self._shutdown(ds.uid)
+            cluster = build_cluster(ds, credentials)
+            try:
+                session = cluster.connect()
+            except BaseException:
+                cluster.shutdown()
+                raise
+            _use_keyspace(session, ds.keyspace)
+            self._entries[ds.uid] = _Entry(wanted, cluster, session)
+            return session
+
+    def cluster(self, uid: str) -> Cluster | None:
+        entry = self._entries.get(uid)
+        return entry.cluster if entry else None
+
+    def uids(self) -> list[str]:
+        """The data sources that have an open session."""
+        return list(self._entries)
+
+    def has_session(self, uid: str) -> bool:
+        return uid in self._entries
+
+    def close(self, uid: str) -> None:
+        """Close the session of one data source (when it is removed)."""
+        with self._lock_for(uid):
+            self._shutdown(uid)
+
+    def close_all(self) -> None:
+        """Close every session (when the app quits)."""
+        for uid in list(self._entries):
+            self.close(uid)
+
+    def _shutdown(self, uid: str) -> None:
+        entry = self._entries.pop(uid, None)
+        if entry is not None:
+            entry.cluster.shutdown()
+
+    def _lock_for(self, uid: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(uid, threading.Lock())

@@ -1,0 +1,2 @@
+"""What Grafana and the CQL plugins do: templating, time ranges, plugin flavors, data frames, the plugins'
+responses and the compatibility report."""

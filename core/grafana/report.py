@@ -1,0 +1,195 @@
+"""The compatibility report: where the target plugin would fail, lose data or surprise, and what to do.
+
+One Finding per problem, each with a suggestion. Query findings come from the prepared query (core.grafana.flavors);
+result findings from the exact frame cqlscope fetched (core.grafana.frames).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from core.cql.values import base_type
+from core.grafana.flavors import PreparedQuery
+from core.grafana.frames import Frame
+from core.grafana.plugin_response import CASSANDRA_FAILING_TYPES, SCYLLA_FAILING_TYPES
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+_LEFTOVER_MACRO = re.compile(r"\$__\w+|\$\{__[^}]*\}|\[\[__\w+(?::\w+)?\]\]", re.ASCII)
+_ALERT_NOTE = ("Alert rules run on the Grafana server and never substitute dashboard variables: there `$var` "
+               "reaches the database as written.")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One compatibility problem with its suggestion."""
+
+    code: str
+    severity: str
+    message: str
+    suggestion: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        return f"{self.severity}: {self.message} Suggestion: {self.suggestion}"
+
+
+def query_findings(prepared: PreparedQuery) -> list[Finding]:
+    """Findings about the query text and host field under the prepared flavor."""
+    flavor = prepared.flavor.name
+    findings: list[Finding] = []
+    references = list(prepared.interpolation.references)
+    unresolved_names: set[str] = set()
+    for ref in prepared.interpolation.unresolved:
+        if ref.name.startswith("__"):
+            continue  # built-ins and macros: reported below from the text that would be sent
+        unresolved_names.add(ref.match)
+        findings.append(Finding(
+            "unresolved-variable", ERROR,
+            f"{ref.match} is not a defined variable: it would reach CQL as the literal text '{ref.match}'.",
+            f"Define '{ref.name}' in the variables (or the dashboard), or remove it. {_ALERT_NOTE}"))
+    for match in sorted(set(_LEFTOVER_MACRO.findall(prepared.text))):
+        findings.append(_unknown_macro(flavor, match))
+    dashboard_refs = [r for r in references if r.found and not r.name.startswith("__")]
+    if dashboard_refs and not unresolved_names:
+        findings.append(Finding("alert-variables", INFO,
+                                "The query uses dashboard variables.", _ALERT_NOTE + " Use fixed values in alerts."))
+    for ref in references:
+        if not ref.found:
+            continue
+        variable = prepared.variables.get(ref.name)
+        if variable is not None and variable.all_selected and variable.all_value is not None:
+            findings.append(Finding(
+                "custom-all-value", WARNING,
+                f"{ref.match} has All selected with the custom all value '{variable.all_value}', which Grafana "
+                "inserts raw: unformatted and unescaped, whatever the format.",
+                "Make the custom all value valid CQL at this place, or clear it so that All expands to every "
+                "option and is formatted."))
+        elif ref.format == "glob" and not _explicit_glob(ref.match) and _is_multi(ref.source_value):
+            findings.append(Finding(
+                "glob-multi-value", ERROR,
+                f"{ref.match} is multi-valued and gets the glob format (the {flavor} flavor's default, or the "
+                f"fallback for an unknown format), so it becomes {ref.value}, which is not valid CQL.",
+                f"Name a format: ${{{ref.name}:sqlstring}} inside IN (...) for text values, ${{{ref.name}:csv}} "
+                "for numbers."))
+        if ref.format == "singlequote":
+            findings.append(Finding(
+                "singlequote", WARNING,
+                f"{ref.match} uses singlequote, which escapes a quote as \\' : not valid CQL.",
+                f"Use ${{{ref.name}:sqlstring}}, which doubles quotes as CQL expects."))
+    if prepared.rejected:
+        findings.append(Finding("statement-rejected", ERROR, prepared.rejected,
+                                "Write the query as a SELECT starting with 'SELECT ' (upper or lower case)."))
+    if prepared.flavor.name == "scylla" and len(prepared.hosts) > 1 and not prepared.all_hosts:
+        findings.append(Finding(
+            "host-list-first-only", INFO,
+            f"The host field lists {len(prepared.hosts)} hosts; without 'all hosts' the plugin uses the first, "
+            f"{prepared.hosts[0]}.", "Turn on all hosts to query each one, or list a single host."))
+    return by_severity(findings)
+
+
+def by_severity(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then notes; the order of discovery within each."""
+    rank = {ERROR: 0, WARNING: 1, INFO: 2}
+    return sorted(findings, key=lambda f: rank[f.severity])
+
+
+def _unknown_macro(flavor: str, match: str) -> Finding:
+    if match in ("$__interval", "$__interval_ms", "${__interval}", "${__interval_ms}") and flavor == "scylla":
+        return Finding("unknown-macro", ERROR,
+                       f"The scylla plugin passes no request interval: {match} reaches CQL as written.",
+                       "Use a fixed bucket size, or a dashboard variable that holds it.")
+    if flavor == "scylla" and match.startswith(("$__time", "$__unixEpoch")):
+        return Finding("unknown-macro", ERROR,
+                       f"The scylla plugin has no time macros: {match} reaches CQL as written (the plugin ignores "
+                       "the time range).", "Use ${__from} and ${__to} (epoch ms), which Grafana fills in.")
+    return Finding("unknown-macro", ERROR, f"{match} is not a macro the {flavor} plugin knows: it reaches CQL as "
+                   "written.", "Remove it, or use a built-in such as ${__from}, ${__to} or $__interval.")
+
+
+def _explicit_glob(match: str) -> bool:
+    """True when the expression names glob itself (`${x:glob}`), not by default or fallback."""
+    return match.endswith((":glob}", ":glob]]"))
+
+
+def _is_multi(value: Any) -> bool:
+    return isinstance(value, tuple) and len(value) > 1
+
+
+def result_findings(flavor: str, frame: Frame) -> list[Finding]:
+    """Findings about column types and result shape under the flavor."""
+    findings: list[Finding] = []
+    has_null = {f.name for f in frame.fields if any(v is None for v in f.values)}
+    if flavor == "scylla":
+        for item in frame.fields:
+            kind = base_type(item.cql_type)
+            if kind in SCYLLA_FAILING_TYPES:
+                findings.append(Finding(
+                    "type-fails-query", ERROR,
+                    f"Column {item.name} is {item.cql_type}: the scylla plugin fails the whole query and the panel "
+                    "shows no data.", f"Leave {item.name} out of the SELECT, or cast it (e.g. CAST({item.name} AS "
+                    "text)) if the server supports it."))
+            elif kind == "blob":
+                findings.append(Finding("blob-as-text", WARNING,
+                                        f"Column {item.name} is a blob: the scylla plugin shows the text 'Blob'.",
+                                        "Select blobAsText() or a derived column to see the content."))
+            elif kind in ("decimal", "varint") and _loses_digits(item.values):
+                findings.append(Finding("number-precision", WARNING,
+                                        f"Column {item.name} ({item.cql_type}) has values that float64 cannot hold "
+                                        "exactly: the plugin rounds them.", "Keep exact values out of panels, or "
+                                        "scale them into the float64 range."))
+        if has_null:
+            findings.append(Finding("null-as-zero", WARNING,
+                                    f"NULL values in {', '.join(sorted(has_null))} become the type's zero value "
+                                    "(0, false, empty text) in the scylla plugin.",
+                                    "Filter NULLs out, or read zeros in the panel with care."))
+    elif flavor == "cassandra":
+        for item in frame.fields:
+            kind = base_type(item.cql_type)
+            if kind in CASSANDRA_FAILING_TYPES or item.type == "other":
+                findings.append(Finding(
+                    "type-fails-query", ERROR,
+                    f"Column {item.name} is {item.cql_type}: the cassandra plugin fails the whole query "
+                    "(unsupported type).", f"Leave {item.name} out of the SELECT."))
+        if has_null:
+            findings.append(Finding("null-unsupported", WARNING,
+                                    f"NULL values in {', '.join(sorted(has_null))}: the cassandra plugin does not "
+                                    "support NULL (it gets the type's zero value).", "Filter NULLs out."))
+        if frame.fields:
+            first = frame.fields[0]
+            distinct = len({v for v in first.values}) if frame.row_count else 0
+            findings.append(Finding(
+                "first-column-series", INFO,
+                f"The first column ({first.name}) becomes the series id: {distinct} frame(s), one per distinct value.",
+                "Put the series id (e.g. sensor_id) first, then the value and the time column."))
+    if frame.fields and (not frame.time_fields() or not frame.number_fields()):
+        missing = "a time column" if not frame.time_fields() else "a numeric column"
+        findings.append(Finding("alert-shape", INFO,
+                                f"The result has no {missing.split(' ', 1)[1]}: it can be shown as a table, but "
+                                "alert rules and time series panels need a time column and numeric values.",
+                                f"Select {missing} for graphs and alerts."))
+    return findings
+
+
+def _loses_digits(values: list[Any]) -> bool:
+    for value in values:
+        if value is None:
+            continue
+        if Decimal(float(value)) != Decimal(value):
+            return True
+    return False
+
+
+def compatibility_report(prepared: PreparedQuery, frame: Frame | None = None) -> list[Finding]:
+    """Every finding for a query and, when it ran, its result."""
+    findings = query_findings(prepared)
+    if frame is not None and prepared.flavor.name != "generic":
+        findings += result_findings(prepared.flavor.name, frame)
+    return by_severity(findings)

@@ -1,0 +1,1 @@
+"""The one query service (prepare, route, run, derive) and the writers of its results."""

@@ -1,0 +1,1 @@
+"""Widgets and helpers shared by every part of the window: banners, workers, prompts."""

@@ -1,0 +1,1 @@
+"""The data source list and its editor: connection and credentials forms, health summary."""

@@ -1,0 +1,1 @@
+"""Export of provisioning files and the import dialog."""

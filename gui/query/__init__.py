@@ -1,0 +1,1 @@
+"""The query tester: editor, variables, time range, results views, inspector and history."""

@@ -1,0 +1,106 @@
+"""The Graph results view: pyqtgraph time series with a date axis, legend, crosshair, zoom and pan.
+
+Curves downsample by peak and clip to the view, so a million points draw quickly. When the result has
+no time or no numeric column the view says so instead of an empty plot.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from core.grafana.series import GraphData
+
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf")
+
+
+class ResultsGraph(QWidget):
+    """One curve per series; a label under the plot shows the values under the mouse."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        pg.setConfigOptions(antialias=False)
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=0)}, background="w")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        item = self.plot.getPlotItem()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen("#5f6368"))
+            axis.setTextPen(pg.mkPen("#3c4043"))
+        self.legend = item.addLegend(offset=(10, 10), labelTextColor="#202124",
+                                     brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#dadce0"))
+        self.curves: list[pg.PlotDataItem] = []
+        self._data = GraphData()
+        self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#9aa0a6", style=Qt.PenStyle.DashLine))
+        self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#9aa0a6", style=Qt.PenStyle.DashLine))
+        self.plot.addItem(self._vline, ignoreBounds=True)
+        self.plot.addItem(self._hline, ignoreBounds=True)
+        self.readout = QLabel("Move the mouse over the graph to read values. Drag to pan, wheel to zoom, "
+                              "right-click for more.")
+        self.readout.setStyleSheet("color: #5f6368;")
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)
+        self.message = QLabel("Run a query to see its graph.")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #5f6368; font-size: 14px; padding: 24px;")
+        plot_page = QWidget()
+        plot_layout = QVBoxLayout(plot_page)
+        plot_layout.setContentsMargins(0, 0, 0, 0)
+        plot_layout.addWidget(self.plot, 1)
+        plot_layout.addWidget(self.readout)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.message)
+        self.stack.addWidget(plot_page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.stack)
+        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def show_data(self, data: GraphData) -> None:
+        """Replace the curves with `data`'s, or show its message."""
+        self._data = data
+        for curve in self.curves:
+            self.plot.removeItem(curve)
+        self.curves = []
+        self.legend.clear()
+        if data.message is not None or not data.series:
+            self.message.setText(data.message or "Nothing to graph.")
+            self.stack.setCurrentWidget(self.message)
+            return
+        for number, series in enumerate(data.series):
+            pen = pg.mkPen(PALETTE[number % len(PALETTE)], width=1.5)
+            curve = self.plot.plot(series.x, series.y, pen=pen, name=series.name)
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            self.curves.append(curve)
+        self.plot.enableAutoRange()
+        self.plot.autoRange()
+        self.stack.setCurrentIndex(1)
+
+    def show_message(self, text: str) -> None:
+        self.show_data(GraphData(message=text))
+
+    def _on_mouse_moved(self, position: QPointF) -> None:
+        if not self.curves or not self.plot.sceneBoundingRect().contains(position):
+            return
+        point = self.plot.getPlotItem().vb.mapSceneToView(position)
+        self._vline.setPos(point.x())
+        self._hline.setPos(point.y())
+        self.readout.setText(self.readout_text(point.x()))
+
+    def readout_text(self, x: float) -> str:
+        """The time under the crosshair and each series' nearest value at or before it."""
+        import numpy as np
+
+        when = datetime.fromtimestamp(x, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        parts = [when]
+        for series in self._data.series:
+            if series.point_count == 0:
+                continue
+            i = int(np.clip(np.searchsorted(series.x, x, side="right") - 1, 0, series.point_count - 1))
+            parts.append(f"{series.name}: {series.y[i]:g}")
+        return "   ".join(parts)

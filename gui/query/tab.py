@@ -1,0 +1,452 @@
+"""One query tab: the editor, host/flavor/run options, variables with a live preview, the time range,
+and the result views (Table, Graph, As the plugin sees it, Inspector, History).
+
+Queries run on the area's TaskRunner; progress comes back through a queued signal. The tab owns its
+state and emits `finished(RunResult)` once the views show a run's result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.config.datasource import CONSISTENCIES
+from core.config.saved_queries import HistoryEntry, QueryTabState
+from core.config.workspace import Workspace
+from core.cql.execution import CancelToken, RunOptions
+from core.cql.schema import Schema
+from core.errors import CqlscopeError, NotFoundError
+from core.grafana.flavors import FLAVOR_NAMES, PreparedQuery, prepare_query
+from core.grafana.templating import dump_variables, load_variables
+from core.query.service import RunResult, execute_run, run_options_for
+from gui.common.workers import TaskRunner
+from gui.query.editor import CqlEditor
+from gui.query.history import HistoryPanel
+from gui.query.inspector import Inspector, InspectorData
+from gui.query.plugin_view import PluginViewPanel
+from gui.query.results_graph import ResultsGraph
+from gui.query.results_table import ResultsTable
+from gui.query.time_range import TimeRangePicker
+from gui.query.variables import VariablesPanel
+
+ALL_HOSTS = "All hosts"
+DEFAULT_ROUTING = ""
+PREVIEW_DELAY_MS = 150
+
+
+class _ProgressRelay(QObject):
+    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
+
+    progress = Signal(int, int, float)
+
+
+def preview_html(prepared: PreparedQuery) -> str:
+    """The interpolated query with replaced values in purple and unresolved references in red."""
+    source = prepared.original
+    macros = dict(prepared.macros)
+    out: list[str] = []
+    position = 0
+    for ref in prepared.interpolation.references:
+        if ref.start < position:
+            continue
+        out.append(html.escape(source[position:ref.start]))
+        if ref.found:
+            out.append(f"<span style='color:#7e22ce;background:#f3e8ff'>{html.escape(ref.value)}</span>")
+        elif ref.match in macros:
+            out.append(f"<span style='color:#15803d;background:#dcfce7'>{html.escape(macros[ref.match])}</span>")
+        else:
+            out.append(f"<span style='color:#fff;background:#dc2626'>{html.escape(ref.match)}</span>")
+        position = ref.end
+    out.append(html.escape(source[position:]))
+    body = "".join(out)
+    note = f"<p style='color:#a50e0e'>{html.escape(prepared.rejected)}</p>" if prepared.rejected else ""
+    return f"<pre style='margin:0;white-space:pre-wrap'>{body}</pre>{note}"
+
+
+class QueryTab(QWidget):
+    """A query tester for one data source; `finished` after each run, `state_changed` on edits."""
+
+    finished = Signal(object)  # RunResult
+    state_changed = Signal()
+    status = Signal(str)
+    error = Signal(str, str)
+    ran = Signal(object)  # HistoryEntry
+    refresh_schema_requested = Signal()
+
+    def __init__(self, workspace: Workspace, uid: str, tasks: TaskRunner, state: QueryTabState,
+                 default_flavor: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.uid = uid
+        self.tasks = tasks
+        self.title = state.title
+        self._default_flavor = default_flavor
+        self._cancel: CancelToken | None = None
+        self._running = False
+        self._started = 0.0
+        self.last_result: RunResult | None = None
+        self._relay = _ProgressRelay(self)
+        self._relay.progress.connect(self._on_progress)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.update_preview)
+        self._build()
+        self.set_state(state)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.flavor_combo = QComboBox()
+        self.flavor_combo.addItems(FLAVOR_NAMES)
+        self.flavor_combo.setToolTip("Prepare the query as this Grafana plugin would (default: the data source's).")
+        self.host_combo = QComboBox()
+        self.host_combo.setEditable(True)
+        self.host_combo.setMinimumWidth(230)
+        host_edit = self.host_combo.lineEdit()
+        assert host_edit is not None
+        host_edit.setPlaceholderText("Default routing")
+        self.host_combo.setToolTip("Pin the query to one node (host, host:port, a comma list or a $variable), "
+                                   "or run it on all hosts.")
+        self.refresh_button = QToolButton()
+        self.refresh_button.setText("⟳ Schema")
+        self.refresh_button.setToolTip("Reload keyspaces, tables, columns and nodes (on a connection of its own).")
+        self.refresh_button.clicked.connect(self.refresh_schema_requested)
+        self.run_button = QPushButton("▶ Run")
+        self.run_button.setToolTip("Run the query (Ctrl+Enter).")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton("■ Cancel")
+        self.cancel_button.setToolTip("Stop fetching (Esc).")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.consistency_combo = QComboBox()
+        self.consistency_combo.addItem("(data source)", "")
+        for level in CONSISTENCIES:
+            self.consistency_combo.addItem(level, level)
+        self.limit_spin = QSpinBox()
+        self.limit_spin.setRange(0, 100_000_000)
+        self.limit_spin.setSingleStep(1000)
+        self.limit_spin.setSpecialValueText("none")
+        self.limit_spin.setToolTip("Row limit: fetching stops there and the result says it was truncated.")
+        self.fetch_spin = QSpinBox()
+        self.fetch_spin.setRange(1, 1_000_000)
+        self.fetch_spin.setToolTip("Fetch size: rows per page.")
+        self.timeout_spin = QDoubleSpinBox()
+        self.timeout_spin.setRange(0, 3600)
+        self.timeout_spin.setDecimals(1)
+        self.timeout_spin.setSpecialValueText("(data source)")
+        self.timeout_spin.setSuffix(" s")
+        self.trace_check = QCheckBox("Tracing")
+        self.progress_label = QLabel()
+        self.progress_label.setStyleSheet("color: #5f6368;")
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Flavor"))
+        top.addWidget(self.flavor_combo)
+        top.addWidget(QLabel("Host"))
+        top.addWidget(self.host_combo)
+        top.addWidget(self.refresh_button)
+        top.addStretch(1)
+        top.addWidget(self.progress_label)
+        top.addWidget(self.run_button)
+        top.addWidget(self.cancel_button)
+        options = QHBoxLayout()
+        option_widgets: list[tuple[str, QWidget]] = [
+            ("Consistency", self.consistency_combo), ("Row limit", self.limit_spin),
+            ("Fetch size", self.fetch_spin), ("Timeout", self.timeout_spin)]
+        for label, widget in option_widgets:
+            options.addWidget(QLabel(label))
+            options.addWidget(widget)
+        options.addWidget(self.trace_check)
+        options.addStretch(1)
+        self.time_picker = TimeRangePicker()
+
+        self.editor = CqlEditor()
+        with contextlib.suppress(NotFoundError):
+            self.editor.default_keyspace = self.workspace.store.by_uid(self.uid).keyspace
+        self.editor.run_requested.connect(self.run)
+        self.editor.cancel_requested.connect(self.cancel)
+        self.preview = QTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setFont(self.editor.font())
+        self.preview.setPlaceholderText("The query as the plugin would send it appears here.")
+        self.preview_title = QLabel("<b>Preview</b> — the query after interpolation")
+        self.variables = VariablesPanel()
+        self.variables.failed.connect(self.error)
+        editor_split = QSplitter(Qt.Orientation.Vertical)
+        editor_split.addWidget(self.editor)
+        preview_box = QWidget()
+        preview_layout = QVBoxLayout(preview_box)
+        preview_layout.setContentsMargins(0, 4, 0, 0)
+        preview_layout.setSpacing(2)
+        preview_layout.addWidget(self.preview_title)
+        preview_layout.addWidget(self.preview, 1)
+        editor_split.addWidget(preview_box)
+        editor_split.setSizes([170, 90])
+        variables_box = QWidget()
+        variables_layout = QVBoxLayout(variables_box)
+        variables_layout.setContentsMargins(0, 0, 0, 0)
+        variables_layout.setSpacing(2)
+        variables_layout.addWidget(QLabel("<b>Variables</b>"))
+        variables_layout.addWidget(self.variables, 1)
+        query_split = QSplitter(Qt.Orientation.Horizontal)
+        query_split.addWidget(editor_split)
+        query_split.addWidget(variables_box)
+        query_split.setStretchFactor(0, 3)
+        query_split.setStretchFactor(1, 2)
+        query_split.setSizes([600, 380])
+
+        self.table = ResultsTable()
+        self.table.failed.connect(self.error)
+        self.graph = ResultsGraph()
+        self.plugin_panel = PluginViewPanel()
+        self.inspector = Inspector()
+        self.history = HistoryPanel()
+        self.history.rerun_requested.connect(self.rerun)
+        self.results = QTabWidget()
+        self.results.setDocumentMode(True)
+        self.results.addTab(self.table, "Table")
+        self.results.addTab(self.graph, "Graph")
+        self.results.addTab(self.plugin_panel, "As the plugin sees it")
+        self.results.addTab(self.inspector, "Inspector")
+        self.results.addTab(self.history, "History")
+
+        main_split = QSplitter(Qt.Orientation.Vertical)
+        main_split.setChildrenCollapsible(False)
+        main_split.addWidget(query_split)
+        main_split.addWidget(self.results)
+        main_split.setStretchFactor(0, 0)
+        main_split.setStretchFactor(1, 1)
+        main_split.setSizes([260, 440])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addLayout(options)
+        layout.addWidget(self.time_picker)
+        layout.addWidget(main_split, 1)
+
+        self.editor.textChanged.connect(self._on_edited)
+        self.variables.changed.connect(self._on_edited)
+        self.time_picker.changed.connect(self._on_edited)
+        self.flavor_combo.currentTextChanged.connect(lambda _text: self._on_edited())
+        self.host_combo.currentTextChanged.connect(lambda _text: self._on_edited())
+
+    def _on_edited(self) -> None:
+        self._preview_timer.start()
+        self.state_changed.emit()
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def set_state(self, state: QueryTabState) -> None:
+        """Show a saved state (unknown variables files or values are dropped with a message)."""
+        self.title = state.title
+        self.editor.setPlainText(state.text)
+        self.flavor_combo.setCurrentText(state.flavor or self._default_flavor)
+        self.host_combo.setCurrentText(ALL_HOSTS if state.all_hosts else state.host)
+        try:
+            self.variables.set_variables(load_variables(state.variables))
+        except CqlscopeError as exc:
+            self.error.emit(exc.title, exc.message)
+        self.time_picker.set_range(state.raw_from, state.raw_to, state.timezone, state.max_data_points)
+        index = self.consistency_combo.findData(state.consistency)
+        self.consistency_combo.setCurrentIndex(max(index, 0))
+        self.limit_spin.setValue(state.limit)
+        self.fetch_spin.setValue(state.fetch_size)
+        self.timeout_spin.setValue(state.timeout)
+        self.trace_check.setChecked(state.trace)
+        self.update_preview()
+
+    def state(self) -> QueryTabState:
+        raw_from, raw_to, zone = self.time_picker.raw()
+        host = self.host_text()
+        return QueryTabState(
+            title=self.title, text=self.editor.toPlainText(), flavor=self.flavor_combo.currentText(),
+            host="" if host == ALL_HOSTS else host, all_hosts=host == ALL_HOSTS,
+            variables=dump_variables(self.variables.variables()), raw_from=raw_from, raw_to=raw_to, timezone=zone,
+            max_data_points=self.time_picker.max_points.value(), consistency=str(self.consistency_combo.currentData()),
+            limit=self.limit_spin.value(), fetch_size=self.fetch_spin.value(), timeout=self.timeout_spin.value(),
+            trace=self.trace_check.isChecked())
+
+    def set_schema(self, schema: Schema) -> None:
+        """Use a freshly loaded schema for completion and list its nodes in the host combo."""
+        self.editor.set_schema(schema)
+        current = self.host_combo.currentText()
+        self.host_combo.blockSignals(True)
+        self.host_combo.clear()
+        self.host_combo.addItem(DEFAULT_ROUTING, "")
+        self.host_combo.addItem(ALL_HOSTS, ALL_HOSTS)
+        for node in schema.nodes:
+            self.host_combo.addItem(node.label(), node.address)
+        self.host_combo.setCurrentText(current)
+        self.host_combo.blockSignals(False)
+
+    def host_text(self) -> str:
+        """The host field: a listed node's address, "All hosts", or the free text typed."""
+        text = self.host_combo.currentText().strip()
+        index = self.host_combo.findText(text)
+        if index >= 0 and self.host_combo.itemData(index):
+            return str(self.host_combo.itemData(index))
+        return text
+
+    # -- preview -------------------------------------------------------------------------------
+
+    def prepare(self) -> PreparedQuery:
+        """The query as the selected flavor would prepare it (CqlscopeError for a bad time range)."""
+        host = self.host_text()
+        return prepare_query(self.flavor_combo.currentText(), self.editor.toPlainText(), self.variables.variables(),
+                             self.time_picker.time_range(), max_data_points=self.time_picker.max_points.value(),
+                             host=None if host in ("", ALL_HOSTS) else host, all_hosts=host == ALL_HOSTS)
+
+    def update_preview(self) -> None:
+        try:
+            prepared = self.prepare()
+        except CqlscopeError as exc:
+            self.preview.setHtml(f"<p style='color:#a50e0e'>{html.escape(exc.message)}</p>")
+            return
+        self.preview.setHtml(preview_html(prepared))
+        missing = [ref.match for ref in prepared.interpolation.unresolved if ref.match not in dict(prepared.macros)]
+        text = "<b>Preview</b> — the query after interpolation"
+        if missing:
+            text += f" · <span style='color:#a50e0e'>{len(missing)} unresolved</span>"
+        self.preview_title.setText(text)
+
+    # -- running -------------------------------------------------------------------------------
+
+    def is_running(self) -> bool:
+        return self._running
+
+    def _base_options(self) -> RunOptions:
+        consistency = str(self.consistency_combo.currentData() or "") or None
+        return RunOptions(consistency=consistency, timeout=self.timeout_spin.value() or None,
+                          fetch_size=self.fetch_spin.value(), limit=self.limit_spin.value() or None,
+                          trace=self.trace_check.isChecked())
+
+    def run(self) -> None:
+        """Prepare the query and run it on a worker; the views update when it reports back."""
+        if self._running:
+            return
+        try:
+            prepared = self.prepare()
+        except CqlscopeError as exc:
+            self.inspector.show_data(InspectorData(error_title=exc.title, error_message=exc.message))
+            self.error.emit(exc.title, exc.message)
+            return
+        if prepared.rejected:
+            self.inspector.show_data(InspectorData(prepared, error_title="Rejected by the plugin",
+                                                   error_message=prepared.rejected))
+            self.results.setCurrentWidget(self.inspector)
+            self.error.emit("Rejected by the plugin",
+                            prepared.rejected + " Choose the generic flavor to run it anyway.")
+            return
+        try:
+            ds = self.workspace.store.by_uid(self.uid)
+        except CqlscopeError as exc:
+            self.error.emit(exc.title, exc.message)
+            return
+        host = self.host_text()
+        options = run_options_for(prepared, self._base_options(), "" if host == ALL_HOSTS else host,
+                                  host == ALL_HOSTS)
+        cancel = CancelToken()
+        self._cancel = cancel
+        self._set_running(True)
+        self._started = time.perf_counter()
+        self.status.emit("Running…")
+        workspace = self.workspace
+        relay = self._relay
+
+        def progress(rows: int, pages: int, elapsed: float) -> None:
+            relay.progress.emit(rows, pages, elapsed)
+
+        self.tasks.start(lambda: execute_run(workspace, ds, prepared, options, cancel, progress), self._show_result)
+
+    def cancel(self) -> None:
+        """Ask the running query to stop before its next page; the buttons react at once."""
+        if not self._running or self._cancel is None:
+            return
+        self._cancel.cancel()
+        self.cancel_button.setEnabled(False)
+        self.progress_label.setText("Cancelling…")
+        self.status.emit("Cancelling…")
+
+    def _set_running(self, running: bool) -> None:
+        self._running = running
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        if running:
+            self.progress_label.setText("Running…")
+
+    def _on_progress(self, rows: int, pages: int, elapsed: float) -> None:
+        if not self._running:
+            return
+        text = f"{rows:,} rows · {pages} page{'s' if pages != 1 else ''} · {elapsed:.1f} s"
+        if self._cancel is not None and self._cancel.cancelled:
+            text = "Cancelling… " + text
+        self.progress_label.setText(text)
+        self.status.emit(text)
+
+    def _show_result(self, result: Any) -> None:
+        assert isinstance(result, RunResult)
+        self._set_running(False)
+        self.last_result = result
+        outcome = result.outcome
+        self.inspector.show_data(InspectorData(result.prepared, outcome, result.error_title, result.error_message))
+        if outcome is None:
+            self.table.show_frame(None)
+            self.graph.show_message("The query failed: see the Inspector.")
+            self.plugin_panel.show_view(None, result.findings)
+            self.results.setCurrentWidget(self.inspector)
+            self.progress_label.setText("Failed")
+            self.status.emit(f"Query failed: {result.error_title}")
+            self.error.emit(result.error_title, result.error_message)
+        else:
+            self.table.show_frame(outcome.frame, truncated=outcome.truncated, cancelled=outcome.cancelled,
+                                  limit=result.options.limit)
+            self.graph.show_data(result.graph)
+            self.plugin_panel.show_view(result.plugin_view, result.findings)
+            if self.results.currentWidget() in (self.inspector, self.history):
+                self.results.setCurrentWidget(self.table)
+            state = " (cancelled)" if outcome.cancelled else " (truncated)" if outcome.truncated else ""
+            pages = f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}"
+            summary = f"{outcome.row_count:,} rows{state} in {outcome.total_ms:.0f} ms · {pages}"
+            self.progress_label.setText(summary)
+            self.status.emit(summary)
+        raw_from, raw_to, zone = self.time_picker.raw()
+        host = self.host_text()
+        self.ran.emit(HistoryEntry(
+            text=self.editor.toPlainText(), variables=dump_variables(self.variables.variables()), raw_from=raw_from,
+            raw_to=raw_to, timezone=zone, flavor=self.flavor_combo.currentText(), host=host,
+            duration_ms=result.duration_ms, rows=result.rows, ok=result.ok, error=result.error_message))
+        self.finished.emit(result)
+
+    def rerun(self, entry: Any) -> None:
+        """Restore a history entry's query, variables, time range, flavor and host, then run it."""
+        assert isinstance(entry, HistoryEntry)
+        state = self.state()
+        state.text, state.variables = entry.text, entry.variables
+        state.raw_from, state.raw_to, state.timezone = entry.raw_from, entry.raw_to, entry.timezone
+        state.flavor = entry.flavor or state.flavor
+        state.all_hosts = entry.host == ALL_HOSTS
+        state.host = "" if state.all_hosts else entry.host
+        self.set_state(state)
+        self.run()

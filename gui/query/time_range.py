@@ -1,0 +1,106 @@
+"""A time range picker like Grafana's: quick ranges, from/to (relative or absolute), time zone and max
+data points (which sets $__interval)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
+
+from core.errors import CqlscopeError
+from core.grafana.timerange import TimeRange, local_zone_name, time_range
+
+QUICK_RANGES = (
+    ("Last 5 minutes", "now-5m", "now"), ("Last 15 minutes", "now-15m", "now"),
+    ("Last 30 minutes", "now-30m", "now"), ("Last 1 hour", "now-1h", "now"), ("Last 3 hours", "now-3h", "now"),
+    ("Last 6 hours", "now-6h", "now"), ("Last 12 hours", "now-12h", "now"), ("Last 24 hours", "now-24h", "now"),
+    ("Last 2 days", "now-2d", "now"), ("Last 7 days", "now-7d", "now"), ("Last 30 days", "now-30d", "now"),
+    ("Today so far", "now/d", "now"), ("Yesterday", "now-1d/d", "now-1d/d"),
+)
+CUSTOM = "Custom range"
+ZONES = ("utc", "browser", "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles",
+         "Asia/Tokyo", "Australia/Sydney")
+
+
+class TimeRangePicker(QWidget):
+    """Quick range combo, From and To fields, time zone and max data points; `changed` on every edit."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.quick = QComboBox()
+        self.quick.addItem(CUSTOM, "")
+        for label, raw_from, raw_to in QUICK_RANGES:
+            self.quick.addItem(label, f"{raw_from}|{raw_to}")
+        self.quick.setToolTip("Quick ranges, as Grafana's time picker offers them.")
+        self.from_edit = QLineEdit("now-6h")
+        self.from_edit.setToolTip("now-6h, now-1d/d, 2024-05-01 00:00:00 (in the time zone) or epoch ms")
+        self.to_edit = QLineEdit("now")
+        self.to_edit.setToolTip(self.from_edit.toolTip())
+        for edit in (self.from_edit, self.to_edit):
+            edit.setMinimumWidth(120)
+        self.zone = QComboBox()
+        self.zone.setEditable(True)
+        self.zone.addItems(ZONES)
+        self.zone.setToolTip(f"The dashboard time zone ('browser' is this machine's: {local_zone_name()}).")
+        self.max_points = QSpinBox()
+        self.max_points.setRange(1, 1_000_000)
+        self.max_points.setValue(1000)
+        self.max_points.setToolTip("Max data points of the panel: $__interval = range / max data points, rounded.")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for label, widget in (("Range", self.quick), ("From", self.from_edit), ("To", self.to_edit),
+                              ("Zone", self.zone), ("Max points", self.max_points)):
+            layout.addWidget(QLabel(label))
+            layout.addWidget(widget)
+        self.quick.currentIndexChanged.connect(self._on_quick)
+        self.from_edit.textEdited.connect(self._on_typed)
+        self.to_edit.textEdited.connect(self._on_typed)
+        self.zone.currentTextChanged.connect(lambda _text: self.changed.emit())
+        self.max_points.valueChanged.connect(lambda _value: self.changed.emit())
+        self._sync_quick()
+
+    def _on_quick(self, index: int) -> None:
+        raw = self.quick.itemData(index)
+        if raw:
+            raw_from, raw_to = str(raw).split("|")
+            self.from_edit.setText(raw_from)
+            self.to_edit.setText(raw_to)
+            self.changed.emit()
+
+    def _on_typed(self, _text: str) -> None:
+        self._sync_quick()
+        self.changed.emit()
+
+    def _sync_quick(self) -> None:
+        raw_from, raw_to = self.from_edit.text().strip(), self.to_edit.text().strip()
+        index = self.quick.findData(f"{raw_from}|{raw_to}")
+        self.quick.blockSignals(True)
+        self.quick.setCurrentIndex(index if index > 0 else 0)
+        self.quick.blockSignals(False)
+
+    def set_range(self, raw_from: str, raw_to: str, timezone: str, max_points: int) -> None:
+        for widget, text in ((self.from_edit, raw_from), (self.to_edit, raw_to)):
+            widget.setText(text)
+        self.zone.setCurrentText(timezone)
+        self.max_points.setValue(max_points)
+        self._sync_quick()
+        self.changed.emit()
+
+    def raw(self) -> tuple[str, str, str]:
+        return self.from_edit.text().strip(), self.to_edit.text().strip(), self.zone.currentText().strip() or "utc"
+
+    def time_range(self) -> TimeRange:
+        """The evaluated range (TimeExpressionError, a CqlscopeError, when a field does not parse)."""
+        raw_from, raw_to, zone = self.raw()
+        return time_range(raw_from, raw_to, zone)
+
+    def describe(self) -> str:
+        """'from → to' in the time zone, or the error."""
+        try:
+            evaluated = self.time_range()
+        except CqlscopeError as exc:
+            return exc.message
+        from core.grafana.timerange import iso_string
+
+        return f"{iso_string(evaluated.from_ms)} → {iso_string(evaluated.to_ms)}"
