@@ -146,3 +146,12 @@ def every_type_table(admin_session: Any, scratch_keyspace: str) -> str:
     admin_session.execute(ALL_TYPES_ROW.format(ks=scratch_keyspace))
     admin_session.execute(f"INSERT INTO {scratch_keyspace}.every_type (k) VALUES (2)")
     return f"{scratch_keyspace}.every_type"
+
+
+@pytest.fixture(scope="session")
+def oracle_keyspace(two_node_cluster: LocalNode, admin_session: Any) -> str:
+    """The plugin vectors' data (tests/fixtures/plugins/setup.cql) on the two-node cluster."""
+    from tests.conformance.plugin_cases import load_setup
+
+    load_setup(admin_session)
+    return "oracle_ks"
