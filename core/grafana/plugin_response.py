@@ -21,6 +21,12 @@ ZERO_UUID = "00000000-0000-0000-0000-000000000000"
 
 SCYLLA_FAILING_TYPES = ("date", "counter")
 CASSANDRA_FAILING_TYPES = ("decimal", "duration", "time", "list", "set", "map", "tuple", "frozen", "vector")
+# The cassandra plugin names its series by the first column's Go value (toString): only these CQL types work.
+CASSANDRA_ID_TYPES = ("ascii", "text", "varchar", "uuid", "timeuuid", "tinyint", "int", "bigint", "counter", "float",
+                      "double", "timestamp", "date", "boolean")
+# The Go types gocql gives other first columns, as the plugin's "unsupported type: %T" prints them.
+CASSANDRA_ID_GO_TYPES = {"smallint": "int16", "blob": "[]uint8", "varint": "*big.Int", "decimal": "*inf.Dec",
+                         "inet": "net.IP", "time": "time.Duration", "duration": "gocql.Duration"}
 
 
 @dataclass
@@ -127,6 +133,18 @@ _CASSANDRA_TYPES = {
 }
 
 
+def cassandra_id_problem(frame: Frame) -> str | None:
+    """Why the first column cannot name the cassandra plugin's series (None when it can, or without rows)."""
+    if not frame.fields or frame.row_count == 0:
+        return None
+    first = frame.fields[0]
+    kind = base_type(first.cql_type)
+    if kind in CASSANDRA_ID_TYPES:
+        return None
+    go_type = CASSANDRA_ID_GO_TYPES.get(kind, f"a Go {kind}")
+    return f"unsupported type: {go_type}"
+
+
 def cassandra_failing_fields(frame: Frame) -> list[Field]:
     """Columns whose type makes the cassandra plugin fail the whole query ("unsupported type")."""
     return [f for f in frame.fields if base_type(f.cql_type) in CASSANDRA_FAILING_TYPES
@@ -136,6 +154,11 @@ def cassandra_failing_fields(frame: Frame) -> list[Field]:
 def cassandra_view(frame: Frame, alert: bool = False) -> PluginView:
     """One frame per distinct first-column value, named by it, as the cassandra plugin builds them."""
     view = PluginView("cassandra")
+    id_problem = cassandra_id_problem(frame)
+    if id_problem is not None:
+        view.error = (f"The cassandra plugin fails the whole query: its first column {frame.fields[0].name} "
+                      f"({frame.fields[0].cql_type}) names the series, and it says \"{id_problem}\".")
+        return view
     failing = cassandra_failing_fields(frame)
     if failing:
         first = failing[0]

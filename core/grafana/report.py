@@ -14,7 +14,7 @@ from typing import Any
 from core.cql.values import base_type
 from core.grafana.flavors import PreparedQuery
 from core.grafana.frames import Frame
-from core.grafana.plugin_response import CASSANDRA_FAILING_TYPES, SCYLLA_FAILING_TYPES
+from core.grafana.plugin_response import CASSANDRA_FAILING_TYPES, SCYLLA_FAILING_TYPES, cassandra_id_problem
 
 ERROR = "error"
 WARNING = "warning"
@@ -151,24 +151,7 @@ def result_findings(flavor: str, frame: Frame) -> list[Finding]:
                                     "(0, false, empty text) in the scylla plugin.",
                                     "Filter NULLs out, or read zeros in the panel with care."))
     elif flavor == "cassandra":
-        for item in frame.fields:
-            kind = base_type(item.cql_type)
-            if kind in CASSANDRA_FAILING_TYPES or item.type == "other":
-                findings.append(Finding(
-                    "type-fails-query", ERROR,
-                    f"Column {item.name} is {item.cql_type}: the cassandra plugin fails the whole query "
-                    "(unsupported type).", f"Leave {item.name} out of the SELECT."))
-        if has_null:
-            findings.append(Finding("null-unsupported", WARNING,
-                                    f"NULL values in {', '.join(sorted(has_null))}: the cassandra plugin does not "
-                                    "support NULL (it gets the type's zero value).", "Filter NULLs out."))
-        if frame.fields:
-            first = frame.fields[0]
-            distinct = len({v for v in first.values}) if frame.row_count else 0
-            findings.append(Finding(
-                "first-column-series", INFO,
-                f"The first column ({first.name}) becomes the series id: {distinct} frame(s), one per distinct value.",
-                "Put the series id (e.g. sensor_id) first, then the value and the time column."))
+        findings += _cassandra_findings(frame, has_null)
     if frame.fields and (not frame.time_fields() or not frame.number_fields()):
         missing = "a time column" if not frame.time_fields() else "a numeric column"
         findings.append(Finding("alert-shape", INFO,
@@ -176,6 +159,48 @@ def result_findings(flavor: str, frame: Frame) -> list[Finding]:
                                 "alert rules and time series panels need a time column and numeric values.",
                                 f"Select {missing} for graphs and alerts."))
     return findings
+
+
+def _cassandra_findings(frame: Frame, has_null: set[str]) -> list[Finding]:
+    """The cassandra plugin names each row's series by its first column before it checks any type, so a first
+    column it cannot name fails the query first; then every unsupported column does."""
+    findings: list[Finding] = []
+    id_problem = cassandra_id_problem(frame)
+    if id_problem is not None:
+        first = frame.fields[0]
+        findings.append(Finding(
+            "first-column-type", ERROR,
+            f"The first column, {first.name} ({first.cql_type}), names the series, and the cassandra plugin "
+            f"cannot turn that type into a name: the whole query fails with \"{id_problem}\".",
+            "Put a text, uuid, integer, float, timestamp or boolean column (the series id) first."))
+    for index, item in enumerate(frame.fields):
+        kind = base_type(item.cql_type)
+        if (index > 0 or id_problem is None) and (kind in CASSANDRA_FAILING_TYPES or item.type == "other"):
+            findings.append(Finding(
+                "type-fails-query", ERROR,
+                f"Column {item.name} is {item.cql_type}: the cassandra plugin fails the whole query "
+                "(unsupported type).", f"Leave {item.name} out of the SELECT."))
+    if has_null:
+        findings.append(Finding("null-unsupported", WARNING,
+                                f"NULL values in {', '.join(sorted(has_null))}: the cassandra plugin does not "
+                                "support NULL (it gets the type's zero value).", "Filter NULLs out."))
+    if id_problem is None and frame.fields:
+        first = frame.fields[0]
+        distinct = len({_hashable(v) for v in first.values}) if frame.row_count else 0
+        findings.append(Finding(
+            "first-column-series", INFO,
+            f"The first column ({first.name}) becomes the series id: {distinct} frame(s), one per distinct value.",
+            "Put the series id (e.g. sensor_id) first, then the value and the time column."))
+    return findings
+
+
+def _hashable(value: Any) -> Any:
+    """A set key for any CQL value: lists, sets, maps and UDT-like values by their repr."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
 
 
 def _loses_digits(values: list[Any]) -> bool:
