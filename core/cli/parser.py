@@ -9,7 +9,8 @@ from core import __version__
 from core.config.datasource import CONSISTENCIES, SECRET_FIELDS
 from core.config.options import OPTIONS, OptionKind
 from core.cql.execution import DEFAULT_FETCH_SIZE
-from core.grafana.flavors import DEFAULT_FROM, DEFAULT_MAX_DATA_POINTS, DEFAULT_TO, FLAVOR_NAMES
+from core.grafana.flavors import DEFAULT_FROM, DEFAULT_TO, FLAVOR_NAMES
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS
 
 
 def build_parser() -> argparse.ArgumentParser:

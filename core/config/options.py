@@ -1,6 +1,6 @@
 """Every data source option declared once: its label, kind, help and command-line flag.
 
-The CLI builds its flags from `OPTIONS`, the GUI builds its form from them, and the exporter (later)
+The CLI builds its flags from `OPTIONS`, the GUI builds its form from them, and the exporter
 uses `flavors` to warn about settings a plugin cannot express.
 """
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from core.config.profile_file import atomic_write, config_dir
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS
 
 SCHEMA_VERSION = 1
 QUERIES_DIR = "queries"
@@ -34,7 +35,7 @@ class QueryTabState:
     raw_from: str = "now-6h"
     raw_to: str = "now"
     timezone: str = "utc"
-    max_data_points: int = 1000
+    max_data_points: int = DEFAULT_MAX_DATA_POINTS
     consistency: str = ""  # empty: the data source's consistency
     limit: int = 100_000
     fetch_size: int = 5000

@@ -1,6 +1,6 @@
 """Turn driver exceptions into classified failures with a message that says what to do.
 
-Shared by the health check and (later) query execution. Secret values are redacted from every text
+Shared by the health check, query execution and schema loading. Secret values are redacted from every text
 that leaves this module, because server messages can echo the user name.
 """
 

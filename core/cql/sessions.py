@@ -20,7 +20,6 @@ from core.config.datasource import ConnectionScope, DataSource, Flavor
 if TYPE_CHECKING:
     from cassandra.cluster import Cluster, Session
 
-PROFILE_NAME = "cqlscope"
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from core.config.datasource import DataSource
 from core.config.workspace import Workspace
 from core.cql.execution import DEFAULT_FETCH_SIZE, CancelToken, Progress, QueryOutcome, RunOptions, run_query
 from core.errors import CqlscopeError
-from core.grafana.flavors import DEFAULT_MAX_DATA_POINTS, PreparedQuery, prepare_query
+from core.grafana.flavors import PreparedQuery, prepare_query
 from core.grafana.frames import Field, Frame
 from core.grafana.plugin_response import PluginView, cassandra_view, scylla_view
 from core.grafana.report import Finding, compatibility_report
 from core.grafana.series import GraphData, graph_data
 from core.grafana.templating import Variable
-from core.grafana.timerange import Interval, TimeRange
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange
 
 PLUGIN_VIEW_ROWS = 100_000  # the plugin view is computed on at most this many rows
 ALL_VIEWS = frozenset({"graph", "plugin", "report"})

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import CqlscopeError
-from core.grafana.templating import ALL_TEXT, ALL_VALUE, Variable, dump_variables, load_variables, save_variables
+from core.grafana.templating import ALL_TEXT, ALL_VALUE, Variable, load_variables, save_variables
 
 NAME, VALUES, TEXTS, ALL, ALL_CUSTOM = range(5)
 HEADERS = ("Name", "Values (a, b, …)", "Texts", "All", "Custom all")
@@ -153,9 +153,6 @@ class VariablesPanel(QWidget):
                 texts = None  # display texts must match the values one to one
             result[name] = Variable(name, values, texts, False, all_value)
         return result
-
-    def dumped(self) -> dict[str, object]:
-        return dump_variables(self.variables())
 
     def load_file(self, path: Path) -> None:
         try:
