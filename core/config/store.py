@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.config.datasource import DataSource, validate
+from core.config.naming import free_name
 from core.config.profile_file import ProfileFile
 from core.config.secrets import NO_BACKEND_HELP, SecretState, SecretStore
 from core.errors import NotFoundError, SecretStoreError, ValidationError
@@ -130,11 +131,7 @@ class DataSourceStore:
 
     def free_name(self, base: str) -> str:
         """`base`, or `base 2`, `base 3`... whichever no data source uses yet."""
-        name, counter = base, 2
-        while name in self.names():
-            name = f"{base} {counter}"
-            counter += 1
-        return name
+        return free_name(set(self.names()), base, lambda n: f"{base} {n}")
 
     # -- secrets -----------------------------------------------------------------------------
 
