@@ -246,8 +246,8 @@ def from_entry(entry: Mapping[str, Any], flavor: Flavor) -> MappedEntry:
         ds.keyspace = _text(_get(json_data, "keyspace"))
         ds.consistency = _text(_get(json_data, "consistency"))
         timeout = _get(json_data, "timeout")
-        if isinstance(timeout, float) and timeout.is_integer():
-            timeout = int(timeout)
+        if isinstance(timeout, float):  # a fraction is refused by the plugin (warned above): keep the default
+            timeout = int(timeout) if timeout.is_integer() else None
         if timeout not in (None, ""):
             ds.request_timeout = float(parse_int(timeout, 0))
         ds.tls_enabled = parse_bool(_get(json_data, "useCustomTLS"))
