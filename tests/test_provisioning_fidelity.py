@@ -247,3 +247,13 @@ def test_cassandra_keys_match_the_330_settings_struct() -> None:
     assert all(key.lower() in lowered for key in entry["jsonData"])
     assert entry["jsonData"]["allowInsecureTLS"] is True and entry["jsonData"]["useCustomTLS"] is True
     assert isinstance(entry["jsonData"]["timeout"], int)
+
+
+def test_duplicate_keys_reject_the_file_and_merge_keys_merge(tmp_path: Path) -> None:
+    # yaml.v3 decode.go: `mapping key "name" already defined at line N`; `<<` merges a mapping's keys
+    path = write(tmp_path, "apiVersion: 1\ndatasources:\n  - name: a\n    name: b\n" + CASS)
+    with pytest.raises(ProvisioningFileError, match='line 4: mapping key "name" already defined at line 3'):
+        read_provisioning_file(path, {})
+    path = write(tmp_path, "apiVersion: 1\ncommon: &common\n  consistency: ONE\n  keyspace: ks\ndatasources:\n"
+                 "  - name: c\n" + CASS + "    jsonData:\n      <<: *common\n      keyspace: other\n")
+    assert read_provisioning_file(path, {}).entries[0]["jsonData"] == {"consistency": "ONE", "keyspace": "other"}

@@ -58,17 +58,31 @@ def load(text: str, source: str = "<text>") -> Any:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise ProvisioningFileError(f"{source}{yaml_error_where(exc)}") from None
-    return None if node is None else _convert(node)
+    return None if node is None else _convert(node, source)
 
 
-def _convert(node: Node) -> Any:
+def _convert(node: Node, source: str) -> Any:
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        lines: dict[str, int] = {}
         for key, value in node.value:
-            result[str(_convert(key))] = _convert(value)
-        return result
+            if isinstance(key, ScalarNode) and key.tag == _PLAIN and key.value == "<<":
+                # a merge key: yaml.v3 takes the keys of the mapping(s) that are not set here
+                for part in value.value if isinstance(value, SequenceNode) else [value]:
+                    converted = _convert(part, source)
+                    if isinstance(converted, dict):
+                        merged = {**converted, **merged}
+                continue
+            name = str(_convert(key, source))
+            if name in lines:  # yaml.v3 refuses the document (decode.go)
+                raise ProvisioningFileError(f'{source}, line {key.start_mark.line + 1}: mapping key "{name}" '
+                                            f"already defined at line {lines[name]}")
+            lines[name] = key.start_mark.line + 1
+            result[name] = _convert(value, source)
+        return {**merged, **result} if merged else result
     if isinstance(node, SequenceNode):
-        return [_convert(child) for child in node.value]
+        return [_convert(child, source) for child in node.value]
     plain = node.tag == _PLAIN
     return GoScalar(str(node.value), plain, "" if plain else str(node.tag))
 
