@@ -76,9 +76,9 @@ def test_unexpressible_settings_warn() -> None:
                else f.message.split(" (")[0] + " (s)") for f in result.findings if f.severity == Severity.WARNING]
     for label in ("keyspace", "consistency", "local datacenter", "protocol version", "connect timeout (s)",
                   "request timeout (s)"):
-        assert ("Scylla prod", f"the scylla plugin cannot express {label}") in warned
+        assert ("Scylla prod", f"the scylla 0.5.0 plugin cannot express {label}") in warned
     for label in ("local datacenter", "protocol version"):
-        assert ("Cassandra analytics", f"the cassandra plugin cannot express {label}") in warned
+        assert ("Cassandra analytics", f"the cassandra 3.3.0 plugin cannot express {label}") in warned
     assert not any(ds == "Cassandra analytics" and "keyspace" in m for ds, m in warned)
 
 

@@ -20,6 +20,7 @@ from core.provisioning.model import (
     Finding,
     Severity,
 )
+from core.provisioning.releases import RELEASES
 
 # Settings that every flavor expresses or that only matter to Grafana itself: never warned about.
 _ALWAYS_EXPRESSED = {"flavor", "hosts", "port", "is_default", "org_id", "editable"}
@@ -115,7 +116,7 @@ def flavor_warnings(ds: DataSource) -> list[Finding]:
         value, default = getattr(ds, spec.name), getattr(_DEFAULTS, spec.name)
         if value == default:
             continue
-        findings.append(Finding(Severity.WARNING, f"the {ds.flavor.value} plugin cannot express "
+        findings.append(Finding(Severity.WARNING, f"the {RELEASES[ds.flavor].label} plugin cannot express "
                                 f"{spec.label.lower()} ({spec.format(ds)}): left out of the file", ds.name))
     if ds.flavor == Flavor.CASSANDRA and float(round(ds.request_timeout)) != ds.request_timeout:
         findings.append(Finding(Severity.WARNING, f"the cassandra plugin's timeout is whole seconds: "

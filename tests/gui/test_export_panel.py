@@ -39,7 +39,7 @@ def test_preview_follows_store_changes(qtbot: QtBot, memory_workspace: Workspace
     assert "consistency: QUORUM" in panel.preview.toPlainText()
     store.add(DataSource(name="Scylla", uid="scy", flavor=Flavor.SCYLLA, hosts=["s1"], keyspace="nope"))
     qtbot.waitUntil(lambda: "type: scylladb-scylla-datasource" in panel.preview.toPlainText())
-    assert "scylla plugin cannot express keyspace" in panel.messages.text()
+    assert "scylla 0.5.0 plugin cannot express keyspace" in panel.messages.text()
     assert panel.highlighter.document() is panel.preview.document()
 
 
