@@ -257,3 +257,17 @@ def test_duplicate_keys_reject_the_file_and_merge_keys_merge(tmp_path: Path) -> 
     path = write(tmp_path, "apiVersion: 1\ncommon: &common\n  consistency: ONE\n  keyspace: ks\ndatasources:\n"
                  "  - name: c\n" + CASS + "    jsonData:\n      <<: *common\n      keyspace: other\n")
     assert read_provisioning_file(path, {}).entries[0]["jsonData"] == {"consistency": "ONE", "keyspace": "other"}
+
+
+@pytest.mark.parametrize(("text", "go_value"), [
+    # yaml.v3 resolve.go: the resolveMap table, then strconv.ParseInt(s, 0, 64) (leading 0 is octal),
+    # ParseUint, yamlStyleFloat; YAML 1.1 words and sexagesimal numbers stay strings
+    ("0777", 511), ("+12", 12), ("-0x10", -16), ("1_000", 1000), ("0o17", 15), ("0b101", 5),
+    ("9223372036854775808", 9223372036854775808), ("1e3", 1000.0), (".5", 0.5), ("08", 8.0),
+    ("yes", "yes"), ("on", "on"), ("True", True), ("FALSE", False), ("~", None), ("null", None),
+    ("1:20", "1:20"), ("0b102", "0b102"), ("2024-01-02", "2024-01-02"),
+])
+def test_yaml_v3_plain_scalars(text: str, go_value: object) -> None:
+    from core.provisioning.goyaml import resolve_plain
+
+    assert resolve_plain(text) == go_value and type(resolve_plain(text)) is type(go_value)

@@ -132,7 +132,7 @@ def _go_int(text: str) -> int | None:
     body = text
     if body[:1] in "+-":
         sign, body = body[0], body[1:]
-    if not body or not body[0].isdigit():
+    if not body or not body.isascii() or not body[0].isdigit():
         return None
     lowered = body.lower()
     try:
