@@ -112,12 +112,12 @@ def _add_provisioning_commands(commands: Any) -> None:
     export = commands.add_parser(
         "export", help="write data sources to a Grafana provisioning file",
         description="Write data sources to a Grafana provisioning file (apiVersion 1) on standard output or "
-        "into -o FILE. Secrets become ${VAR} placeholders unless --secrets inline is given. Findings go to "
+        "into -o FILE. Secrets become $VAR placeholders unless --secrets inline is given. Findings go to "
         "standard error; when validation fails nothing is written and the exit code is 1.")
     export.add_argument("names", nargs="*", metavar="NAME", help="data sources to export")
     export.add_argument("--all", action="store_true", help="export every configured data source")
     export.add_argument("--secrets", choices=["placeholders", "inline"], default="placeholders",
-                        help="${VAR} placeholders (default) or the real values from the keyring (plain text!)")
+                        help="$VAR placeholders (default) or the real values from the keyring (plain text!)")
     export.add_argument("--env-file", metavar="PATH", help="also write an env file listing the variables")
     export.add_argument("--write-secrets-to-env-file", action="store_true",
                         help="put the real secret values into the env file (created with mode 0600)")
