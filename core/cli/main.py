@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from core import unsupported_python
-from core.cli import datasource_commands, provisioning_commands, query_commands
+from core.cli import dashboard_commands, datasource_commands, provisioning_commands, query_commands
 from core.cli.common import EXIT_FAILED
 from core.cli.parser import build_parser
 from core.config.workspace import Workspace
@@ -34,6 +34,7 @@ COMMANDS: dict[tuple[str, str | None], Command] = {
     ("query", None): query_commands.query,
     ("export", None): provisioning_commands.export,
     ("import", None): provisioning_commands.import_file,
+    ("dashboard", "check"): dashboard_commands.check,
 }
 
 #: Commands that work on text alone: they never read the profile, so a broken one cannot stop them.

@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="compatibility report on standard error as text (default) or JSON")
     query.add_argument("cql", metavar="CQL", help="the query text")
     _add_provisioning_commands(commands)
+    _add_dashboard_commands(commands)
     return parser
 
 
@@ -167,3 +168,27 @@ def _add_option_flags(parser: argparse.ArgumentParser) -> None:
             parser.add_argument(spec.flag, dest=spec.name, default=None, metavar=spec.metavar or "VALUE",
                                 help=spec.help + choices)
 
+
+def _add_dashboard_commands(commands: Any) -> None:
+    """`dashboard check`: every CQL panel of a Grafana dashboard, run as Grafana would."""
+    dashboard = commands.add_parser("dashboard", help="check the CQL panels of a Grafana dashboard",
+                                    description="Work with Grafana dashboard JSON files.")
+    actions = dashboard.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    check = actions.add_parser(
+        "check", help="run every CQL panel as Grafana would and report what each would show",
+        description="Read a dashboard JSON file (as Grafana exports it, with or without __inputs), resolve its "
+        "variables (query variables through the plugin), expand repeated panels and rows, and run every target "
+        "of the ScyllaDB and Cassandra plugins as the plugin would. Prints per panel the title, refId, plugin, "
+        "CQL sent, row count and status (ok, no data, error with the plugin's message, or warnings). Panels of "
+        "other data sources are listed as skipped. Exit 1 when any panel would fail.")
+    check.add_argument("file", metavar="FILE", help="the dashboard JSON file")
+    check.add_argument("--datasource", action="append", default=[], metavar="NAME",
+                       help="configured data source for the dashboard's CQL panels (repeat for one per plugin); "
+                       "default: a data source matching each panel's uid or name, else the only one of its plugin")
+    check.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                       help="set a variable (repeat a name for several values; VALUE $__all selects All)")
+    check.add_argument("--from", dest="time_from", metavar="T", help="range start (default: the dashboard's)")
+    check.add_argument("--to", dest="time_to", metavar="T", help="range end (default: the dashboard's)")
+    check.add_argument("--timezone", metavar="TZ", help="time zone (default: the dashboard's; browser means utc)")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or json")

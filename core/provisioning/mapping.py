@@ -62,6 +62,14 @@ def to_entry(ds: DataSource, secrets: Mapping[str, str]) -> dict[str, Any]:
     return entry
 
 
+def instance_settings(ds: DataSource, secrets: Mapping[str, str]) -> dict[str, Any]:
+    """What Grafana hands the plugin for `ds` (its DataSourceInstanceSettings: `url`, `jsonData`,
+    `secureJsonData`): the provisioning entry after Grafana's expansion, with the real secret values."""
+    entry = _entry(ds, secrets)
+    return {"url": entry.get("url", ""), "jsonData": entry["jsonData"],
+            "secureJsonData": dict(entry.get("secureJsonData", {}))}
+
+
 def _entry(ds: DataSource, secrets: Mapping[str, str]) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "name": ds.name,
