@@ -20,6 +20,9 @@ REPO = Path(__file__).resolve().parent.parent.parent
 LOCAL_CASSANDRA = REPO / "scripts" / "local-cassandra"
 DEMO_NAME = "cqlscope demo"
 DEMO_UID = "cqlscope-demo"
+DEMO_SCYLLA_NAME = "cqlscope demo (ScyllaDB plugin)"
+DEMO_SCYLLA_UID = "cqlscope-demo-scylla"
+DEMO_DASHBOARD = REPO / "resources" / "demo" / "dashboard.json"
 DEMO_USER = "cassandra"
 SENSORS = ["b-temp-1", "b-temp-2", "o-temp-1"]
 
@@ -107,20 +110,26 @@ def demo_workspace(ask_password: bool) -> Workspace:
     else:
         secrets = {"user": DEMO_USER, "password": "cassandra"}
     workspace.store.load()
-    demo = DataSource(name=DEMO_NAME, uid=DEMO_UID, flavor=Flavor.CASSANDRA, hosts=["127.0.0.1"],
-                      keyspace="cqlscope_demo", consistency="LOCAL_ONE")
-    if DEMO_UID in {ds.uid for ds in workspace.store.list()}:
-        current = workspace.store.by_uid(DEMO_UID)
-        workspace.store.update(demo.copy(name=current.name))
-    else:
-        if DEMO_NAME in workspace.store.names():
-            demo.name = workspace.store.free_name(DEMO_NAME)
-        workspace.store.add(demo)
-    name = workspace.store.by_uid(DEMO_UID).name
-    for field, value in secrets.items():
-        workspace.store.set_secret(name, field, value)
+    _put(workspace, DataSource(name=DEMO_NAME, uid=DEMO_UID, flavor=Flavor.CASSANDRA, hosts=["127.0.0.1"],
+                               keyspace="cqlscope_demo", consistency="LOCAL_ONE"), secrets)
+    _put(workspace, DataSource(name=DEMO_SCYLLA_NAME, uid=DEMO_SCYLLA_UID, flavor=Flavor.SCYLLA,
+                               hosts=["127.0.0.1"]), secrets)
     tabs = QueryTabsFile(DEMO_UID)
     state = tabs.load()
     if not state.tabs:
         tabs.save(QueryFileState(tabs=list(EXAMPLES), history=state.history))
     return workspace
+
+
+def _put(workspace: Workspace, demo: DataSource, secrets: dict[str, str]) -> None:
+    """Add or refresh a demo data source (kept by uid; renamed when its name is taken) and its secrets."""
+    if demo.uid in {ds.uid for ds in workspace.store.list()}:
+        current = workspace.store.by_uid(demo.uid)
+        workspace.store.update(demo.copy(name=current.name))
+    else:
+        if demo.name in workspace.store.names():
+            demo.name = workspace.store.free_name(demo.name)
+        workspace.store.add(demo)
+    name = workspace.store.by_uid(demo.uid).name
+    for field, value in secrets.items():
+        workspace.store.set_secret(name, field, value)

@@ -152,8 +152,10 @@ def _query_options(definition: Mapping[str, Any], run_query: QueryRunner, inputs
     except CqlscopeError as exc:
         state.error = exc.message
         return []
-    return _sort(_regex_filter(options, str(definition.get("regex") or ""), state),
-                 int(definition.get("sort") or 0))
+    unique: dict[str, tuple[str, str]] = {}
+    for text, value in _regex_filter(options, str(definition.get("regex") or ""), state):
+        unique.setdefault(value, (text, value))  # lodash uniqBy(options, "value"): the first one stays
+    return _sort(list(unique.values()), int(definition.get("sort") or 0))
 
 
 def _regex_filter(options: list[tuple[str, str]], regex: str, state: VariableState) -> list[tuple[str, str]]:
@@ -184,21 +186,29 @@ def _regex_filter(options: list[tuple[str, str]], regex: str, state: VariableSta
 
 
 def _sort(options: list[tuple[str, str]], sort: int) -> list[tuple[str, str]]:
-    """Grafana's variable sort: 1/2 alphabetical, 3/4 numerical, 5/6 case-insensitive (odd: ascending)."""
+    """scenes sortVariableValues by label: 1/2 alphabetical, 3/4 by the first integer in it (-1 without one),
+    5/6 case-insensitive, 7/8 natural (numbers compared as numbers); even numbers reverse the order."""
     if sort in (1, 2):
         ordered = sorted(options, key=lambda o: o[0])
     elif sort in (3, 4):
-        ordered = sorted(options, key=lambda o: _number(o[0]))
-    elif sort in (5, 6, 7, 8):
+        ordered = sorted(options, key=lambda o: _first_integer(o[0]))
+    elif sort in (5, 6):
         ordered = sorted(options, key=lambda o: o[0].lower())
+    elif sort in (7, 8):
+        ordered = sorted(options, key=lambda o: _natural_key(o[0]))
     else:
         return options
     return ordered[::-1] if sort % 2 == 0 else ordered
 
 
-def _number(text: str) -> float:
-    match = re.search(r"-?\d+(\.\d+)?", text)
-    return float(match.group(0)) if match else float("-inf")
+def _first_integer(label: str) -> int:
+    match = re.match(r".*?(\d+).*", label, re.DOTALL)
+    return int(match.group(1)) if label and match else -1
+
+
+def _natural_key(label: str) -> list[tuple[int, int | str]]:
+    """Intl.Collator({numeric: true, sensitivity: "accent"}) approximated: digit runs as numbers, case folded."""
+    return [(0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.split(r"(\d+)", label) if part]
 
 
 def _select(name: str, options: list[tuple[str, str]], wanted: list[str] | None, multi: bool, include_all: bool,
