@@ -169,3 +169,31 @@ def _json_kind(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     return "object" if isinstance(value, dict) else "array"
+
+
+def go_json_float(value: float) -> str:
+    """A float64 as the SDK's JSON writer (jsoniter) writes it: shortest digits, plain form for
+    1e-6 <= |v| < 1e21, else exponent form (`1e+21`, `1.5e-7`)."""
+    special = _special(value)
+    if special is not None:
+        raise ValueError(f"JSON has no {special}")
+    magnitude = abs(value)
+    if magnitude == 0 or 1e-6 <= magnitude < 1e21:
+        return str(np.format_float_positional(np.float64(value), unique=True, trim="-"))
+    text = str(np.format_float_scientific(np.float64(value), unique=True, trim="-"))
+    mantissa, _, exponent = text.partition("e")
+    if exponent.startswith("-"):
+        return f"{mantissa}e-{int(exponent[1:])}"
+    return f"{mantissa}e+{int(exponent[1:]):02d}"
+
+
+def go_json_dumps(value: Any) -> str:
+    """Compact JSON of plain data, floats written the way the Go SDK writes them (`10`, not `10.0`)."""
+    if isinstance(value, float):
+        return go_json_float(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{go_json_dumps(v)}"
+                              for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(go_json_dumps(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
