@@ -44,7 +44,8 @@ def test_readme_flags_exist_in_help(words: tuple[str, ...], flags: set[str]) -> 
 def test_every_subcommand_has_help_text() -> None:
     parser = build_parser()
     action = next(a for a in parser._actions if a.dest == "command")
-    assert set(action.choices) == {"datasource", "check", "render", "query", "export", "import", "dashboard"}  # type: ignore[arg-type]
+    assert set(action.choices) == {"datasource", "check", "render", "query", "variables", "export", "import",  # type: ignore[arg-type]
+                                   "dashboard"}
     top = parser.format_help()
     for name in action.choices:  # type: ignore[union-attr]
         assert name in top

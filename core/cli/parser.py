@@ -83,8 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="findings on standard error as text (default) or JSON")
     render.add_argument("text", metavar="TEXT", help="the query text")
 
-    query = commands.add_parser(
-        "query", help="run a query on a data source and print the result",
+    query = _add_intermixed_parser(
+        commands, "query", help="run a query on a data source and print the result",
         description="Prepare CQL as the chosen plugin would (variables, macros, host field), run it on the data "
         "source with exact values, and print the result. The compatibility report goes to standard error.")
     query.add_argument("name", metavar="NAME", help="data source")
@@ -98,14 +98,61 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--timeout", type=float, help="request timeout in seconds (default: the data source's)")
     query.add_argument("--trace", action="store_true", help="trace the query; events go to standard error")
     query.add_argument("--flavor", choices=FLAVOR_NAMES, help="plugin to emulate (default: the data source's)")
-    query.add_argument("--format", choices=["table", "csv", "json", "frame"], default="table",
-                       help="table (readable), csv, json (row objects) or frame (Grafana data frame JSON)")
+    query.add_argument("--format", choices=["table", "csv", "json", "frame", "plugin"], default="table",
+                       help="table (readable), csv, json (row objects), frame (Grafana data frame JSON) or plugin "
+                       "(with --target: exactly the JSON Grafana receives from the emulated plugin)")
     query.add_argument("--report", choices=["text", "json"], default="text",
                        help="compatibility report on standard error as text (default) or JSON")
-    query.add_argument("cql", metavar="CQL", help="the query text")
+    query.add_argument("--target", metavar="FILE",
+                       help="a panel target's JSON as Grafana stores it, instead of CQL (rawQuery/target or the "
+                       "builder fields, alias, instant, queryType for cassandra; queryText/queryHost/allHosts for "
+                       "scylla)")
+    query.add_argument("cql", metavar="CQL", nargs="?", help="the query text (omit it with --target)")
+    _add_variables_command(commands)
     _add_provisioning_commands(commands)
     _add_dashboard_commands(commands)
     return parser
+
+
+class _IntermixedParser(argparse.ArgumentParser):
+    """A subcommand parser whose optional positional (query's CQL, absent with --target) may follow flags:
+    plain argparse would give it the empty match before the flags and then reject the CQL."""
+
+    _inside = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if self._inside:
+            return super().parse_known_args(args, namespace)
+        self._inside = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._inside = False
+
+
+def _add_intermixed_parser(commands: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """commands.add_parser with _IntermixedParser for this one subcommand."""
+    default_class = commands._parser_class
+    commands._parser_class = _IntermixedParser
+    try:
+        parser: argparse.ArgumentParser = commands.add_parser(name, **kwargs)
+    finally:
+        commands._parser_class = default_class
+    return parser
+
+
+def _add_variables_command(commands: Any) -> None:
+    """The `variables` subcommand (the cassandra plugin's variables resource)."""
+    variables = commands.add_parser(
+        "variables", help="list a query variable's options as the cassandra plugin returns them",
+        description="Interpolate QUERY like the plugin's front end (csv), send it to the emulated cassandra "
+        "plugin's variables resource and print its options: value from the first column, text from the second.")
+    variables.add_argument("name", metavar="NAME", help="data source (Apache Cassandra plugin)")
+    _add_time_flags(variables)
+    variables.add_argument("--format", choices=["text", "json"], default="text",
+                           help="text (one option a line, value TAB text when they differ) or json (the plugin's "
+                           "answer as is)")
+    variables.add_argument("query", metavar="QUERY", help="the variable's query, e.g. SELECT DISTINCT sensor FROM t")
 
 
 def _add_provisioning_commands(commands: Any) -> None:

@@ -19,8 +19,8 @@ from core.grafana.dashboards.variables import VariableState, parse_overrides, re
 from core.grafana.plugins import PluginInstance, instance_for
 from core.grafana.templating import Variable, interpolate
 from core.grafana.timerange import TimeRange
-from core.query.dashboard_targets import PreparedTarget, prepare_target
 from core.query.plugin_answers import answer_summary
+from core.query.targets import PreparedTarget, prepare_target
 
 FLAVOR_OF = {"scylladb-scylla-datasource": "scylla", "hadesarchitect-cassandra-datasource": "cassandra"}
 
