@@ -16,13 +16,12 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from core.config.datasource import ConnectionScope, DataSource, Flavor
+from core.config.datasource import ConnectionScope, DataSource, Flavor, printable
 from core.config.safe_yaml import key_line, line_of
 
 SCHEMA_VERSION = 2
 LEGACY_VERSION = 1
 HEADER = "# cqlscope data sources (secrets are in the system keyring, not here)\n"
-_MARKER_RE = re.compile(r"^# end of cqlscope profile: (\d+) data sources?$")
 _UID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _TOP_KEYS = {LEGACY_VERSION: ("schema_version", "datasources"),
              SCHEMA_VERSION: ("schema_version", "datasources", "count")}
@@ -99,8 +98,7 @@ def _check_completeness(text: str, data: dict[str, Any], root: Node | None, entr
                           "check the entries, then correct the count", line_of(root, "count"))
     lines = text.rstrip("\n").splitlines()
     last = lines[-1].strip() if lines else ""
-    match = _MARKER_RE.match(last)
-    if match is None or int(match.group(1)) != entries:
+    if last != end_marker(entries):
         raise SchemaError(f"the last line is not '{end_marker(entries)}': the file was cut short or edited; "
                           "restore it from a backup, or check it and add that line", len(lines))
 
@@ -138,8 +136,9 @@ def _entry(entry: Any, index: int, root: Node | None) -> DataSource:
             raise SchemaError(f"{where}: {key}: {exc}", line_of(root, "datasources", index, key)) from None
     missing = [name for name in FIELDS if name not in entry]
     if missing:
-        raise SchemaError(f"{where} ('{entry.get('name', '?')}') lacks the field(s) {', '.join(missing)}: the file "
-                          "was cut short or edited by hand", line)
+        label = printable(str(entry.get("name", "?")))
+        raise SchemaError(f"{where} ('{label}') lacks the field(s) {', '.join(missing)}: the file was cut short or "
+                          "edited by hand", line)
     return DataSource(**values)
 
 
@@ -187,12 +186,12 @@ def _refuse_duplicates(datasources: list[DataSource], root: Node | None) -> None
     uids: dict[str, int] = {}
     names: dict[str, int] = {}
     for index, ds in enumerate(datasources):
-        line = line_of(root, "datasources", index)
         if ds.uid in uids:
             raise SchemaError(f"data sources #{uids[ds.uid] + 1} and #{index + 1} have the same uid '{ds.uid}'; "
-                              "give one of them a new uid", line)
+                              "give one of them a new uid", key_line(root, "datasources", index, "uid"))
         if ds.name in names:
             raise SchemaError(f"data sources #{names[ds.name] + 1} and #{index + 1} have the same name "
-                              f"'{ds.name}'; rename one of them", line)
+                              f"'{printable(ds.name)}'; rename one of them",
+                              key_line(root, "datasources", index, "name"))
         uids[ds.uid] = index
         names[ds.name] = index

@@ -55,12 +55,13 @@ def read_text(path: Path, limits: YamlLimits = YamlLimits()) -> str:
         raise
     except OSError as exc:
         raise YamlInputError(f"cannot read {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise YamlInputError(f"{path} is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise YamlInputError(f"{path} is not a regular file (a FIFO, socket or device)")
+        raise YamlInputError(f"{path} is not a regular file (a FIFO, socket or device)")
+    with os.fdopen(fd, "rb") as handle:
         try:
             data = handle.read(limits.max_bytes + 1)
         except OSError as exc:
@@ -82,33 +83,32 @@ def decode_utf8(data: bytes, source: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses nesting deeper than a cap while composing."""
+# libyaml when present (much faster on large files), else the pure-Python parser; both are the safe loader.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    max_depth = MAX_DEPTH
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        self._depth += 1
-        try:
-            if self._depth > self.max_depth:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise yaml.YAMLError(f"nested deeper than {self.max_depth} levels at line {mark.line + 1}")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+def _check_depth(text: str, source: str, limits: YamlLimits) -> None:
+    """Refuse nesting deeper than the cap from the event stream, before any recursive composing."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > limits.max_depth:
+                line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+                raise YamlInputError(f"{source}, line {line}: nested deeper than "
+                                     f"{limits.max_depth} levels")
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
 
 
 def load(text: str, source: str, limits: YamlLimits = YamlLimits()) -> LoadedYaml:
     """Parse one YAML document within `limits`; YamlInputError names `source` and the line."""
     if len(text) > limits.max_bytes:
         raise YamlInputError(f"{source} is larger than {limits.max_bytes // (1024 * 1024)} MB")
-    loader = _BoundedLoader(text)
-    loader.max_depth = limits.max_depth
+    loader: Any = None
     try:
+        _check_depth(text, source, limits)
+        loader = _LOADER(text)
         node = loader.get_single_node()
         if node is None:
             return LoadedYaml(None, None)
@@ -118,6 +118,8 @@ def load(text: str, source: str, limits: YamlLimits = YamlLimits()) -> LoadedYam
         line = text.count("\n", 0, exc.position) + 1
         raise YamlInputError(f"{source}, line {line}: the character {exc.character!r} is not allowed in YAML "
                              "(remove it)") from None
+    except YamlInputError:
+        raise
     except yaml.MarkedYAMLError as exc:
         raise YamlInputError(f"{source}{error_where(exc)}") from None
     except yaml.YAMLError as exc:
@@ -127,7 +129,8 @@ def load(text: str, source: str, limits: YamlLimits = YamlLimits()) -> LoadedYam
     except RecursionError:
         raise YamlInputError(f"{source}: nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return LoadedYaml(data, node)
 
 
