@@ -25,6 +25,7 @@ from gui.datasources.actions import DataSourceActions
 from gui.datasources.editor import DataSourceEditor
 from gui.datasources.health_summary import health_html, health_title
 from gui.datasources.list_panel import DataSourceList, ListEntry
+from gui.datasources.profile_sync import ProfileSync
 from gui.menus import build_menus
 from gui.provisioning.export_panel import ExportPanel
 from gui.provisioning.import_dialog import run_import
@@ -66,6 +67,7 @@ class MainWindow(DataSourceActions, QMainWindow):
         self._store_events.changed.connect(self._refresh_list)
         self._unsubscribe = self.store.subscribe(self._on_store_changed)
         self._load_profile()
+        self._watch_profile()
 
     # -- building ------------------------------------------------------------------------------
 
@@ -287,7 +289,7 @@ class MainWindow(DataSourceActions, QMainWindow):
             return False
         ds = self.editor.datasource()
         try:
-            saved = self.store.add(ds) if self.is_new() else self.store.update(ds)
+            saved = self.store.add(ds) if self.is_new() else self.profile_sync.update(ds)
         except CqlscopeError as exc:
             self.show_error(exc.title, exc.message)
             return False
@@ -339,6 +341,26 @@ class MainWindow(DataSourceActions, QMainWindow):
     def _health_check_done(self) -> None:
         self._testing = False
         self._update_chrome(self._shown_dirty)
+
+    # -- changes made by other cqlscope processes (see gui.datasources.profile_sync) -------------
+
+    def _watch_profile(self) -> None:
+        self.profile_sync = ProfileSync(self.store, self)
+        self.profile_sync.watcher.changed.connect(self.reload_profile)
+        self.profile_sync.reloaded.connect(self._on_profile_reloaded)
+        self.profile_sync.failed.connect(self.show_error)
+        self.profile_sync.message.connect(self.statusBar().showMessage)
+        self._store_events.changed.connect(self.profile_sync.watcher.renew)
+
+    def reload_profile(self) -> None:
+        """Take in the profile as another process left it (the watcher calls this)."""
+        if not self._read_only and not self._closed:
+            self.profile_sync.reload(None if self.is_new() else self._current_uid, self.is_dirty(),
+                                     self.saved_datasource())
+
+    def _on_profile_reloaded(self, uid: str) -> None:
+        if uid == self._current_uid and not self.is_dirty():
+            self._show(uid)
 
     # -- errors and closing --------------------------------------------------------------------
 

@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     remove = ds_commands.add_parser("remove", help="remove a data source and its keyring entries")
     remove.add_argument("name", metavar="NAME")
+    remove.add_argument("--force", action="store_true",
+                        help="remove the settings even when the keyring cannot delete its entries (exit code 3 "
+                        "then says which entries stayed behind)")
 
     set_secret = ds_commands.add_parser(
         "set-secret", help="store the user or password in the keyring",
