@@ -159,10 +159,19 @@ def _encode_column(element: str, column: list[Any]) -> tuple[list[Any], dict[str
                 special.setdefault(name, []).append(index)
                 values.append(None)
             else:
-                values.append(float(str(np.float32(payload))) if element == "float32" else payload)
+                values.append(panel_value(element, payload))
         else:
             values.append(payload)
     return values, special or None, sub_ms if any(sub_ms) else None
+
+
+def panel_value(element: str, payload: Any) -> Any:
+    """One value as the panel receives it: times as (wrapped) epoch ms, float32 in its shortest form."""
+    if element == "time.Time":
+        return time_ms(payload)[0]
+    if element == "float32" and math.isfinite(payload):
+        return float(str(np.float32(payload)))
+    return payload
 
 
 def time_ms(moment: GoTime) -> tuple[int, int]:
