@@ -106,6 +106,8 @@ def zero_value(gotype: str) -> GoValue:
 def decode(cql: CqlType, data: bytes | None) -> GoValue:
     """The value gocql unmarshals from a column's bytes (None: NULL) into a new value of its Go type."""
     gotype = go_type(cql)
+    if data is not None and len(data) == 0 and cql.name == "udt":
+        return GoValue(gotype, [])  # gocql makes the map, then finds no field
     if data is None or (len(data) == 0 and cql.name not in ("ascii", "text", "varchar", "blob")):
         return _null(cql, gotype)
     name = cql.name
