@@ -232,7 +232,7 @@ def test_scylla_report_hidden_errors_hosts_and_pinning() -> None:
                                                               datasource_host="10.0.0.1,10.0.0.2")}
     assert "no data" in report["error-hidden"] and "no viable alternative" in report["error-hidden"]
     assert "one host name" in report["host-list-fails"]
-    assert "does not send the query to 10.0.0.2" in report["host-not-pinned"]
+    assert "does not pin the query to 10.0.0.2" in report["host-not-pinned"]
     assert [f.code for f in scylla_settings_findings("[::1]")] == ["host-brackets-need-port"]
     assert [f.code for f in scylla_settings_findings("")] == ["no-host"]
     assert scylla_settings_findings("[::1]:9042") == [] and scylla_settings_findings("db1.example") == []

@@ -96,8 +96,9 @@ def query_findings(prepared: PreparedQuery) -> list[Finding]:
                   "Without 'all hosts' the plugin")
         findings.append(Finding(
             "host-list-first-only" if len(prepared.hosts) > 1 else "host-not-pinned", INFO,
-            f"{listed} does not send the query to {prepared.hosts[0]}: it runs on the data source's own "
-            "connection (the host only names a cached session).",
+            f"{listed} does not pin the query to {prepared.hosts[0]}: it runs on the data source's own "
+            "connection, to any node (the host only names a cached session, pinned only if an 'all hosts' query "
+            "opened it first).",
             "Turn on all hosts to query each host itself (rows get a _host column)."))
     return by_severity(findings)
 

@@ -136,3 +136,16 @@ def test_a_host_name_is_looked_up(two_node_cluster: Any) -> None:
         assert _values(_ask(instance, "SELECT key FROM system.local")) == [["local"]]
     finally:
         instance.close()
+
+
+def test_check_health(two_node_cluster: Any) -> None:
+    from core.grafana.plugins.scylla import ScyllaInstance
+
+    healthy = ScyllaInstance(SETTINGS)
+    broken = ScyllaInstance({**SETTINGS, "jsonData": {"host": ""}})
+    try:
+        assert healthy.check_health() == {"status": "OK", "message": "Data source is working"}
+        assert broken.check_health() == {"status": "ERROR", "message": "no host supplied for connection"}
+    finally:
+        healthy.close()
+        broken.close()

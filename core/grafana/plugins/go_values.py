@@ -76,6 +76,8 @@ def go_type(cql: CqlType) -> str:
     scalar = _SCALARS.get(cql.name)
     if scalar is not None:
         return scalar
+    if len(cql.params) < {"list": 1, "set": 1, "map": 2}.get(cql.name, 0):
+        raise GoTypeError(f"cannot create Go type for incomplete CQL type {cql.name}")
     if cql.name in ("list", "set"):
         return "[]" + go_type(cql.params[0])
     if cql.name == "map":
@@ -317,29 +319,27 @@ def parse_cql_type(text: str) -> CqlType:
 
 
 def _parse(text: str) -> tuple[CqlType, str]:
-    name, _, rest = text.partition("<") if "<" in text.split(",")[0].split(">")[0] else ("", "", "")
-    if not name:
-        word = ""
-        while text and text[0] not in ",>":
-            word, text = word + text[0], text[1:]
-        word = word.lower()
+    """One type at the start of `text` (no spaces): the type and the text after it."""
+    end = 0
+    while end < len(text) and text[end] not in "<,>":
+        end += 1
+    word, rest = text[:end].lower().strip('"'), text[end:]
+    if not rest.startswith("<"):
         if word in _SCALARS:
-            return CqlType(word), text
-        if word.isdigit():
-            return CqlType("custom", custom=word), text
-        return CqlType("udt"), text
+            return CqlType(word), rest
+        if word.isdigit() or not word:  # a vector's dimension
+            return CqlType("custom", custom=word), rest
+        return CqlType("udt"), rest
     params: list[CqlType] = []
-    while True:
+    rest = rest[1:]
+    while rest:
         param, rest = _parse(rest)
         params.append(param)
-        if rest.startswith(","):
-            rest = rest[1:]
-            continue
-        rest = rest[1:]  # '>'
-        break
-    name = name.lower()
-    if name == "frozen":
+        separator, rest = rest[:1], rest[1:]
+        if separator != ",":
+            break
+    if word == "frozen" and params:
         return params[0], rest
-    if name in ("list", "set", "map", "tuple"):
-        return CqlType(name, tuple(params)), rest
-    return CqlType("custom", custom=name), rest
+    if word in ("list", "set", "map", "tuple"):
+        return CqlType(word, tuple(params)), rest
+    return CqlType("custom", custom=word), rest

@@ -80,6 +80,19 @@ class ScyllaInstance:
         return ResourceAnswer(500, b'{"message":"Failed to call resource"}',
                               {"Content-Type": ["application/json"]})
 
+    def check_health(self) -> dict[str, str]:
+        """CheckHealth (the data source's "Save & test"): a session for the data source's own host."""
+        with self._lock:
+            self.log, self.last_panic = [], None
+            if self.factory_error is not None:
+                return {"status": "ERROR", "message": self.factory_error}
+            try:
+                self._session("", False)
+            except SessionError as error:
+                self.log.append(f"WARN Failed getting session err={error}")
+                return {"status": "ERROR", "message": str(error)}
+            return {"status": "OK", "message": "Data source is working"}
+
     def close(self) -> None:
         with self._lock:
             for session in self._sessions.values():
