@@ -66,8 +66,8 @@ def query(ws: Workspace, args: argparse.Namespace) -> int:
                          limit=args.limit, host=host, all_hosts=args.all_hosts, hosts=fan_out, trace=args.trace)
     try:
         outcome = run_query(ws, ds, prepared.text, options)
-    except CqlscopeError:
-        print_findings(compatibility_report(prepared), args.report == "json")  # they often explain the error
+    except CqlscopeError as exc:  # the findings often explain the error
+        print_findings(compatibility_report(prepared, error=exc.message), args.report == "json")
         raise
     writers = {"table": write_table, "csv": write_csv, "json": write_json_rows}
     if args.format == "frame":

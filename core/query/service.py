@@ -119,7 +119,7 @@ def execute_run(workspace: Workspace, ds: DataSource, prepared: PreparedQuery, o
         result.error_title, result.error_message = exc.title, exc.message
         failure = getattr(exc, "failure", None)
         result.error_kind = str(getattr(failure, "kind", ""))
-        result.findings = compatibility_report(prepared, None)
+        result.findings = compatibility_report(prepared, None, error=exc.message)
     except Exception as exc:  # a bug or an unexpected driver error: reported, never a traceback
         result.error_title = "Unexpected error"
         result.error_message = f"{type(exc).__name__}: {exc}"

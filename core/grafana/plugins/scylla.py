@@ -8,6 +8,7 @@ crashes later queries (a nil cluster). Answers are the JSON Grafana receives.
 
 from __future__ import annotations
 
+import struct
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -150,8 +151,12 @@ class ScyllaInstance:
             return
         for row in result.rows:
             values = []
-            for cql, raw in zip(columns, row, strict=True):
-                value = None if cql.name == "tuple" else decode(cql, raw)  # MapScan splits tuples up
+            for (name, cql), raw in zip(result.columns, row, strict=True):
+                try:
+                    value = None if cql.name == "tuple" else decode(cql, raw)  # MapScan splits tuples up
+                except (ValueError, IndexError, struct.error):  # bytes gocql cannot unmarshal end the scan
+                    self.log.append(f"WARN can not unmarshal column {name}")
+                    return
                 values.append(to_value(value, cql, self.log))
             if host is not None:
                 values.append(("string", host))
