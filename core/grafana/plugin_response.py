@@ -79,7 +79,8 @@ def scylla_view(frame: Frame) -> PluginView:
     if any(None in f.values for f in frame.fields):
         view.notes.append("NULL values become the type's zero value (0, false, empty text, 0001-01-01, which the "
                           "panel shows as 1754-08-30 after Grafana's nanosecond conversion wraps).")
-    view.notes.extend(log)
+    for error in sorted({line.split("err=", 1)[-1] for line in log}):
+        view.notes.append(f"Some values cannot be written as JSON ({error}): the plugin shows empty text instead.")
     return view
 
 

@@ -202,7 +202,8 @@ def scylla_result_findings(frame: Frame) -> list[Finding]:
     if nulls:
         findings.append(Finding("null-as-zero", WARNING,
                                 f"NULL values in {', '.join(sorted(nulls))} become the type's zero value "
-                                "(0, false, empty text, 0001-01-01) in the scylla plugin.",
+                                "(0, false, empty text; a timestamp becomes 0001-01-01, which the panel shows as "
+                                "1754-08-30) in the scylla plugin.",
                                 "Filter NULLs out, or read zeros in the panel with care."))
     return findings
 
