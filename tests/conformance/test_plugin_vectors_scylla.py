@@ -76,3 +76,39 @@ def test_scylla_case(case: dict[str, Any], scylla_keyspace: str) -> None:
             _check(instance, answer, again)
     finally:
         instance.close()
+
+
+# -- the GUI's "as the plugin sees it" view, from cqlscope's own frames, against the same answers ------------
+
+DEFAULT_SETTINGS = {"jsonData": {"host": "127.0.0.1"}, "secureJsonData": {"user": "cassandra", "password": "cassandra"}}
+VIEW_CASES = [c for c in SCYLLA_CASES if c["settings"] == DEFAULT_SETTINGS and not c["query"].get("queryHost")
+              and c["query"].get("allHosts") is False and "oracle_ks." in c["query"].get("queryText", "")
+              and (expected()[c["id"]].get("panic") or (expected()[c["id"]]["response"] or {}).get("results", {})
+                   .get("A", {}).get("frames", [{}])[0].get("schema", {}).get("fields"))]
+
+
+def _panel(values: list[Any]) -> list[Any]:
+    """Frame JSON values: NaN and infinities travel as null (with entities)."""
+    return [None if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))) else v for v in values]
+
+
+@pytest.mark.parametrize("case", VIEW_CASES, ids=[c["id"] for c in VIEW_CASES])
+def test_plugin_view_agrees_with_the_recorded_answer(case: dict[str, Any], scylla_keyspace: str,
+                                                     admin_session: Any) -> None:
+    from core.cql.values import cql_type_name
+    from core.grafana.frames import frame_from_rows
+    from core.grafana.plugin_response import scylla_view
+
+    result = admin_session.execute(_private(case["query"]["queryText"]))
+    rows = [tuple(row) for row in result]
+    frame = frame_from_rows(list(result.column_names), [cql_type_name(t) for t in result.column_types], rows)
+    view = scylla_view(frame)
+    recorded = expected()[case["id"]]
+    if recorded.get("panic"):
+        assert view.error is not None and recorded["panic"] in view.error and recorded["error"] in view.error
+        return
+    want = recorded["response"]["results"]["A"]["frames"][0]
+    got = view.frames[0]
+    assert [(f.name, f.type, f.element) for f in got.fields] == [
+        (f["name"], f["type"], f["typeInfo"]["frame"]) for f in want["schema"]["fields"]]
+    assert [_panel(f.values) for f in got.fields] == want["data"]["values"]
