@@ -236,3 +236,11 @@ def test_scylla_report_hidden_errors_hosts_and_pinning() -> None:
     assert [f.code for f in scylla_settings_findings("[::1]")] == ["host-brackets-need-port"]
     assert [f.code for f in scylla_settings_findings("")] == ["no-host"]
     assert scylla_settings_findings("[::1]:9042") == [] and scylla_settings_findings("db1.example") == []
+
+
+def test_scylla_vector_rows_hide_the_null_and_panic_findings() -> None:
+    from cassandra.util import Date
+
+    frame = _frame(d=("date", [Date(19782)]), v=("double", [None]), ve=("vector<float, 3>", [[1.0, 2.0, 3.0]]))
+    assert set(result_codes("scylla", frame)) == {"no-data-unreadable-type", "alert-shape"}
+    assert len(scylla_view(frame).notes) == 1

@@ -76,7 +76,7 @@ def scylla_view(frame: Frame) -> PluginView:
                                if c.contains_custom())
         view.notes.append(f"gocql 1.7 cannot read {unreadable}: the plugin returns the fields with no rows and no "
                           "error, so the panel shows no data.")
-    if any(None in f.values for f in frame.fields):
+    if scannable and any(None in f.values for f in frame.fields):
         view.notes.append("NULL values become the type's zero value (0, false, empty text, 0001-01-01, which the "
                           "panel shows as 1754-08-30 after Grafana's nanosecond conversion wraps).")
     for error in sorted({line.split("err=", 1)[-1] for line in log}):

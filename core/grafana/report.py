@@ -199,7 +199,7 @@ def scylla_result_findings(frame: Frame) -> list[Finding]:
                                     "scale them into the float64 range."))
         if any(v is None for v in item.values):
             nulls.append(item.name)
-    if nulls:
+    if nulls and not unreadable:
         findings.append(Finding("null-as-zero", WARNING,
                                 f"NULL values in {', '.join(sorted(nulls))} become the type's zero value "
                                 "(0, false, empty text; a timestamp becomes 0001-01-01, which the panel shows as "
