@@ -62,7 +62,8 @@ def test_query_json_keeps_every_value_exact(source: str, every_type_table: str) 
     assert full["f"] == Decimal("1.1") and full["ve"] == [Decimal("1.5"), Decimal("2.25"), Decimal("-0.1")]
     assert all(value is None for name, value in empty.items() if name != "k")
     assert "2 rows" in result.stderr
-    assert "fails the whole query" in result.stderr, "the scylla flavor's report: date and counter"
+    # The scylla plugin cannot scan the vector column: no rows and no panic (recorded case scylla_select_star_row1).
+    assert "cannot read it" in result.stderr and "fails the whole query" not in result.stderr
 
 
 def test_query_csv_keeps_null_apart_from_empty_text(source: str, every_type_table: str) -> None:

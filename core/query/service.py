@@ -177,7 +177,8 @@ def derive(result: RunResult, views: Collection[str]) -> None:
         "graph": lambda: setattr(result, "graph", graph_data(frame)) if frame is not None else None,
         "plugin": lambda: setattr(result, "plugin_view", plugin_view_for(flavor, frame)) if frame is not None
         else None,
-        "report": lambda: setattr(result, "findings", compatibility_report(result.prepared, frame)),
+        "report": lambda: setattr(result, "findings", compatibility_report(result.prepared, frame,
+                                                                             error=result.error_message or None)),
     }
     for name in ("graph", "plugin", "report"):
         if name not in views:
