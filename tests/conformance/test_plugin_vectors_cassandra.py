@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from core.grafana.plugins import PluginInstance, PluginRequest, instance_for
+from core.grafana.plugins.cassandra import CassandraInstance
 from tests.conformance.plugin_cases import cases_of, expected
 
 PLUGIN_TYPE = "hadesarchitect-cassandra-datasource"
@@ -90,6 +91,9 @@ def test_cassandra_vector(case: dict[str, Any], instances: list[PluginInstance])
             _check_resource(instance, case, answer)
         else:
             _check_query(instance, case, answer)
+        # the plugin's error log lines (where it logs the cause of a failure it does not return)
+        assert isinstance(instance, CassandraInstance)
+        assert instance.log == answer.get("plugin_log", [])
 
 
 def test_every_cassandra_case_is_covered() -> None:

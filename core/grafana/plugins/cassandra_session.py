@@ -204,6 +204,6 @@ def _connect_cause(error: BaseException, cfg: CassandraSettings) -> str:
     if "Provided username" in text or "password are incorrect" in text:
         return ("cluster.CreateSession: gocql: unable to create session: unable to discover protocol "
                 f"version: Provided username {cfg.user} and/or password are incorrect")
-    if cfg.keyspace and "Keyspace" in text and "does not exist" in text:
+    if cfg.keyspace and ("using keyspace" in text or ("Keyspace" in text and "does not exist" in text)):
         return "cluster.CreateSession: no connections were made when creating the session"
     return f"cluster.CreateSession: gocql: unable to create session: {text}"
