@@ -112,7 +112,7 @@ def _query(instance: PluginInstance, target: dict[str, Any], from_ms: int, to_ms
 
 
 def test_go_text_forms() -> None:
-    from core.grafana.plugins.gotext import go_float_v, go_json_float, go_time_string
+    from core.grafana.plugins.gotext import go_float_v, go_json_float, go_time_string, go_trim_space
 
     # fmt's %v is strconv's shortest %g: exponent form below 1e-4 and from 1e+06 on
     assert [go_float_v(v) for v in (1e6, 123456.0, 1e-05, 0.0001, 2.5)] == ["1e+06", "123456", "1e-05", "0.0001", "2.5"]
@@ -122,6 +122,8 @@ def test_go_text_forms() -> None:
     assert go_time_string(253402300800 * 10**9) == "10000-01-01 00:00:00 +0000 UTC"
     # jsoniter writes float64 plainly between 1e-6 and 1e21, with a trimmed exponent otherwise
     assert [go_json_float(v) for v in (10.0, 1e21, 1e-7, 0.5)] == ["10", "1e+21", "1e-7", "0.5"]
+    # strings.TrimSpace trims unicode.IsSpace: U+00A0 and U+0085 are spaces, U+001C is not (unlike Python)
+    assert go_trim_space("\x1c a \u00a0\x85") == "\x1c a"
 
 
 def test_requests_answered_before_any_connection() -> None:

@@ -20,6 +20,7 @@ from core.grafana.plugins.cassandra_settings import (
     parse_consistency,
     tls_context,
 )
+from core.grafana.plugins.gotext import go_trim_space
 
 DEFAULT_PORT = 9042
 DEFAULT_TIMEOUT_S = 11.0  # gocql's ClusterConfig.Timeout and ConnectTimeout
@@ -165,7 +166,7 @@ class CassandraSession:
 
     def select(self, query: str, values: Sequence[Any] | None = None) -> dict[str, list[Row]]:
         """Session.Select: rows grouped by the first column's value, or SelectError."""
-        if not query.strip().upper().startswith("SELECT "):
+        if not go_trim_space(query).upper().startswith("SELECT "):
             raise SelectError(f"query is not a SELECT statement: {query}")
         values = list(values or [])
         try:
