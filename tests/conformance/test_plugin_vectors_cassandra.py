@@ -184,3 +184,18 @@ def test_schema_resources(oracle_keyspace: str) -> None:
         assert instance.resource("tables", {"keyspace": "no_such_ks"}).status == 500
     finally:
         instance.close()
+
+
+def test_timestamps_beyond_year_9999(admin_session: Any, scratch_keyspace: str) -> None:
+    admin_session.execute(f"CREATE TABLE {scratch_keyspace}.t (k int PRIMARY KEY, ts timestamp)")
+    admin_session.execute(f"INSERT INTO {scratch_keyspace}.t (k, ts) VALUES (1, 253402300800000)")
+    instance = instance_for(PLUGIN_TYPE, {**SETTINGS, "jsonData": {**SETTINGS["jsonData"], "keyspace": ""}})
+    try:
+        by_ts = _query(instance, {"rawQuery": True, "target": f"SELECT ts, k FROM {scratch_keyspace}.t"}, 0, 1)
+        frame = by_ts["results"]["A"]["frames"][0]
+        # Go's Time.String() of 10000-01-01; the frame's int64 nanoseconds wrap around (2^64) like the
+        # zero time's do in the recorded NULL cases: -4852116231933722624 ns = ms -4852116231934 + 277376 ns
+        assert frame["schema"]["name"] == "10000-01-01 00:00:00 +0000 UTC"
+        assert frame["data"] == {"values": [[-4852116231934], [1]], "nanos": [[277376], None]}
+    finally:
+        instance.close()

@@ -10,7 +10,8 @@ import re
 import socket
 import threading
 from collections.abc import Sequence
-from typing import Any
+from functools import cache
+from typing import Any, ClassVar
 
 from core.grafana.plugins.cassandra_query import marshal
 from core.grafana.plugins.cassandra_rows import Row, SelectError, scan_rows
@@ -114,6 +115,31 @@ def _auth_provider(user: str, password: str, allowed: Sequence[str]) -> Any:
     return GocqlPasswordProvider()
 
 
+@cache
+def _exact_protocol_handler() -> Any:
+    """The driver's pure-Python protocol handler, except that timestamps decode to exact epoch ms (an
+    int): gocql reads any int64, while the driver's datetime stops at years 1..9999 and its failure
+    breaks the connection. Underscore names keep these classes out of the driver's global registries."""
+    from cassandra import cqltypes
+    from cassandra.marshal import int64_unpack
+    from cassandra.protocol import ResultMessage, _ProtocolHandler
+
+    class _ExactTimestamp(cqltypes.DateType):  # type: ignore[misc]
+        @staticmethod
+        def deserialize(byts: bytes, protocol_version: int) -> int:
+            value: int = int64_unpack(byts)
+            return value
+
+    class _ExactResult(ResultMessage):  # type: ignore[misc]
+        type_codes: ClassVar[dict[int, Any]] = {**ResultMessage.type_codes, 0x000B: _ExactTimestamp}
+
+    class _ExactHandler(_ProtocolHandler):  # type: ignore[misc]
+        message_types_by_opcode: ClassVar[dict[int, Any]] = {**_ProtocolHandler.message_types_by_opcode,
+                                                             _ExactResult.opcode: _ExactResult}
+
+    return _ExactHandler
+
+
 class CassandraSession:
     """cassandra.New: one driver cluster and session for the plugin instance."""
 
@@ -150,6 +176,7 @@ class CassandraSession:
             self._cluster.shutdown()
             raise connection_error(_connect_cause(error, cfg)) from None
         self._session.default_fetch_size = PAGE_SIZE
+        self._session.client_protocol_handler = _exact_protocol_handler()
         self._prepared: dict[str, Any] = {}
         self._lock = threading.Lock()
 
