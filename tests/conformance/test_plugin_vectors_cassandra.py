@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from core.grafana.plugins import PluginInstance, PluginRequest, instance_for
 from core.grafana.plugins.cassandra import CassandraInstance
 from tests.conformance.plugin_cases import cases_of, expected
+from tests.support import LocalNode
 
 PLUGIN_TYPE = "hadesarchitect-cassandra-datasource"
 CASES = cases_of("cassandra")
@@ -199,3 +201,28 @@ def test_timestamps_beyond_year_9999(admin_session: Any, scratch_keyspace: str) 
         assert frame["data"] == {"values": [[-4852116231934], [1]], "nanos": [[277376], None]}
     finally:
         instance.close()
+
+
+def test_custom_tls(cassandra: LocalNode, oracle_keyspace: str, tmp_path: Path) -> None:
+    ts_query = {"rawQuery": True, "target": "SELECT sensor, value FROM oracle_ks.ts WHERE sensor = 'a'"}
+    tls = {"UseCustomTLS": True, "caPath": str(cassandra.tls_dir / "ca.pem")}
+    for extra in (tls, {**tls, "certPath": str(cassandra.tls_dir / "client.pem"),
+                        "rootPath": str(cassandra.tls_dir / "client.key")}):
+        instance = instance_for(PLUGIN_TYPE, {**SETTINGS, "jsonData": {**SETTINGS["jsonData"], **extra}})
+        try:
+            frames = _query(instance, ts_query, 0, 1)["results"]["A"]["frames"]
+            assert [frame["data"]["values"][1] for frame in frames] == [[1.5, 2.5, 3.5, 4.5, 5.5]]
+        finally:
+            instance.close()
+    # the server's certificate is not signed by this CA: gocql verifies it, so no session
+    wrong_ca = instance_for(PLUGIN_TYPE, {**SETTINGS, "jsonData": {
+        **SETTINGS["jsonData"], "UseCustomTLS": True, "caPath": str(cassandra.tls_dir / "other-ca.pem")}})
+    assert wrong_ca.query(PluginRequest(target={"queryType": "query", **ts_query}, from_ms=0, to_ms=1)) == {
+        "error": "failed to get plugin instance: instanceManager.Get: Failed to create Cassandra connection, "
+                 "check Grafana logs for more details"}
+    missing = tmp_path / "missing.pem"
+    no_file = instance_for(PLUGIN_TYPE, {**SETTINGS, "jsonData": {**SETTINGS["jsonData"], "UseCustomTLS": True,
+                                                                  "caPath": str(missing)}})
+    assert no_file.query(PluginRequest(target={"queryType": "query", **ts_query}, from_ms=0, to_ms=1)) == {
+        "error": "failed to get plugin instance: instanceManager.Get: Failed to create TLS config: failed to read "
+                 f"CA certificate file: open {missing}: no such file or directory"}
