@@ -74,7 +74,7 @@ def _timestamp_ns(value: Any) -> int:
         return int(value) * NS_PER_MS
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    micros: int = (value - _EPOCH) // _ONE_US
+    micros: int = (value - _EPOCH) // _ONE_US  # a datetime (the emulation's sessions decode exact ms ints)
     return ((micros + 500) // 1000) * NS_PER_MS  # the driver's float seconds are exact to the ms
 
 
