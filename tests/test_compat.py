@@ -225,7 +225,7 @@ def test_scylla_collections_as_go_json_text() -> None:
 
 
 def test_scylla_report_hidden_errors_hosts_and_pinning() -> None:
-    from core.grafana.report import scylla_settings_findings
+    from core.grafana.scylla_findings import scylla_settings_findings
 
     prepared = prepare_query("scylla", "SELEC 1", VARIABLES, RANGE, host="10.0.0.2")
     report = {f.code: f.message for f in compatibility_report(prepared, error="line 1:0 no viable alternative",

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from core.grafana.report import Finding
+from core.findings import Finding
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from core import unsupported_python
-from core.cli import dashboard_commands, datasource_commands, plugin_commands, provisioning_commands, query_commands
 from core.cli.common import EXIT_FAILED
 from core.cli.parser import build_parser
 from core.config.workspace import Workspace
@@ -20,22 +19,23 @@ from core.errors import CqlscopeError
 
 Command = Callable[[Workspace, argparse.Namespace], int]
 
-#: (command, action) -> handler; the action is None for commands without one.
-COMMANDS: dict[tuple[str, str | None], Command] = {
-    ("datasource", "list"): datasource_commands.list_all,
-    ("datasource", "show"): datasource_commands.show,
-    ("datasource", "add"): datasource_commands.add,
-    ("datasource", "edit"): datasource_commands.edit,
-    ("datasource", "remove"): datasource_commands.remove,
-    ("datasource", "set-secret"): datasource_commands.set_secret,
-    ("datasource", "clear-secret"): datasource_commands.clear_secret,
-    ("check", None): datasource_commands.check,
-    ("render", None): query_commands.render,
-    ("query", None): plugin_commands.query,  # plain CQL goes on to query_commands.query
-    ("variables", None): plugin_commands.variables,
-    ("export", None): provisioning_commands.export,
-    ("import", None): provisioning_commands.import_file,
-    ("dashboard", "check"): dashboard_commands.check,
+#: (command, action) -> "module.function" in core.cli, imported on use (start-up stays quick); the action is
+#: None for commands without one.
+COMMANDS: dict[tuple[str, str | None], str] = {
+    ("datasource", "list"): "datasource_commands.list_all",
+    ("datasource", "show"): "datasource_commands.show",
+    ("datasource", "add"): "datasource_commands.add",
+    ("datasource", "edit"): "datasource_commands.edit",
+    ("datasource", "remove"): "datasource_commands.remove",
+    ("datasource", "set-secret"): "datasource_commands.set_secret",
+    ("datasource", "clear-secret"): "datasource_commands.clear_secret",
+    ("check", None): "datasource_commands.check",
+    ("render", None): "query_commands.render",
+    ("query", None): "plugin_commands.query",  # plain CQL goes on to query_commands.query
+    ("variables", None): "plugin_commands.variables",
+    ("export", None): "provisioning_commands.export",
+    ("import", None): "provisioning_commands.import_file",
+    ("dashboard", "check"): "dashboard_commands.check",
 }
 
 #: Commands that work on text alone: they never read the profile, so a broken one cannot stop them.
@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     key = (args.command, getattr(args, "action", None))
-    handler = COMMANDS[key]
+    handler = _handler(COMMANDS[key])
     workspace = Workspace()
     try:
         if key not in PROFILE_FREE:
@@ -66,6 +66,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         workspace.close()
+
+
+def _handler(path: str) -> Command:
+    import importlib
+
+    module_name, function = path.rsplit(".", 1)
+    handler: Command = getattr(importlib.import_module(f"core.cli.{module_name}"), function)
+    return handler
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from typing import Any
 from core import __version__
 from core.config.datasource import CONSISTENCIES, SECRET_FIELDS
 from core.config.options import OPTIONS, OptionKind
-from core.cql.execution import DEFAULT_FETCH_SIZE, MAX_TIMEOUT_S
+from core.cql.defaults import DEFAULT_FETCH_SIZE, MAX_TIMEOUT_S
 from core.grafana.flavors import DEFAULT_FROM, DEFAULT_TO, FLAVOR_NAMES
 from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from core.config.datasource import CONSISTENCIES, DataSource
 from core.config.workspace import Workspace
+from core.cql.defaults import DEFAULT_FETCH_SIZE, MAX_TIMEOUT_S
 from core.cql.failures import Failure, FailureKind, classify_connect_error, classify_query_error
 from core.cql.nodes import address_of, describe_nodes, known_nodes
 from core.cql.paging import PageStream, PageTimeout
@@ -26,10 +27,8 @@ from core.errors import CqlscopeError
 from core.grafana.frames import Frame, frame_from_rows
 
 HOST_COLUMN = "_host"
-MAX_TIMEOUT_S = 86_400.0
 # With "all hosts", a node failing like this is skipped with a warning instead of failing the whole run.
 SKIPPABLE = frozenset({FailureKind.TIMEOUT, FailureKind.UNREACHABLE, FailureKind.UNAVAILABLE})
-DEFAULT_FETCH_SIZE = 5000
 
 
 class QueryError(CqlscopeError):

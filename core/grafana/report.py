@@ -7,45 +7,25 @@ result findings from the exact frame cqlscope fetched (core.grafana.frames).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
 from core.cql.values import base_type
+from core.findings import Finding, Severity, by_severity
 from core.grafana.flavors import PreparedQuery
-from core.grafana.frames import Field, Frame
+from core.grafana.frames import Frame
 from core.grafana.plugin_response import (
     CASSANDRA_FAILING_TYPES,
-    SCYLLA_NULL_FAILING_TYPES,
     cassandra_id_problem,
 )
-from core.grafana.plugins.go_values import CqlType, GoPanic, GoTypeError, from_driver, go_type, parse_cql_type
-from core.grafana.plugins.scylla import NO_HOST
-from core.grafana.plugins.scylla_frames import NIL_RESPONSE, element_type, to_value
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+INFO = Severity.INFO
 
 _LEFTOVER_MACRO = re.compile(r"\$__\w+|\$\{__[^}]*\}|\[\[__\w+(?::\w+)?\]\]", re.ASCII)
 _ALERT_NOTE = ("Alert rules run on the Grafana server and never substitute dashboard variables: there `$var` "
                "reaches the database as written.")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One compatibility problem with its suggestion."""
-
-    code: str
-    severity: str
-    message: str
-    suggestion: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def line(self) -> str:
-        return f"{self.severity}: {self.message} Suggestion: {self.suggestion}"
 
 
 def query_findings(prepared: PreparedQuery) -> list[Finding]:
@@ -107,12 +87,6 @@ def query_findings(prepared: PreparedQuery) -> list[Finding]:
     return by_severity(findings)
 
 
-def by_severity(findings: list[Finding]) -> list[Finding]:
-    """Errors first, then warnings, then notes; the order of discovery within each."""
-    rank = {ERROR: 0, WARNING: 1, INFO: 2}
-    return sorted(findings, key=lambda f: rank[f.severity])
-
-
 def _unknown_macro(flavor: str, match: str) -> Finding:
     if match in ("$__interval", "$__interval_ms", "${__interval}", "${__interval_ms}") and flavor == "scylla":
         return Finding("unknown-macro", ERROR,
@@ -140,6 +114,8 @@ def result_findings(flavor: str, frame: Frame) -> list[Finding]:
     findings: list[Finding] = []
     has_null = {f.name for f in frame.fields if any(v is None for v in f.values)}
     if flavor == "scylla":
+        from core.grafana.scylla_findings import scylla_result_findings
+
         findings += scylla_result_findings(frame)
     elif flavor == "cassandra":
         findings += _cassandra_findings(frame, has_null)
@@ -194,104 +170,6 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-def scylla_result_findings(frame: Frame) -> list[Finding]:
-    """What the scylla plugin 0.5.0 makes of this result, column by column (rules: core.grafana.plugins)."""
-    findings: list[Finding] = []
-    cqls = [parse_cql_type(item.cql_type) for item in frame.fields]
-    unreadable = [item for item, cql in zip(frame.fields, cqls, strict=True) if cql.contains_custom()]
-    for item in unreadable:
-        findings.append(Finding(
-            "no-data-unreadable-type", ERROR,
-            f"Column {item.name} is {item.cql_type}: gocql 1.7 cannot read it, so the scylla plugin returns the "
-            "columns with no rows and no error: the panel shows no data.",
-            f"Leave {item.name} out of the SELECT (SELECT * includes it)."))
-    nulls: list[str] = []
-    for item, cql in zip(frame.fields, cqls, strict=True):
-        panic = _scylla_panic(item, cql, check_rows=not unreadable)
-        if panic is not None:
-            has_null = any(v is None for v in item.values)
-            what = "its NULL values" if cql.name in SCYLLA_NULL_FAILING_TYPES and has_null else "its values"
-            findings.append(Finding(
-                "type-fails-query", ERROR,
-                f"Column {item.name} is {item.cql_type}: the scylla plugin panics on {what} ({panic}) and fails the "
-                f"whole query: the panel shows the error '{NIL_RESPONSE}'.", _SCYLLA_FIXES.get(
-                    cql.name, f"Leave {item.name} out of the SELECT.").format(name=item.name)))
-            continue
-        if cql.name == "blob":
-            findings.append(Finding("blob-as-text", WARNING,
-                                    f"Column {item.name} is a blob: the scylla plugin shows the text 'Blob'.",
-                                    "Select blobAsText() or a derived column to see the content."))
-        elif cql.name in ("decimal", "varint") and _loses_digits(item.values):
-            findings.append(Finding("number-precision", WARNING,
-                                    f"Column {item.name} ({item.cql_type}) has values that float64 cannot hold "
-                                    "exactly: the plugin rounds them.", "Keep exact values out of panels, or "
-                                    "scale them into the float64 range."))
-        if any(v is None for v in item.values):
-            nulls.append(item.name)
-    if nulls and not unreadable:
-        findings.append(Finding("null-as-zero", WARNING,
-                                f"NULL values in {', '.join(sorted(nulls))} become the type's zero value "
-                                "(0, false, empty text; a timestamp becomes 0001-01-01, which the panel shows as "
-                                "1754-08-30) in the scylla plugin.",
-                                "Filter NULLs out, or read zeros in the panel with care."))
-    return findings
-
-
-_SCYLLA_FIXES = {
-    "date": "Select toTimestamp({name}) (a time field) or CAST({name} AS text) instead.",
-    "counter": "Select CAST({name} AS bigint) instead.",
-    "decimal": "Select CAST({name} AS double) instead (a NULL then reads as 0).",
-    "varint": "Select CAST({name} AS double) instead (a NULL then reads as 0).",
-    "tuple": "Leave {name} out of the SELECT: the plugin cannot show tuples.",
-}
-
-
-def _scylla_panic(item: Field, cql: CqlType, check_rows: bool) -> str | None:
-    """The panic this column causes in the scylla plugin: a map key Go cannot have (even with no rows), or the
-    first value whose Go type is not its field's (with at least one row). None when it causes none."""
-    try:
-        go_type(cql)
-    except GoPanic as panic:
-        return str(panic)
-    except GoTypeError:
-        return None
-    if not check_rows:
-        return None
-    element = element_type(cql)
-    for value in item.values:
-        gotype, _payload = to_value(None if cql.name == "tuple" else from_driver(cql, value), cql, [])
-        if gotype != element:
-            return f"interface conversion: interface {{}} is {gotype}, not {element}"
-    return None
-
-
-def scylla_settings_findings(host: str) -> list[Finding]:
-    """Findings about a scylla data source's `jsonData.host`, which the plugin hands to gocql whole."""
-    text = host.strip()
-    if not text:
-        return [Finding("no-host", ERROR, f"The data source has no host: the scylla plugin answers every panel "
-                        f"with no data (it logs '{NO_HOST}').", "Set the host, e.g. 10.0.0.1 or 10.0.0.1:9042.")]
-    if "," in text:
-        return [Finding("host-list-fails", ERROR,
-                        f"The data source's host '{text}' is a list: the scylla plugin hands it to gocql as one "
-                        "host name, the look-up fails and every panel shows no data.",
-                        "Give one host (the driver finds the other nodes), e.g. "
-                        f"{text.split(',')[0].strip() or '10.0.0.1'}.")]
-    if text.startswith("[") and text.endswith("]"):
-        return [Finding("host-brackets-need-port", ERROR,
-                        f"The data source's host '{text}' has brackets but no port: gocql takes it for a host name, "
-                        "the look-up fails and every panel shows no data.",
-                        f"Add the port ({text}:9042) or drop the brackets ({text[1:-1]}).")]
-    return []
-
-
-def scylla_error_findings(message: str) -> list[Finding]:
-    """The scylla plugin only logs a CQL error: the panel shows no data, not the error."""
-    return [Finding("error-hidden", WARNING,
-                    f"The scylla plugin only logs CQL errors: the panel shows no data, not '{message}'.",
-                    "Run the query in cqlscope to see the error; fix it before using it in a panel.")]
-
-
 def _loses_digits(values: list[Any]) -> bool:
     for value in values:
         if value is None:
@@ -309,6 +187,8 @@ def compatibility_report(prepared: PreparedQuery, frame: Frame | None = None, er
     if frame is not None and prepared.flavor.name != "generic":
         findings += result_findings(prepared.flavor.name, frame)
     if prepared.flavor.name == "scylla":
+        from core.grafana.scylla_findings import scylla_error_findings, scylla_settings_findings
+
         if error is not None:
             findings += scylla_error_findings(error)
         if datasource_host is not None:

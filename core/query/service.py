@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 
 from core.config.datasource import DataSource
 from core.config.workspace import Workspace
-from core.cql.execution import DEFAULT_FETCH_SIZE, CancelToken, Progress, QueryOutcome, RunOptions, run_query
+from core.cql.defaults import DEFAULT_FETCH_SIZE
+from core.cql.execution import CancelToken, Progress, QueryOutcome, RunOptions, run_query
 from core.errors import CqlscopeError
+from core.findings import Finding
 from core.grafana.flavors import PreparedQuery, prepare_query
 from core.grafana.frames import Field, Frame
 from core.grafana.plugin_response import PluginView, cassandra_view, scylla_view
-from core.grafana.report import Finding, compatibility_report
+from core.grafana.report import compatibility_report
 from core.grafana.series import GraphData, graph_data
 from core.grafana.templating import Variable
 from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange

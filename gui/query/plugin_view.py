@@ -8,8 +8,8 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget
 
+from core.findings import Finding
 from core.grafana.plugin_response import PluginView
-from core.grafana.report import Finding
 from gui.query.results_table import FrameTableModel
 
 SEVERITY_COLORS = {"error": "#a50e0e", "warning": "#7a4f01", "info": "#174ea6"}
