@@ -101,7 +101,7 @@ def test_query_variables_run_in_order_so_chained_ones_see_the_ones_above() -> No
     states = resolve_variables(definitions, {}, runner, interpolate_query=csv)
     sensor = states["sensor"].variable
     assert sensor.all_selected and sensor.options == ("a", "b"), "regex /^[ab]$/ then alphabetical sort"
-    assert sent[1] == "SELECT label FROM oracle_ks.ts WHERE sensor IN (a,b) LIMIT 1", "csv of the All values"
+    assert sent[1] == "SELECT label FROM oracle_ks.ts WHERE sensor IN ('a','b') LIMIT 1", "sqlstring of the All values"
     assert states["lab"].variable.value == "lab-a"
 
 
