@@ -11,7 +11,7 @@ from core import __version__
 from core.config.datasource import CONSISTENCIES, SECRET_FIELDS
 from core.config.options import OPTIONS, OptionKind
 from core.cql.defaults import DEFAULT_FETCH_SIZE, MAX_TIMEOUT_S
-from core.grafana.flavors import DEFAULT_FROM, DEFAULT_TO, FLAVOR_NAMES
+from core.grafana.flavors import DEFAULT_FROM, DEFAULT_TO, FLAVOR_HELP, FLAVOR_NAMES
 from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS
 
 
@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The full argument parser; its help texts are the CLI reference."""
     parser = argparse.ArgumentParser(
         prog="cqlscope",
-        description="Configure, test and export ScyllaDB and Apache Cassandra data sources for Grafana. "
+        description="Configure, test and export ScyllaDB and Apache Cassandra data sources for Grafana, as the "
+        "released plugins run them: scylladb-scylla-datasource 0.5.0 and hadesarchitect-cassandra-datasource 3.3.0. "
         "Secrets live in the system keyring; settings in the profile file (CQLSCOPE_CONFIG_DIR overrides "
         "its directory).",
     )
@@ -107,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Interpolate TEXT the way Grafana and the chosen plugin would, and print only the result "
         "on standard output. Warnings and compatibility findings go to standard error.")
     render.add_argument("--flavor", choices=FLAVOR_NAMES, default="generic",
-                        help="plugin to emulate (default generic: plain Grafana interpolation)")
+                        help=f"plugin release to emulate (default generic): {FLAVOR_HELP}")
     _add_time_flags(render)
     render.add_argument("--host", help="scylla host field to interpolate too (printed to standard error)")
     render.add_argument("--report", choices=["text", "json"], default="text",
@@ -129,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="rows per page (default %(default)s)")
     query.add_argument("--timeout", type=seconds, help="request timeout in seconds (default: the data source's)")
     query.add_argument("--trace", action="store_true", help="trace the query; events go to standard error")
-    query.add_argument("--flavor", choices=FLAVOR_NAMES, help="plugin to emulate (default: the data source's)")
+    query.add_argument("--flavor", choices=FLAVOR_NAMES,
+                       help=f"plugin release to emulate (default: the data source's): {FLAVOR_HELP}")
     query.add_argument("--format", choices=["table", "csv", "json", "frame", "plugin"], default="table",
                        help="table (readable), csv, json (row objects), frame (Grafana data frame JSON) or plugin "
                        "(with --target: exactly the JSON Grafana receives from the emulated plugin)")

@@ -131,3 +131,12 @@ def split_host_field(text: str) -> list[str]:
     """The scylla plugin's host field: braces stripped, split on commas, spaces trimmed, blanks dropped."""
     cleaned = text.replace("{", "").replace("}", "")
     return [part.strip() for part in cleaned.split(",") if part.strip()]
+
+
+#: The released plugin each flavor emulates (the plugins' own answers are in tests/fixtures/plugins).
+RELEASES = {
+    "scylla": "scylladb-scylla-datasource 0.5.0",
+    "cassandra": "hadesarchitect-cassandra-datasource 3.3.0",
+    "generic": "plain Grafana interpolation, no plugin",
+}
+FLAVOR_HELP = "; ".join(f"{name}: {release}" for name, release in RELEASES.items())
