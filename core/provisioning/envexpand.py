@@ -29,8 +29,25 @@ class ExpansionError(CqlscopeError):
     title = "Cannot expand a value"
 
 
+MAX_FILE_BYTES = 1024 * 1024  # a secret in a file is small; devices and huge files are refused
+
+
 def _read_file(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8")
+    """A `$__file{}` file: regular, at most 1 MiB, UTF-8; the errors never quote its contents."""
+    import stat
+
+    file = Path(path)
+    mode = file.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise ExpansionError(f"$__file{{{path}}} is not a regular file (a directory or a device): refused")
+    with file.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ExpansionError(f"$__file{{{path}}} is larger than 1 MiB: refused")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ExpansionError(f"$__file{{{path}}} is not UTF-8 text: refused") from None
 
 
 class Expander:

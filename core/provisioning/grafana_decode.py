@@ -159,6 +159,12 @@ def _text(value: Any, expander: Expander | None, where: str = "") -> str:
     return expander.value(str(scalar)) if expander is not None else str(scalar)
 
 
+def _shown(written: str, expanded: str) -> str:
+    """The value for an error message: never the contents of a file or of an environment variable (they may
+    be secrets), only what the file itself says."""
+    return written if "$" in written else expanded
+
+
 def _bool(value: Any, expander: Expander | None, where: str) -> bool:
     scalar = _scalar(value, where, "true/false")
     if expander is None:  # yaml.v3 decoding into a Go bool (YAML 1.1 words allowed for typed bools)
@@ -172,8 +178,8 @@ def _bool(value: Any, expander: Expander | None, where: str) -> bool:
     text = expander.value(str(scalar))
     parsed = go_parse_bool(text)
     if parsed is None:
-        raise ProvisioningFileError(f'{where}: strconv.ParseBool: parsing "{text}": invalid syntax. Grafana '
-                                    "rejects the whole file: write true or false")
+        raise ProvisioningFileError(f'{where}: strconv.ParseBool: parsing "{_shown(str(scalar), text)}": invalid '
+                                    "syntax. Grafana rejects the whole file: write true or false")
     return parsed
 
 
@@ -192,8 +198,8 @@ def _int(value: Any, expander: Expander | None, where: str, atoi: bool) -> int |
     if parsed is None:
         function = "strconv.Atoi" if atoi else "strconv.ParseInt"
         prefix = "cannot convert value int: " if atoi else ""
-        raise ProvisioningFileError(f'{where}: {prefix}{function}: parsing "{text}": invalid syntax. Grafana '
-                                    "rejects the whole file: write a whole number")
+        raise ProvisioningFileError(f'{where}: {prefix}{function}: parsing "{_shown(str(scalar), text)}": invalid '
+                                    "syntax. Grafana rejects the whole file: write a whole number")
     return parsed
 
 

@@ -33,10 +33,10 @@ if TYPE_CHECKING:
 
 def load_document(path: Path) -> dict[str, Any]:
     """The YAML mapping in `path`, scalars kept as text (goyaml); ProvisioningFileError names the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProvisioningFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    from core.config.safe_yaml import check_bounds, read_text
+
+    text = read_text(path)  # size cap, UTF-8, no devices or directories
+    check_bounds(text, str(path))  # depth and alias expansion, before goyaml builds anything
     return parse_document(text, str(path))
 
 
