@@ -160,9 +160,9 @@ def _text(value: Any, expander: Expander | None, where: str = "") -> str:
 
 
 def _shown(written: str, expanded: str) -> str:
-    """The value for an error message: never the contents of a file or of an environment variable (they may
-    be secrets), only what the file itself says."""
-    return written if "$" in written else expanded
+    """The value for an error message, as Grafana quotes it, except the contents of a `$__file{}` (which may
+    be a secret): then what the provisioning file itself says."""
+    return written if "$__file{" in written else expanded
 
 
 def _bool(value: Any, expander: Expander | None, where: str) -> bool:

@@ -33,10 +33,13 @@ if TYPE_CHECKING:
 
 def load_document(path: Path) -> dict[str, Any]:
     """The YAML mapping in `path`, scalars kept as text (goyaml); ProvisioningFileError names the file and line."""
-    from core.config.safe_yaml import check_bounds, read_text
+    from core.config.safe_yaml import YamlInputError, check_bounds, read_text
 
-    text = read_text(path)  # size cap, UTF-8, no devices or directories
-    check_bounds(text, str(path))  # depth and alias expansion, before goyaml builds anything
+    try:
+        text = read_text(path)  # size cap, UTF-8, no devices or directories
+        check_bounds(text, str(path))  # depth and alias expansion, before goyaml builds anything
+    except YamlInputError as exc:
+        raise ProvisioningFileError(exc.message) from None
     return parse_document(text, str(path))
 
 
