@@ -12,10 +12,10 @@ import sys
 from collections.abc import Callable, Sequence
 
 from core import unsupported_python
-from core.cli.common import EXIT_FAILED
+from core.cli.common import EXIT_FAILED, EXIT_PARTIAL
 from core.cli.parser import build_parser
 from core.config.workspace import Workspace
-from core.errors import CqlscopeError
+from core.errors import CqlscopeError, PartialChangeError
 
 Command = Callable[[Workspace, argparse.Namespace], int]
 
@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if key not in PROFILE_FREE:
             workspace.store.load()
         return handler(workspace, args)
+    except PartialChangeError as exc:
+        print(f"cqlscope: {exc.title.lower()}: {exc.message}", file=sys.stderr)
+        return EXIT_PARTIAL
     except CqlscopeError as exc:
         print(f"cqlscope: {exc.title.lower()}: {exc.message}", file=sys.stderr)
         return EXIT_FAILED

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.config.datasource import DataSource, file_warnings, new_uid, validate
+from core.errors import CqlscopeError, PartialChangeError
 from core.provisioning import goyaml
 from core.provisioning.envexpand import Expander, FileReader
 from core.provisioning.grafana_decode import decode_document
@@ -231,14 +232,19 @@ def apply_import(store: DataSourceStore, plan: ImportPlan) -> list[str]:
     done: list[str] = []
     for item in changes:
         assert item.datasource is not None
-        for name in item.replaces:
-            if name in store.names():
-                store.remove(name)
-        store.add(item.datasource, check_files=False)
-        for secret_field, value in sorted(item.secrets.items()):
-            store.set_secret(item.datasource.name, secret_field, value)
-        if item.make_default:
-            store.set_default(item.datasource.name)
+        try:
+            for name in item.replaces:
+                if name in store.names():
+                    store.remove(name)
+            # The entry and its secrets, or nothing (a locked keyring takes the entry back).
+            store.add_with_secrets(item.datasource, dict(sorted(item.secrets.items())), check_files=False)
+            if item.make_default:
+                store.set_default(item.datasource.name)
+        except CqlscopeError as exc:
+            if not done:
+                raise
+            raise PartialChangeError(f"Imported {', '.join(repr(n) for n in done)}, but not "
+                                     f"'{item.datasource.name}' or the entries after it: {exc.message}") from None
         done.append(item.datasource.name)
     return done
 
