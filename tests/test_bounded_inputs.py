@@ -49,3 +49,17 @@ def test_file_contents_never_reach_an_error_message(tmp_path: Path) -> None:
     done = run_cli("import", str(path), "--dry-run", timeout=30)
     assert done.returncode == 1 and "ParseBool" in done.stderr
     assert "s3cr3t" not in done.stderr + done.stdout
+
+
+@pytest.mark.keyring
+def test_import_with_a_locked_keyring_adds_nothing(tmp_path: Path) -> None:
+    from tests.support import private_keyring
+
+    path = tmp_path / "p.yaml"
+    path.write_text("apiVersion: 1\ndatasources:\n  - name: locked\n    type: scylladb-scylla-datasource\n"
+                    "    jsonData: {host: 10.0.0.1}\n    secureJsonData: {user: u, password: p}\n")
+    with private_keyring(unlock=False) as env:
+        done = run_cli("import", str(path), env=env, timeout=60)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        listed = run_cli("datasource", "list", "--json", env=env)
+    assert "locked" not in listed.stdout, "the data source was not added without its password"
