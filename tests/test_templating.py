@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from core.grafana.globals import GrafanaGlobals
 from core.grafana.templating import (
     FORMATS,
     InterpolationResult,
@@ -115,7 +116,8 @@ def test_format_registry_examples(fmt: str, value: Any, expected: str) -> None:
     ("json", "a b", '["a b","c\'d"]'),
     ("percentencode", "a%20b", "%7Ba%20b%2Cc%27d%7D"),
     ("uriencode", "a%20b", "%7Ba%20b,c%27d%7D"),
-    ("queryparam", "var-server=a%20b", "var-server=a%20b&var-server=c'd"),
+    # grafana-data 13 utils/url.ts encodeURIComponentAsAngularJS encodes !'()* too
+    ("queryparam", "var-server=a%20b", "var-server=a%20b&var-server=c%27d"),
     ("customqueryparam", "server=a%20b", "server=a%20b&server=c%27d"),
     ("text", "a b", "a b + c'd"),
     ("html", "a b", "a b, c&#39;d"),
@@ -376,10 +378,18 @@ def test_unresolved_built_ins_explain_why() -> None:
     assert "no query request" in notes[0] and "Prometheus" in notes[1] and notes[2] == "no time range given"
 
 
-def test_extra_built_ins() -> None:
-    extras = {"__dashboard": "Ops", "__user": "7", "__user.login": "admin", "__org.name": "Main org"}
-    text = "$__dashboard ${__user} ${__user.login} ${__user.email} ${__org.name} ${__org:sqlstring}"
-    assert render(text, extra_builtins=extras) == "Ops 7 admin 7 Main org 'Main org'"
+def test_grafana_globals_fill_user_org_and_dashboard() -> None:
+    # scenes contextMacros.ts (UserMacro, OrgMacro) and Grafana's DashboardMacro.ts
+    who = GrafanaGlobals(user_login="ann", user_email="ann@example.org", user_id=7, org_name="Main org", org_id=3,
+                         dashboard_uid="ops-1", dashboard_title="Ops")
+    text = ("$__dashboard ${__dashboard.uid} ${__dashboard.name} ${__user} ${__user.login} ${__user.email} "
+            "${__user.other} ${__org} ${__org.name} ${__org.name:sqlstring} ${__dashboard:text}")
+    assert render(text, grafana_globals=who) == "Ops ops-1 Ops 7 ann ann@example.org 7 3 Main org 'Main org' "
+
+
+def test_grafana_globals_have_the_defaults_of_a_fresh_grafana() -> None:
+    text = "${__user.login} ${__user.id} ${__org.name} ${__org.id} [${__dashboard.uid}] $__dashboard"
+    assert render(text) == "admin 1 Main Org. 1 [] New dashboard"
 
 
 def test_variables_shadow_built_ins_and_request_variables_shadow_variables() -> None:
