@@ -16,6 +16,7 @@ from core.grafana.globals import GrafanaGlobals
 from core.grafana.templating import (
     FORMATS,
     InterpolationResult,
+    TemplateRecursionError,
     Variable,
     VariablesFileError,
     dump_variables,
@@ -23,7 +24,8 @@ from core.grafana.templating import (
     load_variables,
     save_variables,
 )
-from core.grafana.timerange import Interval, TimeRange, calculate_interval, time_range
+from core.grafana.timerange import Interval, TimeRange, calculate_interval, local_zone_name, time_range
+from tests.support import run_cli
 
 FROM_MS = 1594671549254  # template_srv.test.ts "date formating"
 TO_MS = 1595237229747
@@ -476,3 +478,72 @@ def test_malformed_files(tmp_path: Path) -> None:
 
 def test_variables_as_a_list() -> None:
     assert interpolate("$a-$b", [Variable("a", "1"), Variable("b", ("2", "3"))]).text == "1-{2,3}"
+
+
+# -- divergences found with the front-end vectors (expected values read from scenes 9.2.2 / data 13.2.3) --
+
+
+def test_queryparam_encodes_rfc3986_characters_and_keeps_an_empty_multi_value() -> None:
+    # MultiValueUrlSyncHandler.getUrlState: a multi value of [] is [String([])], i.e. one empty value
+    assert render("${x:queryparam}", {"x": []}) == "var-x="
+    assert render("${x:queryparam}", {"x": "!'()*"}) == "var-x=%21%27%28%29%2A"
+
+
+def test_field_paths_read_list_indexes_and_option_properties() -> None:
+    variables = {"v": {"value": ["a", "b"], "options": ["a"]}, "s": {"value": "a", "options": ["a"]}, "t": "a"}
+    assert render("${v.0} ${v.1:sqlstring}", variables) == "a 'b'"
+    # "[0]" is no index for parseInt: each value becomes its option's property (undefined) or stays
+    assert render("${v[0]} ${v.foo:csv}", variables) == "{,b} ,b"
+    assert render("[${s.foo}] ${t.foo}", variables) == "[] a"
+
+
+def test_custom_all_value_is_interpolated_again_without_request_variables() -> None:
+    variables = {"x": {"all": True, "allValue": "$__interval|$__range|$__from"}}
+    span = TimeRange(0, 86_400_000, "0", "86400000")
+    # sceneInterpolator formats the custom all value, then interpolates it with no scoped variables
+    assert render("$x", variables, time_range=span, interval=("30s", 30000)) == "$__interval|$__range|0"
+    # data sources with $__range (Prometheus) replace it in their backend as well
+    assert render("$x", variables, time_range=span, range_variables=True).startswith("$__interval|86400s|")
+
+
+def test_a_custom_all_value_that_refers_to_itself_is_a_clear_error() -> None:
+    with pytest.raises(TemplateRecursionError, match="'x' refers to itself"):
+        render("${x:csv}", {"x": {"all": True, "allValue": "($x)"}})
+
+
+def test_all_variables_and_url_time_range() -> None:
+    variables = {"a": "1", "b": ["x y", "z"], "empty": "", "all": {"all": True, "options": ["p"]}}
+    span = time_range("now-6h", "now", now_ms=FROM_MS)
+    assert render("$__all_variables", variables, time_range=span) == "var-a=1&var-b=x%20y&var-b=z&var-all=$__all"
+    assert render("${__url_time_range}", time_range=span) == "from=now-6h&to=now&timezone=utc"
+
+
+def test_browser_time_zone_is_a_real_zone() -> None:
+    span = TimeRange(FROM_MS, TO_MS, str(FROM_MS), str(TO_MS), "browser")
+    text = "$__timezone ${__from:date:HH:mm} ${__from:text}"
+    assert render(text, time_range=span, browser_timezone="Asia/Kolkata") == "Asia/Kolkata 01:49 2020-07-14 01:49:09"
+    local = interpolate("$__timezone", time_range=span).text
+    assert local == local_zone_name() and local != "browser"
+
+
+def _cli_render(*flags: str) -> str:
+    result = run_cli("render", "--browser-timezone", "UTC", *flags)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.rstrip("\n")
+
+
+def test_cli_grafana_settings() -> None:
+    assert _cli_render("--from", "20230523", "--to", "20230524", "$__from $__to") == "1684800000000 1684886400000"
+    assert _cli_render("--from", "now/w", "--to", "now/w", "${__from:date:dddd}") == "Sunday"
+    assert _cli_render("--week-start", "monday", "--from", "now/w", "--to", "now", "${__from:date:dddd}") == "Monday"
+    assert _cli_render("--fiscal-year-start-month", "4", "--from", "now/fy", "--to", "now",
+                       "${__from:date:MM-DD}") == "04-01"
+    assert _cli_render("--timezone", "browser", "--browser-timezone", "Europe/Berlin", "$__timezone") == "Europe/Berlin"
+    assert _cli_render("--org-name", "Ops", "--user-login", "ann", "--dashboard-uid", "d1",
+                       "${__org.name} ${__user.login} ${__dashboard.uid} $__dashboard") == "Ops ann d1 New dashboard"
+
+
+def test_cli_bad_grafana_settings_are_explained() -> None:
+    for flags in (("--week-start", "someday"), ("--fiscal-year-start-month", "13"), ("--from", "garbage")):
+        result = run_cli("render", *flags, "x")
+        assert result.returncode == 1 and "Traceback" not in result.stderr and result.stderr.strip()

@@ -13,22 +13,32 @@ from core.grafana.flavors import PreparedQuery, prepare_query
 
 
 def _prepare(args: argparse.Namespace, flavor: str, host: str | None, all_hosts: bool) -> PreparedQuery:
-    """Variables, time range and interval from the flags, then the flavor's preparation of the text."""
+    """Variables, time range, interval and Grafana's settings from the flags, then the flavor's preparation."""
+    from core.grafana.globals import GrafanaGlobals
     from core.grafana.templating import load_variables
-    from core.grafana.timerange import Interval, interval_to_ms, time_range
+    from core.grafana.timerange import Interval, interval_to_ms, local_zone_name, time_range, week_start_index
 
     variables = load_variables(args.vars) if args.vars else {}
     if args.max_data_points < 1:
         raise CqlscopeError("--max-data-points must be 1 or more.", title="Invalid option")
-    span = time_range(args.time_from, args.time_to, args.timezone)
+    if not 1 <= args.fiscal_year_start_month <= 12:
+        raise CqlscopeError("--fiscal-year-start-month must be 1 (January) to 12 (December).", title="Invalid option")
+    week_start_index(args.week_start)  # a clear error for an unknown day
+    browser = args.browser_timezone if args.browser_timezone not in (None, "", "browser") else local_zone_name()
+    span = time_range(args.time_from, args.time_to, args.timezone, week_start=args.week_start,
+                      fiscal_year_start_month=args.fiscal_year_start_month - 1, browser_timezone=browser,
+                      source="url")
     if span.to_ms < span.from_ms:
         raise CqlscopeError(f"The range ends before it starts ({args.time_from} .. {args.time_to}).",
                             title="Invalid time range")
     interval = Interval(args.interval, interval_to_ms(args.interval)) if args.interval else None
     text = args.text if hasattr(args, "text") else args.cql
+    grafana_globals = GrafanaGlobals(
+        user_login=args.user_login, user_email=args.user_email, user_id=args.user_id, org_name=args.org_name,
+        org_id=args.org_id, dashboard_uid=args.dashboard_uid, dashboard_title=args.dashboard_title,
+    )
     return prepare_query(flavor, text, variables, span, interval=interval, max_data_points=args.max_data_points,
-                         host=host, all_hosts=all_hosts)
-
+                         host=host, all_hosts=all_hosts, browser_timezone=browser, grafana_globals=grafana_globals)
 
 
 def render(ws: Workspace, args: argparse.Namespace) -> int:
