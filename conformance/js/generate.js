@@ -2,6 +2,7 @@
 // packages (@grafana/scenes sceneGraph.interpolate, @grafana/data dateMath, rangeUtil, moment-timezone).
 //
 //   node generate.js [--seed N] [--out DIR] [--interpolation N] [--timerange N]
+//   TZ=<zone> node generate.js --eval FILE   (Grafana's outputs for the cases in FILE, for the differential round)
 //
 // The parent runs one worker process per browser time zone (TZ must be set before moment loads) and
 // writes DIR/interpolation.json and DIR/timerange.json. Each case holds its inputs and Grafana's output.
@@ -22,7 +23,7 @@ function parseArgs(argv) {
   const args = { seed: 20260530, out: path.join(__dirname, '..', 'vectors'), interpolation: 1200, timerange: 480 };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
-    args[key] = key === 'out' || key === 'worker' ? argv[i + 1] : Number(argv[i + 1]);
+    args[key] = ['out', 'worker', 'eval'].includes(key) ? argv[i + 1] : Number(argv[i + 1]);
   }
   return args;
 }
@@ -95,8 +96,22 @@ function runParent(args) {
   write('timerange.json', timerange);
 }
 
+function runEval(args) {
+  require('./env.js');
+  const grafana = require('./grafana.js');
+  const input = JSON.parse(fs.readFileSync(args.eval, 'utf8'));
+  const wrap = (value) => (value === undefined ? { ok: false } : { ok: true, value });
+  const output = {
+    interpolation: (input.interpolation || []).map((item) => wrap(grafana.interpolate(item))),
+    timerange: (input.timerange || []).map((item) => wrap(grafana.evaluateTime(item))),
+  };
+  process.stdout.write(JSON.stringify(output));
+}
+
 const args = parseArgs(process.argv.slice(2));
-if (args.worker) {
+if (args.eval) {
+  runEval(args);
+} else if (args.worker) {
   runWorker(args);
 } else {
   runParent(args);
