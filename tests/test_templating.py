@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from core.grafana.browser_zone_ids import browser_zone_id
 from core.grafana.globals import GrafanaGlobals
 from core.grafana.templating import (
     FORMATS,
@@ -521,9 +522,9 @@ def test_all_variables_and_url_time_range() -> None:
 def test_browser_time_zone_is_a_real_zone() -> None:
     span = TimeRange(FROM_MS, TO_MS, str(FROM_MS), str(TO_MS), "browser")
     text = "$__timezone ${__from:date:HH:mm} ${__from:text}"
-    assert render(text, time_range=span, browser_timezone="Asia/Kolkata") == "Asia/Kolkata 01:49 2020-07-14 01:49:09"
+    assert render(text, time_range=span, browser_timezone="Asia/Kolkata") == "Asia/Calcutta 01:49 2020-07-14 01:49:09"
     local = interpolate("$__timezone", time_range=span).text
-    assert local == local_zone_name() and local != "browser"
+    assert local == browser_zone_id(local_zone_name()) and local != "browser"
 
 
 def _cli_render(*flags: str) -> str:
@@ -547,3 +548,25 @@ def test_cli_bad_grafana_settings_are_explained() -> None:
     for flags in (("--week-start", "someday"), ("--fiscal-year-start-month", "13"), ("--from", "garbage")):
         result = run_cli("render", *flags, "x")
         assert result.returncode == 1 and "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_constant_and_text_box_variables() -> None:
+    # ConstantVariable.getValue interpolates its value and skips URL sync; TextBoxVariable syncs to the URL
+    variables = {"c": {"type": "constant", "value": "${t}@$__timezone"}, "t": {"type": "textbox", "value": "a b"}}
+    assert render("${c} ${c:queryparam} ${t:queryparam} ${t.0}", variables) == \
+        "a b@utc var-c=a%20b%40utc var-t=a%20b a b"
+    assert render("$__all_variables", variables) == "var-t=a%20b"
+    assert load_variables(dump_variables(load_variables(variables))) == load_variables(variables)
+    with pytest.raises(VariablesFileError, match="one string 'value'"):
+        load_variables({"c": {"type": "constant", "value": ["a"]}})
+    with pytest.raises(VariablesFileError, match="'type' must be one of"):
+        load_variables({"c": {"type": "query", "value": "a"}})
+    with pytest.raises(TemplateRecursionError):
+        render("$c", {"c": {"type": "constant", "value": "x$c"}})
+
+
+def test_browser_zone_is_reported_with_icu_ids() -> None:
+    span = TimeRange(FROM_MS, TO_MS, str(FROM_MS), str(TO_MS), "browser")
+    assert render("$__timezone", time_range=span, browser_timezone="Asia/Kolkata") == "Asia/Calcutta"
+    assert render("$__timezone", time_range=span, browser_timezone="Asia/Kathmandu") == "Asia/Katmandu"
+    assert render("$__timezone", time_range=span, browser_timezone="Europe/Berlin") == "Europe/Berlin"

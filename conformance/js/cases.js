@@ -52,12 +52,17 @@ function values(rng, count) {
 }
 
 function randomVariable(rng) {
-  const kind = pick(rng, ['plain', 'single', 'multi', 'multi', 'all', 'customAll', 'null', 'emptyMulti', 'one']);
+  const kind = pick(rng, ['plain', 'single', 'multi', 'multi', 'all', 'customAll', 'null', 'emptyMulti', 'one',
+    'constant', 'textbox']);
   const options = chance(rng, 0.7) ? values(rng, 1 + Math.floor(rng() * 4)) : [];
   const dedupe = [...new Set(options)];
   switch (kind) {
     case 'plain':
       return pick(rng, VALUES);
+    case 'constant':
+      return { type: 'constant', value: pick(rng, [...VALUES, '${__from}', '$w', '${x:csv}', '$__timezone']) };
+    case 'textbox':
+      return { type: 'textbox', value: pick(rng, VALUES) };
     case 'null':
       return null;
     case 'emptyMulti':

@@ -22,6 +22,12 @@ function customVariable(name, spec) {
   if (spec === null || typeof spec === 'string' || Array.isArray(spec)) {
     spec = { value: spec };
   }
+  if (spec.type === 'constant') {
+    return new scenes.ConstantVariable({ name, value: spec.value });
+  }
+  if (spec.type === 'textbox') {
+    return new scenes.TextBoxVariable({ name, value: spec.value });
+  }
   const options = (spec.options || []).map((value) => ({ label: value, value }));
   if (spec.all) {
     return new scenes.CustomVariable({

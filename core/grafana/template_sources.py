@@ -136,6 +136,44 @@ class DashboardVariable(Source):
         return [(key, js_string(value))]
 
 
+class TextBoxVariable(Source):
+    """TextBoxVariable: one string, field paths ignored, no text of its own, synced to the URL."""
+
+    def __init__(self, variable: Variable) -> None:
+        super().__init__(variable.name)
+        self.value = variable.value if isinstance(variable.value, str) else ""
+
+    def get_value(self, field_path: str | None) -> SourceValue:
+        return self.value
+
+    def url_params(self) -> list[tuple[str, str]]:
+        return [(f"var-{self.name}", self.value)]
+
+
+class ConstantVariable(Source):
+    """ConstantVariable: its value is interpolated (glob, no scoped variables) each time it is read.
+
+    It skips URL sync, so `queryparam` gives var-name=value and `$__all_variables` leaves it out.
+    """
+
+    def __init__(self, variable: Variable, expand: Callable[[str], str]) -> None:
+        super().__init__(variable.name)
+        self.template = variable.value if isinstance(variable.value, str) else ""
+        self._expand = expand
+
+    def get_value(self, field_path: str | None) -> SourceValue:
+        return self._expand(self.template)
+
+
+def variable_source(variable: Variable, expand: Callable[[str], str]) -> Source:
+    """The scenes object a dashboard builds for this variable."""
+    if variable.kind == "constant":
+        return ConstantVariable(variable, expand)
+    if variable.kind == "textbox":
+        return TextBoxVariable(variable)
+    return DashboardVariable(variable)
+
+
 class ScopedVariable(Source):
     """A request scoped var ({text, value}) such as `__interval`, read like ScopedVarsVariable."""
 

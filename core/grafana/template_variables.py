@@ -40,19 +40,22 @@ class Variable:
     all_selected: bool = False
     all_value: str | None = None
     options: tuple[str, ...] = ()
+    kind: str = "custom"  # "custom" (any selection), "constant" or "textbox" (one string)
 
     @property
     def display_text(self) -> str | tuple[str, ...] | None:
         return self.value if self.text is None else self.text
 
 
-_KEYS = frozenset({"value", "text", "all", "allValue", "options"})
+_KEYS = frozenset({"value", "text", "all", "allValue", "options", "type"})
+KINDS = ("custom", "constant", "textbox")
 
 
 def load_variables(source: str | Path | Mapping[str, Any]) -> dict[str, Variable]:
     """Variables by name from a JSON file or a parsed dict; VariablesFileError names the entry at fault.
 
-    An entry is a string, a list of strings, null, `{"value", "text"?}` or `{"all": true, "allValue"?, "options"?}`.
+    An entry is a string, a list of strings, null, `{"value", "text"?}`, `{"all": true, "allValue"?, "options"?}`
+    or `{"type": "constant" | "textbox", "value": "..."}` (Grafana's constant and text box variables).
     """
     if isinstance(source, Mapping):
         data: Any = source
@@ -77,7 +80,15 @@ def _parse_variable(name: Any, entry: Any) -> Variable:
     unknown = sorted(set(entry) - _KEYS)
     if unknown:
         raise VariablesFileError(f"variable '{name}': unknown key(s) {', '.join(unknown)}; "
-                                 f"expected value, text, all, allValue, options")
+                                 f"expected value, text, all, allValue, options, type")
+    kind = entry.get("type", "custom")
+    if kind not in KINDS:
+        raise VariablesFileError(f"variable '{name}': 'type' must be one of {', '.join(KINDS)}")
+    if kind != "custom":
+        value = entry.get("value")
+        if not isinstance(value, str) or set(entry) - {"type", "value"}:
+            raise VariablesFileError(f"variable '{name}': a {kind} variable needs one string 'value' and nothing else")
+        return Variable(name, value, kind=kind)
     selected = entry.get("all", False)
     if not isinstance(selected, bool):
         raise VariablesFileError(f"variable '{name}': 'all' must be true or false")
@@ -113,6 +124,9 @@ def dump_variables(variables: Mapping[str, Variable] | Iterable[Variable]) -> di
     """The JSON-ready dict that `load_variables` reads back to the same variables."""
     result: dict[str, Any] = {}
     for variable in as_list(variables):
+        if variable.kind != "custom":
+            result[variable.name] = {"type": variable.kind, "value": variable.value}
+            continue
         extras: dict[str, Any] = {}
         if variable.all_value is not None:
             extras["allValue"] = variable.all_value

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from core.errors import CqlscopeError
+from core.grafana.browser_zone_ids import browser_zone_id
 from core.grafana.globals import GrafanaGlobals
 from core.grafana.js_numbers import js_round
 from core.grafana.moment_format import FULL_DATE_FORMAT, format_moment
 from core.grafana.template_formats import FORMATS, FORMATTERS, GLOB, format_date, to_url_params
 from core.grafana.template_sources import (
-    DashboardVariable,
     Macro,
     Reinterpolated,
     Scalar,
@@ -28,6 +28,7 @@ from core.grafana.template_sources import (
     Value,
     as_format_value,
     skip_formatting,
+    variable_source,
 )
 from core.grafana.template_variables import (
     ALL_TEXT,
@@ -38,7 +39,7 @@ from core.grafana.template_variables import (
     load_variables,
     save_variables,
 )
-from core.grafana.timerange import UTC_ZONE, Interval, TimeRange, zone_name
+from core.grafana.timerange import BROWSER_ZONE, UTC_ZONE, Interval, TimeRange, zone_name
 
 __all__ = [
     "ALL_TEXT", "ALL_VALUE", "FORMATS", "RANGE_VARIABLES", "VARIABLE_PATTERN", "InterpolationResult",
@@ -110,13 +111,13 @@ class _Context:
     grafana_globals: GrafanaGlobals
     full_date_format: str
 
-    def lookup(self, name: str, match: str, scoped: bool) -> Source | None:
+    def lookup(self, name: str, match: str, scoped: bool, chain: tuple[str, ...]) -> Source | None:
         """sceneInterpolator lookupFormatVariable: request scoped vars, then variables, then macros."""
         source = self._scoped(name) if scoped else None
         if source is not None:
             return source
         if name in self.variables:
-            return DashboardVariable(self.variables[name])
+            return variable_source(self.variables[name], lambda text: _expand(self, text, (*chain, name)))
         return self._macro(name, match)
 
     def _scoped(self, name: str) -> Source | None:
@@ -139,14 +140,16 @@ class _Context:
             ms = span.from_ms if name == "__from" else span.to_ms
             text = format_moment(ms, self.full_date_format, self.timezone, browser_timezone=self.browser_timezone)
             return Macro(name, lambda path: ms, text)
-        if name == "__timezone":
+        if name == "__timezone":  # TimezoneMacro: a "browser" zone as Intl reports it
             zone = zone_name(self.timezone, self.browser_timezone)
+            if self.timezone in ("", BROWSER_ZONE):
+                zone = browser_zone_id(zone)
             return Macro(name, lambda path: zone, zone)
         if name in ("__interval", "__interval_ms"):  # IntervalMacro without a request: the expression itself
             return Macro(name, lambda path: match, note="no query request: Grafana leaves it unchanged")
         if name == "__all_variables":
             params = [pair for variable in self.variables.values() if _in_all_variables(variable)
-                      for pair in DashboardVariable(variable).url_params()]
+                      for pair in variable_source(variable, str).url_params() or ()]
             return Macro(name, lambda path: skip_formatting(to_url_params(params)), "")
         if name == "__url_time_range" and span is not None:
             params = [("from", span.raw_from), ("to", span.raw_to), ("timezone", self.timezone)]
@@ -162,7 +165,9 @@ class _Context:
 
 
 def _in_all_variables(variable: Variable) -> bool:
-    """AllVariablesMacro skips a variable whose getValue() is falsy (null or "")."""
+    """AllVariablesMacro skips constants (no URL sync) and variables whose getValue() is falsy (null or "")."""
+    if variable.kind == "constant":
+        return False
     return variable.all_selected or isinstance(variable.value, tuple) or bool(variable.value)
 
 
@@ -224,7 +229,7 @@ def _replace(context: _Context, text: str, default_format: str | None, reference
         raw_path = match.group(5)
         field_path = raw_path[1:] if raw_path and raw_path[0] == "." else (raw_path or None)
         fmt = match.group(3) or match.group(6) or default_format
-        source = context.lookup(name, match.group(0), scoped)
+        source = context.lookup(name, match.group(0), scoped, chain)
         raw: Value | None = None
         fallback = False
         if source is None:
@@ -257,13 +262,18 @@ def _reinterpolate(context: _Context, value: Reinterpolated, fmt: str | None, ch
     cqlscope keeps `$__range*` and `$__interval` for data sources that define them (range_variables),
     as the Prometheus backend replaces them in the text it receives.
     """
+    return _expand(context, value.choose(fmt), chain)
+
+
+def _expand(context: _Context, text: str, chain: tuple[str, ...]) -> str:
+    """Interpolate a variable's own text again (custom all value, constant, macro text)."""
     if len(chain) > _MAX_DEPTH:
         loop = " -> ".join(dict.fromkeys(chain))
         raise TemplateRecursionError(
-            f"variable '{chain[0]}' refers to itself through its custom all value ({loop}); Grafana cannot "
-            f"interpolate it (the browser runs out of stack). Change the allValue so it does not use "
+            f"variable '{chain[0]}' refers to itself through its custom all value or constant ({loop}); Grafana "
+            f"cannot interpolate it (the browser runs out of stack). Change the value so it does not use "
             f"${chain[0]}.")
-    return _replace(context, value.choose(fmt), None, None, chain, context.range_variables)
+    return _replace(context, text, None, None, chain, context.range_variables)
 
 
 def _unknown_note(context: _Context, name: str) -> str:
