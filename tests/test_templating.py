@@ -570,3 +570,9 @@ def test_browser_zone_is_reported_with_icu_ids() -> None:
     assert render("$__timezone", time_range=span, browser_timezone="Asia/Kolkata") == "Asia/Calcutta"
     assert render("$__timezone", time_range=span, browser_timezone="Asia/Kathmandu") == "Asia/Katmandu"
     assert render("$__timezone", time_range=span, browser_timezone="Europe/Berlin") == "Europe/Berlin"
+
+
+def test_a_value_of_dollar_all_is_all() -> None:
+    # MultiValueVariable.hasAllValue: "$__all", or a list starting with it, stands for All
+    assert render("${v:csv} ${v:text}", {"v": {"value": "$__all", "options": ["a", "b"]}}) == "a,b All"
+    assert render("${v:csv}", {"v": {"value": ["$__all", "x"], "options": ["a"], "allValue": ".*"}}) == ".*"

@@ -6,6 +6,7 @@ const VALUES = [
   'a', 'b', '', 'it\'s', 'say "hi"', 'a,b', 'ünïcødé', '日本語', '1.5', '-1', '0', 'foo bar', 'a.b*c?', '(x|y)',
   '[0]', '$x', '100%', '!\'()*', 'a\\b', '<b>&amp;', '{a}', 'tab\there', 'new\nline', 'x=y&z', '/path/to', '~^$',
   '1594671549254', '2020-07-13', 'emoji 🚀', ' lead', 'trail ', 'a+b', 'C.*', '#hash', '@at:colon;semi',
+  '1e3', '0x1F', 'Infinity', ' 12 ', '-0', '.5', '$__all', 'now-1h', '%', 'line\u2028sep', '\u00a0nbsp', 'a:b',
 ];
 const FORMATS = [
   'lucene', 'raw', 'regex', 'pipe', 'distributed', 'csv', 'html', 'json', 'percentencode', 'singlequote',
@@ -16,6 +17,7 @@ const FORMATS = [
 const DATE_FORMATS = [
   'YYYY-MM-DD', 'HH:mm:ss.SSS', 'x', 'X', 'dddd Do MMMM YYYY', 'w ww W WW e E', 'gggg GGGG', 'Z ZZ z',
   'LLLL', 'LT LTS L l', '[at] h:mm a', 'Qo DDDo', 'YY M D H m s', 'k kk A', 'YYYYYY', 'SSSSSS',
+  '[[]YYYY[]]', 'YYYY [escaped] MM', 'MMM Do, YYYY h:mm:ss a', 'hmm Hmmss', 'N NNNN y yo', 'DDDD d do dd ddd',
 ];
 const ALL_VALUES = ['.*', '*', '$__all', 'all\'s', '${__from}', '$__interval', '$__range', '$__timezone', '', '${w}'];
 const NAMES = ['v', 'x', 'host', 'w'];
@@ -29,7 +31,7 @@ const RANGES = [
   ['now-6h', 'now'], ['now/d', 'now/d'], ['now-1d/d', 'now-1d/d'], ['now/w', 'now/w'], ['now-7d', 'now'],
   ['now/fy', 'now/fy'], ['now/M', 'now'], ['now-1y/y', 'now-1y/y'], ['now/fQ', 'now'], ['now-30m', 'now+5m'],
   ['2024-03-10T01:30:00', '2024-03-10T04:00:00'], ['2023-10-29T02:30:00', 'now'],
-  ['2020-07-13T20:19:09.254Z', '2020-07-20T09:27:09.747Z'],
+  ['2020-07-13T20:19:09.254Z', '2020-07-20T09:27:09.747Z'], ['now-1M/M', 'now-1M/M'], ['now-2y/fy', 'now/fy'],
 ];
 const INTERVALS = [null, null, ['30s', 30000], ['1m', 60000], ['200ms', 200], ['1h', 3600000], ['2d', 172800000]];
 
@@ -97,7 +99,7 @@ function randomVariable(rng) {
 }
 
 function fieldPath(rng) {
-  return pick(rng, ['.0', '.1', '.2', '.foo', '[0]', '[1]', '["a"]', '.length', '.0.x', '.-1']);
+  return pick(rng, ['.0', '.1', '.2', '.foo', '[0]', '[1]', '["a"]', '.length', '.0.x', '.-1', '["0"]', '.0.length']);
 }
 
 function variableExpression(rng, names) {
@@ -125,6 +127,8 @@ function builtinExpression(rng) {
     '${__interval_ms}', '${__interval:' + fmt + '}', '${__user.login}', '${__user.email}', '${__user.id}',
     '$__user', '${__org.name}', '$__org', '${__org.id:' + fmt + '}', '$__all_variables', '${__url_time_range}',
     '$__range', '${__range_ms}', '$nope', '${nope:csv}', '$__interval_msx', '$$v', '${v', '$__from$__to',
+    '${__interval.length}', '${__interval_ms.0}', '${__from.foo}', '${__timezone:text}',
+    '${__user.login:queryparam}', '${__org:text}', '${__all_variables:csv}', '$__url_time_range',
   ]);
 }
 
@@ -162,7 +166,8 @@ function makeInterpolationCase(rng, browserZone) {
 }
 
 const MATH = ['', '-6h', '+1d', '/d', '-1d/d', '/w', '-1w/w', '/M', '-1M/M', '/y', '/fy', '-1fy', '/fQ', '-2Q/Q',
-  '/h', '-90m/m', '+1y-2M', '- 3 d', '-123456s', '-1234567s', '/x', '/2d', '-1fQ/fQ', '+10w', '-s', '/s'];
+  '/h', '-90m/m', '+1y-2M', '- 3 d', '-123456s', '-1234567s', '/x', '/2d', '-1fQ/fQ', '+10w', '-s', '/s',
+  '-12345s', '-123456m', '+1.5h', '-1w+1d/d', '/fM', '-0d'];
 
 function makeTimeCase(rng, browserZone) {
   const now = randomNow(rng);
@@ -179,7 +184,8 @@ function makeTimeCase(rng, browserZone) {
   }
   if (roll < 0.75) {
     const from = pick(rng, ['now-6h', 'now/d', 'now-1w/w', 'now/fy', '20230523', '20230523T101500', '1594671549254',
-      '2023-05-23 10:15:00', '2023-05-23T10:15:00.000Z', '2024-03-10T02:30:00', 'garbage', '6h', '1700000000']);
+      '2023-05-23 10:15:00', '2023-05-23T10:15:00.000Z', '2024-03-10T02:30:00', 'garbage', '6h', '1700000000',
+      '20231399', '2023-5-1x', '20230523T1015', '12345678', 'now-6h/h', '2023-05-23T10:15:00+02:00']);
     const to = pick(rng, ['now', 'now/d', 'now/w', 'now/fy', '20230524', '1595237229747', '2024-11-03 01:30:00']);
     return { kind: 'range', from, to, timezone, ...base };
   }

@@ -79,10 +79,17 @@ class DashboardVariable(Source):
         super().__init__(variable.name)
         self.variable = variable
 
+    @property
+    def has_all_value(self) -> bool:
+        """hasAllValue: "All" chosen, or a value of `$__all` (first in a list) that Grafana reads as All."""
+        value = self.variable.value
+        return self.variable.all_selected or value == ALL_VALUE or (
+            isinstance(value, tuple) and bool(value) and value[0] == ALL_VALUE)
+
     def get_value(self, field_path: str | None) -> SourceValue:
         variable = self.variable
         value: str | tuple[str, ...] | None = variable.value
-        if variable.all_selected:
+        if self.has_all_value:
             if variable.all_value:
                 return Reinterpolated(self._custom_all, variable.all_value)
             value = variable.options
@@ -116,7 +123,7 @@ class DashboardVariable(Source):
         return value
 
     def value_text(self, field_path: str | None) -> str:
-        if self.variable.all_selected:
+        if self.has_all_value:
             return ALL_TEXT
         if field_path is not None:
             text = self._field_at_path(self.variable.value, field_path, text=True)
@@ -128,8 +135,6 @@ class DashboardVariable(Source):
 
     def url_params(self) -> list[tuple[str, str]]:
         key = f"var-{self.name}"
-        if self.variable.all_selected:
-            return [(key, ALL_VALUE)]
         value = self.variable.value
         if isinstance(value, tuple) and len(value) > 1:
             return [(key, item) for item in value]
