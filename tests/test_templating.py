@@ -576,3 +576,13 @@ def test_a_value_of_dollar_all_is_all() -> None:
     # MultiValueVariable.hasAllValue: "$__all", or a list starting with it, stands for All
     assert render("${v:csv} ${v:text}", {"v": {"value": "$__all", "options": ["a", "b"]}}) == "a,b All"
     assert render("${v:csv}", {"v": {"value": ["$__all", "x"], "options": ["a"], "allValue": ".*"}}) == ".*"
+
+
+def test_prepared_queries_format_dates_in_the_browser_zone_not_the_dashboard_zone() -> None:
+    from core.grafana.flavors import prepare_query
+
+    span = TimeRange(FROM_MS, TO_MS, str(FROM_MS), str(TO_MS), "Asia/Tokyo")
+    text = "${__from:date:HH:mm} ${__from:text}"
+    prepared = prepare_query("scylla", text, {}, span, browser_timezone="Europe/Paris")
+    # formatRegistry date: dateTime(ms).format() is the browser's local time; the text is the dashboard's
+    assert prepared.text == "22:19 2020-07-14 05:19:09"

@@ -93,7 +93,7 @@ def prepare_query(
 
     def run(source: str) -> InterpolationResult:
         return interpolate(source, variables, time_range=time_range, default_format=spec.default_format,
-                           interval=request_interval, browser_timezone=browser_timezone or time_range.timezone,
+                           interval=request_interval, browser_timezone=browser_timezone,
                            range_variables=spec.range_variables, grafana_globals=grafana_globals)
 
     result = run(text)
