@@ -586,3 +586,15 @@ def test_prepared_queries_format_dates_in_the_browser_zone_not_the_dashboard_zon
     prepared = prepare_query("scylla", text, {}, span, browser_timezone="Europe/Paris")
     # formatRegistry date: dateTime(ms).format() is the browser's local time; the text is the dashboard's
     assert prepared.text == "22:19 2020-07-14 05:19:09"
+
+
+def test_interval_variables() -> None:
+    # IntervalVariable: "$__auto" is calculateInterval(range, autoStepCount 30, autoMinInterval "10s")
+    six_hours = time_range("now-6h", "now", now_ms=FROM_MS)
+    variables = {"i": {"type": "interval", "value": "$__auto"},
+                 "j": {"type": "interval", "value": "$__auto", "autoStepCount": 2, "autoMinInterval": "5h"},
+                 "k": {"type": "interval", "value": "1d"}}
+    # j: 6h / 2 = 3h, below its 5h minimum
+    assert render("$i $j $k ${k:queryparam}", variables, time_range=six_hours) == "10m 5h 1d var-k=1d"
+    assert render("$__all_variables", variables, time_range=six_hours) == "var-i=$__auto&var-j=$__auto&var-k=1d"
+    assert dump_variables(load_variables(variables)) == variables | {"i": {"type": "interval", "value": "$__auto"}}

@@ -55,7 +55,7 @@ function values(rng, count) {
 
 function randomVariable(rng) {
   const kind = pick(rng, ['plain', 'single', 'multi', 'multi', 'all', 'customAll', 'null', 'emptyMulti', 'one',
-    'constant', 'textbox']);
+    'constant', 'textbox', 'interval']);
   const options = chance(rng, 0.7) ? values(rng, 1 + Math.floor(rng() * 4)) : [];
   const dedupe = [...new Set(options)];
   switch (kind) {
@@ -65,6 +65,14 @@ function randomVariable(rng) {
       return { type: 'constant', value: pick(rng, [...VALUES, '${__from}', '$w', '${x:csv}', '$__timezone']) };
     case 'textbox':
       return { type: 'textbox', value: pick(rng, VALUES) };
+    case 'interval': {
+      const spec = { type: 'interval', value: pick(rng, ['$__auto', '$__auto', '1m', '10m', '1d', '30s']) };
+      if (chance(rng, 0.4)) {
+        spec.autoStepCount = pick(rng, [1, 10, 50, 200]);
+        spec.autoMinInterval = pick(rng, ['1s', '10s', '1m', '5m']);
+      }
+      return spec;
+    }
     case 'null':
       return null;
     case 'emptyMulti':

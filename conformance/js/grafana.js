@@ -25,6 +25,14 @@ function customVariable(name, spec) {
   if (spec.type === 'constant') {
     return new scenes.ConstantVariable({ name, value: spec.value });
   }
+  if (spec.type === 'interval') {
+    const auto = {};
+    if (spec.autoStepCount !== undefined) {
+      auto.autoStepCount = spec.autoStepCount;
+      auto.autoMinInterval = spec.autoMinInterval;
+    }
+    return new scenes.IntervalVariable({ name, value: spec.value, autoEnabled: true, ...auto });
+  }
   if (spec.type === 'textbox') {
     return new scenes.TextBoxVariable({ name, value: spec.value });
   }

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.grafana.js_numbers import js_parse_int
 from core.grafana.template_formats import FormatValue, encode_component_strict, js_string, query_param
-from core.grafana.template_variables import ALL_TEXT, ALL_VALUE, Variable
+from core.grafana.template_variables import ALL_TEXT, ALL_VALUE, AUTO_VALUE, Variable
 
 Scalar = str | int
 """A single value: dashboard variables hold strings, `$__from`/`$__to` epoch ms."""
@@ -155,6 +155,19 @@ class TextBoxVariable(Source):
         return [(f"var-{self.name}", self.value)]
 
 
+class IntervalVariable(TextBoxVariable):
+    """IntervalVariable: like a text box, but "$__auto" is calculateInterval(range, autoStepCount, autoMinInterval)."""
+
+    def __init__(self, variable: Variable, auto: Callable[[int, str], str]) -> None:
+        super().__init__(variable)
+        self.variable, self._auto = variable, auto
+
+    def get_value(self, field_path: str | None) -> SourceValue:
+        if self.value == AUTO_VALUE:
+            return self._auto(self.variable.auto_step_count, self.variable.auto_min_interval)
+        return self.value
+
+
 class ConstantVariable(Source):
     """ConstantVariable: its value is interpolated (glob, no scoped variables) each time it is read.
 
@@ -170,8 +183,11 @@ class ConstantVariable(Source):
         return self._expand(self.template)
 
 
-def variable_source(variable: Variable, expand: Callable[[str], str]) -> Source:
-    """The scenes object a dashboard builds for this variable."""
+def variable_source(variable: Variable, expand: Callable[[str], str],
+                    auto: Callable[[int, str], str] = lambda steps, minimum: AUTO_VALUE) -> Source:
+    """The scenes object a dashboard builds for this variable (`auto`: an interval's "$__auto" value)."""
+    if variable.kind == "interval":
+        return IntervalVariable(variable, auto)
     if variable.kind == "constant":
         return ConstantVariable(variable, expand)
     if variable.kind == "textbox":

@@ -40,22 +40,26 @@ class Variable:
     all_selected: bool = False
     all_value: str | None = None
     options: tuple[str, ...] = ()
-    kind: str = "custom"  # "custom" (any selection), "constant" or "textbox" (one string)
+    kind: str = "custom"  # "custom" (any selection), "constant", "textbox" or "interval" (one string)
+    auto_step_count: int = 30  # interval variables with the value "$__auto": IntervalVariable's defaults
+    auto_min_interval: str = "10s"
 
     @property
     def display_text(self) -> str | tuple[str, ...] | None:
         return self.value if self.text is None else self.text
 
 
-_KEYS = frozenset({"value", "text", "all", "allValue", "options", "type"})
-KINDS = ("custom", "constant", "textbox")
+_KEYS = frozenset({"value", "text", "all", "allValue", "options", "type", "autoStepCount", "autoMinInterval"})
+KINDS = ("custom", "constant", "textbox", "interval")
+AUTO_VALUE = "$__auto"  # AUTO_VARIABLE_VALUE
 
 
 def load_variables(source: str | Path | Mapping[str, Any]) -> dict[str, Variable]:
     """Variables by name from a JSON file or a parsed dict; VariablesFileError names the entry at fault.
 
     An entry is a string, a list of strings, null, `{"value", "text"?}`, `{"all": true, "allValue"?, "options"?}`
-    or `{"type": "constant" | "textbox", "value": "..."}` (Grafana's constant and text box variables).
+    or `{"type": "constant" | "textbox" | "interval", "value": "..."}` (Grafana's constant, text box and
+    interval variables; an interval's "$__auto" takes "autoStepCount" and "autoMinInterval").
     """
     if isinstance(source, Mapping):
         data: Any = source
@@ -85,10 +89,7 @@ def _parse_variable(name: Any, entry: Any) -> Variable:
     if kind not in KINDS:
         raise VariablesFileError(f"variable '{name}': 'type' must be one of {', '.join(KINDS)}")
     if kind != "custom":
-        value = entry.get("value")
-        if not isinstance(value, str) or set(entry) - {"type", "value"}:
-            raise VariablesFileError(f"variable '{name}': a {kind} variable needs one string 'value' and nothing else")
-        return Variable(name, value, kind=kind)
+        return _parse_single(name, kind, entry)
     selected = entry.get("all", False)
     if not isinstance(selected, bool):
         raise VariablesFileError(f"variable '{name}': 'all' must be true or false")
@@ -112,6 +113,22 @@ def _parse_variable(name: Any, entry: Any) -> Variable:
     return Variable(name, value, text, False, all_value, tuple(options))
 
 
+def _parse_single(name: str, kind: str, entry: Mapping[str, Any]) -> Variable:
+    """A constant, text box or interval variable: one string value (and the interval's auto settings)."""
+    value = entry.get("value")
+    allowed = {"type", "value"} | ({"autoStepCount", "autoMinInterval"} if kind == "interval" else set())
+    if not isinstance(value, str) or set(entry) - allowed:
+        extra = " (and autoStepCount, autoMinInterval)" if kind == "interval" else " and nothing else"
+        raise VariablesFileError(f"variable '{name}': a {kind} variable needs one string 'value'{extra}")
+    steps = entry.get("autoStepCount", 30)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise VariablesFileError(f"variable '{name}': 'autoStepCount' must be a whole number of 1 or more")
+    minimum = entry.get("autoMinInterval", "10s")
+    if not isinstance(minimum, str):
+        raise VariablesFileError(f"variable '{name}': 'autoMinInterval' must be a string such as \"10s\"")
+    return Variable(name, value, kind=kind, auto_step_count=steps, auto_min_interval=minimum)
+
+
 def _parse_value(name: str, key: str, raw: Any) -> str | tuple[str, ...] | None:
     if raw is None or isinstance(raw, str):
         return raw
@@ -125,7 +142,10 @@ def dump_variables(variables: Mapping[str, Variable] | Iterable[Variable]) -> di
     result: dict[str, Any] = {}
     for variable in as_list(variables):
         if variable.kind != "custom":
-            result[variable.name] = {"type": variable.kind, "value": variable.value}
+            single: dict[str, Any] = {"type": variable.kind, "value": variable.value}
+            if variable.kind == "interval" and (variable.auto_step_count, variable.auto_min_interval) != (30, "10s"):
+                single.update(autoStepCount=variable.auto_step_count, autoMinInterval=variable.auto_min_interval)
+            result[variable.name] = single
             continue
         extras: dict[str, Any] = {}
         if variable.all_value is not None:

@@ -33,13 +33,14 @@ from core.grafana.template_sources import (
 from core.grafana.template_variables import (
     ALL_TEXT,
     ALL_VALUE,
+    AUTO_VALUE,
     Variable,
     VariablesFileError,
     dump_variables,
     load_variables,
     save_variables,
 )
-from core.grafana.timerange import BROWSER_ZONE, UTC_ZONE, Interval, TimeRange, zone_name
+from core.grafana.timerange import BROWSER_ZONE, UTC_ZONE, Interval, TimeRange, calculate_interval, zone_name
 
 __all__ = [
     "ALL_TEXT", "ALL_VALUE", "FORMATS", "RANGE_VARIABLES", "VARIABLE_PATTERN", "InterpolationResult",
@@ -117,8 +118,15 @@ class _Context:
         if source is not None:
             return source
         if name in self.variables:
-            return variable_source(self.variables[name], lambda text: _expand(self, text, (*chain, name)))
+            return variable_source(self.variables[name], lambda text: _expand(self, text, (*chain, name)),
+                                   self._auto_interval)
         return self._macro(name, match)
+
+    def _auto_interval(self, steps: int, minimum: str) -> str:
+        """IntervalVariable getAutoRefreshInteval: the range in `steps`, never below `minimum`."""
+        if self.time_range is None:
+            return AUTO_VALUE
+        return calculate_interval(self.time_range.range_ms, steps, minimum).text
 
     def _scoped(self, name: str) -> Source | None:
         if self.interval is not None and name == "__interval":
