@@ -598,3 +598,9 @@ def test_interval_variables() -> None:
     assert render("$i $j $k ${k:queryparam}", variables, time_range=six_hours) == "10m 5h 1d var-k=1d"
     assert render("$__all_variables", variables, time_range=six_hours) == "var-i=$__auto&var-j=$__auto&var-k=1d"
     assert dump_variables(load_variables(variables)) == variables | {"i": {"type": "interval", "value": "$__auto"}}
+
+
+def test_all_selected_variables_put_all_in_the_url_whatever_their_value() -> None:
+    # a dashboard's "All" has the state value $__all; its URL state is var-x=$__all
+    variable = Variable("x", ("a", "b"), ("a", "b"), True, None, ("a", "b"))
+    assert interpolate("${x:queryparam} ${x:csv}", [variable]).text == "var-x=$__all a,b"

@@ -135,6 +135,8 @@ class DashboardVariable(Source):
 
     def url_params(self) -> list[tuple[str, str]]:
         key = f"var-{self.name}"
+        if self.variable.all_selected:  # the state value of "All" is "$__all", whatever the model holds
+            return [(key, ALL_VALUE)]
         value = self.variable.value
         if isinstance(value, tuple) and len(value) > 1:
             return [(key, item) for item in value]
