@@ -70,21 +70,26 @@ def main() -> int:
     from cassandra.auth import PlainTextAuthProvider
     from cassandra.cluster import Cluster
 
-    from core.config.secrets import SecretStore
+    from bench.million_rows import MILLION_TABLE, ensure_million_rows
+    from core.config.datasource import DataSource, Flavor
+    from core.config.secrets import RunOnlyKeyring, SecretStore
+    from core.config.workspace import Workspace
     from gui.common.prompts import Prompts
     from gui.main_window import MainWindow
-    from tests.gui.query_data import MILLION_TABLE, ensure_million_rows, local_workspace
-    from tests.support import LocalNode, MemoryKeyring
 
-    node = LocalNode(host="127.0.0.1", port=9042, tls_dir=Path("."))
-    admin = Cluster([node.host], auth_provider=PlainTextAuthProvider(node.user, node.password))
+    host, user, password = "127.0.0.1", "cassandra", "cassandra"  # the local test node (scripts/local-cassandra)
+    admin = Cluster([host], auth_provider=PlainTextAuthProvider(user, password))
     load_s = ensure_million_rows(admin.connect())
     admin.shutdown()
 
     app = QApplication.instance() or QApplication(sys.argv)
     config = Path(tempfile.mkdtemp(prefix="cqlscope-bench-"))
     os.environ["CQLSCOPE_CONFIG_DIR"] = str(config)
-    workspace = local_workspace(config, SecretStore(MemoryKeyring()), node)
+    workspace = Workspace(config, SecretStore(RunOnlyKeyring()))
+    workspace.store.load()
+    workspace.store.add(DataSource(name="local", hosts=[host], flavor=Flavor.CASSANDRA))
+    workspace.store.set_secret("local", "user", user)
+    workspace.store.set_secret("local", "password", password)
     window = MainWindow(workspace, prompts=Prompts(None))
     window.resize(1440, 960)
     window.show()

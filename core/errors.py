@@ -45,3 +45,9 @@ class ProfileError(CqlscopeError):
     """The profile file cannot be read or written; it is never overwritten when unreadable."""
 
     title = "Profile file problem"
+
+
+class PartialChangeError(CqlscopeError):
+    """A change was only partly made (e.g. settings removed, keyring entries not); the message says which."""
+
+    title = "Partly done"

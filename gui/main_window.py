@@ -10,7 +10,7 @@ import contextlib
 from functools import partial
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from core.config.datasource import DataSource
@@ -21,15 +21,17 @@ from core.errors import CqlscopeError, NotFoundError, ProfileError
 from gui.common.banner import Banner, BannerKind
 from gui.common.prompts import Prompts, UnsavedChoice
 from gui.common.workers import TaskRunner, describe_error
+from gui.datasources.actions import DataSourceActions
 from gui.datasources.editor import DataSourceEditor
 from gui.datasources.health_summary import health_html, health_title
 from gui.datasources.list_panel import DataSourceList, ListEntry
+from gui.datasources.profile_sync import ProfileSync
+from gui.menus import build_menus
 from gui.provisioning.export_panel import ExportPanel
 from gui.provisioning.import_dialog import run_import
 from gui.query.area import QueryArea
 
 APP_NAME = "cqlscope"
-NEW_NAME = "New data source"
 DEFAULT_SIZE = (1100, 700)
 # How long closing waits for a running health check before closing the sessions anyway.
 CLOSE_WAIT_MS = 15_000
@@ -44,7 +46,7 @@ class _StoreEvents(QObject):
     changed = Signal()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(DataSourceActions, QMainWindow):
     """Configure, save and test the data sources of one workspace."""
 
     def __init__(self, workspace: Workspace, prompts: Prompts | None = None, parent: QWidget | None = None) -> None:
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self._store_events.changed.connect(self._refresh_list)
         self._unsubscribe = self.store.subscribe(self._on_store_changed)
         self._load_profile()
+        self._watch_profile()
 
     # -- building ------------------------------------------------------------------------------
 
@@ -126,20 +129,8 @@ class MainWindow(QMainWindow):
         self.profile_label = QLabel(f"Profile: {self.store.profile.path}")
         self.profile_label.setStyleSheet("color: #5f6368;")
         self.statusBar().addPermanentWidget(self.profile_label)
-        save_action = QAction("Save", self)
-        save_action.setShortcut(QKeySequence.StandardKey.Save)
-        save_action.triggered.connect(self.save)
-        self.addAction(save_action)
-        file_menu = self.menuBar().addMenu("&File")
-        self.import_action = QAction("&Import provisioning file…", self)
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
-        self.import_action.triggered.connect(self.import_provisioning)
-        file_menu.addAction(self.import_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.menus = build_menus(self)
+        self.import_action = self.menus.import_action
 
     def import_provisioning(self) -> None:
         """Pick a Grafana provisioning file, preview what changes, and add its CQL data sources."""
@@ -279,107 +270,6 @@ class MainWindow(QMainWindow):
         else:
             self._show(self._current_uid)
 
-    # -- list actions --------------------------------------------------------------------------
-
-    def add_datasource(self) -> None:
-        """Start a new data source; it is stored on the first successful Save."""
-        if self._read_only or not self.resolve_unsaved_changes():
-            return
-        self._draft = DataSource(name=self._free_name(NEW_NAME))
-        self._show(self._draft.uid)
-        self.tabs.setCurrentWidget(self.connection_form)
-        self.connection_form.name_edit.setFocus()
-        self.connection_form.name_edit.selectAll()
-
-    def duplicate_datasource(self) -> None:
-        """Copy the shown data source (settings and secrets) under a free name and show the copy."""
-        if self._read_only or not self.resolve_unsaved_changes():
-            return
-        source = self.saved_datasource()
-        if source is None:
-            return
-        new_name = self._free_name(f"{source.name} (copy)")
-        try:
-            self.store.duplicate(source.name, new_name)
-        except CqlscopeError as exc:
-            if new_name not in self.store.names():  # the settings were not copied either
-                self.show_error(exc.title, exc.message)
-                return
-            self._show(self.store.get(new_name).uid)
-            self.show_error(exc.title, f"'{new_name}' was created without the secrets. {exc.message}")
-        else:
-            self._show(self.store.get(new_name).uid)
-            self._report_duplicate(new_name)
-
-    def _report_duplicate(self, new_name: str) -> None:
-        states = set(self.store.secret_states(new_name).values())
-        if SecretState.UNAVAILABLE in states:
-            self.banner.show_message(BannerKind.WARNING, f"Duplicated as '{new_name}', without secrets",
-                                     "The system keyring is unavailable, so the user and password were not copied.")
-        elif SecretState.CONFIGURED in states:
-            self.banner.show_message(BannerKind.SUCCESS, f"Duplicated as '{new_name}'",
-                                     "The copy has its own uid; its configured secrets were copied too.")
-        else:
-            self.banner.show_message(BannerKind.SUCCESS, f"Duplicated as '{new_name}'", "The copy has its own uid.")
-
-    def remove_datasource(self) -> None:
-        """Remove the shown data source and its keyring entries, after confirmation."""
-        uid = self._current_uid
-        if uid is None or self._read_only:
-            return
-        name = self.editor.datasource().name if self.is_new() else self._saved_name(uid)
-        if not self.prompts.confirm_remove(name):
-            return
-        shown = [entry.uid for entry in self.list_panel.entries()]
-        error: CqlscopeError | None = None
-        if self.is_new():
-            self._draft = None
-        else:
-            try:
-                self.workspace.remove(name)
-            except CqlscopeError as exc:
-                error = exc
-        stored = self.store_uids()
-        if uid in stored:  # the settings could not be removed: stay on it
-            self._show(uid)
-        else:
-            index = shown.index(uid)
-            others = [u for u in shown if u in stored]
-            self._show(others[min(index, len(others) - 1)] if others else None)
-        if error is not None:
-            self.show_error(error.title, error.message)
-        else:
-            self.banner.show_message(BannerKind.INFO, f"Removed '{name}'")
-
-    def mark_default(self) -> None:
-        """Make the shown (saved) data source its org's default."""
-        saved = self.saved_datasource()
-        if saved is None or self._read_only:
-            return
-        try:
-            self.store.set_default(saved.name)
-        except CqlscopeError as exc:
-            self.show_error(exc.title, exc.message)
-            return
-        self.editor.accept_saved_field(self.store.by_uid(saved.uid), "is_default")
-        self._refresh_list()
-        self.banner.show_message(BannerKind.SUCCESS, f"'{saved.name}' is now the default data source",
-                                 f"The default of Grafana org {saved.org_id}; the others of that org were unmarked.")
-
-    def store_uids(self) -> set[str]:
-        return {ds.uid for ds in self.store.list()}
-
-    def _saved_name(self, uid: str) -> str:
-        return self.store.by_uid(uid).name
-
-    def _free_name(self, base: str) -> str:
-        taken = set(self.store.names()) | ({self._draft.name} if self._draft else set())
-        name, counter = base, 2
-        while name in taken:
-            name = f"{base} {counter}"
-            counter += 1
-        return name
-
     # -- saving and testing --------------------------------------------------------------------
 
     def save(self) -> bool:
@@ -399,7 +289,7 @@ class MainWindow(QMainWindow):
             return False
         ds = self.editor.datasource()
         try:
-            saved = self.store.add(ds) if self.is_new() else self.store.update(ds)
+            saved = self.store.add(ds) if self.is_new() else self.profile_sync.update(ds)
         except CqlscopeError as exc:
             self.show_error(exc.title, exc.message)
             return False
@@ -451,6 +341,26 @@ class MainWindow(QMainWindow):
     def _health_check_done(self) -> None:
         self._testing = False
         self._update_chrome(self._shown_dirty)
+
+    # -- changes made by other cqlscope processes (see gui.datasources.profile_sync) -------------
+
+    def _watch_profile(self) -> None:
+        self.profile_sync = ProfileSync(self.store, self)
+        self.profile_sync.watcher.changed.connect(self.reload_profile)
+        self.profile_sync.reloaded.connect(self._on_profile_reloaded)
+        self.profile_sync.failed.connect(self.show_error)
+        self.profile_sync.message.connect(self.statusBar().showMessage)
+        self._store_events.changed.connect(self.profile_sync.watcher.renew)
+
+    def reload_profile(self) -> None:
+        """Take in the profile as another process left it (the watcher calls this)."""
+        if not self._read_only and not self._closed:
+            self.profile_sync.reload(None if self.is_new() else self._current_uid, self.is_dirty(),
+                                     self.saved_datasource())
+
+    def _on_profile_reloaded(self, uid: str) -> None:
+        if uid == self._current_uid and not self.is_dirty():
+            self._show(uid)
 
     # -- errors and closing --------------------------------------------------------------------
 

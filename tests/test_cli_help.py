@@ -26,7 +26,7 @@ def readme_commands() -> list[tuple[tuple[str, ...], set[str]]]:
     joined = block.replace("\\\n", " ")
     found = []
     for line in joined.splitlines():
-        match = re.match(r"\s*cqlscope (datasource [a-z-]+|[a-z]+)(.*)", line)
+        match = re.match(r"\s*cqlscope (datasource [a-z-]+|dashboard [a-z]+|[a-z]+)(.*)", line)
         if match:
             words = tuple(match.group(1).split())
             flags = set(re.findall(r"(--[a-z][a-z-]+)", match.group(2).split("#")[0]))
@@ -44,7 +44,8 @@ def test_readme_flags_exist_in_help(words: tuple[str, ...], flags: set[str]) -> 
 def test_every_subcommand_has_help_text() -> None:
     parser = build_parser()
     action = next(a for a in parser._actions if a.dest == "command")
-    assert set(action.choices) == {"datasource", "check", "render", "query", "export", "import"}  # type: ignore[arg-type]
+    assert set(action.choices) == {"datasource", "check", "render", "query", "variables", "export", "import",  # type: ignore[arg-type]
+                                   "dashboard"}
     top = parser.format_help()
     for name in action.choices:  # type: ignore[union-attr]
         assert name in top

@@ -10,7 +10,7 @@ import pytest
 
 from core.grafana.flavors import prepare_query, split_host_field
 from core.grafana.frames import Field, Frame, frame_from_rows, long_to_wide
-from core.grafana.plugin_response import GO_ZERO_TIME_MS, cassandra_view, scylla_view
+from core.grafana.plugin_response import cassandra_view, scylla_view
 from core.grafana.report import compatibility_report, query_findings, result_findings
 from core.grafana.templating import load_variables
 from core.grafana.timerange import time_range
@@ -121,7 +121,8 @@ def test_finding_scylla_blob_and_null_as_zero() -> None:
     assert response.name == "response"
     assert response.field("b").values == ["Blob", "Blob"]
     assert response.field("v").values == [0, 3] and response.field("v").element == "int64"
-    assert response.field("ts").values[1] == GO_ZERO_TIME_MS
+    # time.Time{} wraps in UnixNano on its way to Grafana: the panel gets 1754-08-30 (vector scylla_null_timestamp)
+    assert response.field("ts").values[1] == -6795364578872
     assert response.field("de").values == [0.1, 1.0] and response.field("de").element == "float64"
 
 
@@ -173,3 +174,73 @@ def test_long_to_wide_splits_series_by_string_columns() -> None:
     with pytest.raises(ValueError, match="no time column"):
         long_to_wide(_frame(v=("int", [1])))
     assert isinstance(Field.of("u", "uuid", [uuid.uuid4()]).text(0), str)
+
+
+# -- the scylla plugin 0.5.0 as emulated (expected panic texts are the recorded ones, tests/fixtures/plugins) ----
+
+NIL_ANSWER = "both response and error are nil, but one must be provided"
+
+
+@pytest.mark.parametrize("cql_type, values, panic", [
+    ("frozen<tuple<int, text>>", [(1, "one")], "interface conversion: interface {} is nil, not string"),
+    ("decimal", [Decimal("1.5"), None], "interface conversion: interface {} is int, not float64"),
+    ("varint", [None], "interface conversion: interface {} is int, not float64"),
+    ("counter", [42], "interface conversion: interface {} is int64, not string"),
+])
+def test_scylla_panic_types_fail_with_the_nil_answer(cql_type: str, values: list[object], panic: str) -> None:
+    frame = _frame(pk=("int", list(range(len(values)))), x=(cql_type, values))
+    view = scylla_view(frame)
+    assert view.error is not None and panic in view.error and NIL_ANSWER in view.error and not view.frames
+    finding = result_codes("scylla", frame)["type-fails-query"]
+    assert panic in finding and NIL_ANSWER in finding
+
+
+def test_scylla_panic_types_pass_with_zero_rows_and_plain_decimals_pass() -> None:
+    for cql_type in ("date", "counter", "frozen<tuple<int, text>>", "decimal"):
+        frame = _frame(pk=("int", []), x=(cql_type, []))
+        assert scylla_view(frame).error is None
+        assert "type-fails-query" not in result_codes("scylla", frame)
+    view = scylla_view(_frame(x=("decimal", [Decimal("123.456")])))
+    assert view.frames[0].field("x").values == [123.456]
+
+
+def test_scylla_vector_gives_fields_without_rows() -> None:
+    frame = _frame(pk=("int", [1]), v=("vector<float, 3>", [[1.0, 2.5, -3.0]]))
+    view = scylla_view(frame)
+    assert view.error is None
+    assert [(f.name, f.element, f.values) for f in view.frames[0].fields] == [("pk", "int64", []),
+                                                                              ("v", "string", [])]
+    assert "no data" in result_codes("scylla", frame)["no-data-unreadable-type"]
+
+
+def test_scylla_collections_as_go_json_text() -> None:
+    import ipaddress
+
+    frame = _frame(m=("map<text, int>", [{"b": 2, "a": 1}]), s=("set<text>", [["<x&y>"]]),
+                   bl=("list<blob>", [[b"\xca\xfe"]]), i=("inet", [ipaddress.ip_address("::1")]),
+                   u=("frozen<addr>", [None]), d=("duration", [None]))
+    fields = scylla_view(frame).frames[0].fields
+    assert [f.values[0] for f in fields] == ['{"a":1,"b":2}', '["\\u003cx\\u0026y\\u003e"]', '["yv4="]', "::1",
+                                             "null", '{"Months":0,"Days":0,"Nanoseconds":0}']
+
+
+def test_scylla_report_hidden_errors_hosts_and_pinning() -> None:
+    from core.grafana.report import scylla_settings_findings
+
+    prepared = prepare_query("scylla", "SELEC 1", VARIABLES, RANGE, host="10.0.0.2")
+    report = {f.code: f.message for f in compatibility_report(prepared, error="line 1:0 no viable alternative",
+                                                              datasource_host="10.0.0.1,10.0.0.2")}
+    assert "no data" in report["error-hidden"] and "no viable alternative" in report["error-hidden"]
+    assert "one host name" in report["host-list-fails"]
+    assert "does not pin the query to 10.0.0.2" in report["host-not-pinned"]
+    assert [f.code for f in scylla_settings_findings("[::1]")] == ["host-brackets-need-port"]
+    assert [f.code for f in scylla_settings_findings("")] == ["no-host"]
+    assert scylla_settings_findings("[::1]:9042") == [] and scylla_settings_findings("db1.example") == []
+
+
+def test_scylla_vector_rows_hide_the_null_and_panic_findings() -> None:
+    from cassandra.util import Date
+
+    frame = _frame(d=("date", [Date(19782)]), v=("double", [None]), ve=("vector<float, 3>", [[1.0, 2.0, 3.0]]))
+    assert set(result_codes("scylla", frame)) == {"no-data-unreadable-type", "alert-shape"}
+    assert len(scylla_view(frame).notes) == 1

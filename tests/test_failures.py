@@ -26,7 +26,7 @@ def test_tls_hostname_check() -> None:
                                             "Hostname mismatch, certificate is not valid for 'db.example'.")
     failure = classify_connect_error(nha(error), connect_timeout=5, tls_enabled=True)
     assert failure.kind == FailureKind.TLS
-    assert "host name check" in failure.message and "Verify host name" in failure.message
+    assert "host name check" in failure.message and "Verify server certificate" in failure.message
 
 
 def test_plain_client_against_tls_only_port() -> None:

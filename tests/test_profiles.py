@@ -26,7 +26,7 @@ def test_save_and_load_round_trip(config_dir: Path) -> None:
     items = [DataSource(name="a", hosts=["h1"]), DataSource(name="b", hosts=["h2"], keyspace="k")]
     profile.save(items)
     text = (config_dir / "datasources.yaml").read_text()
-    assert "schema_version: 1" in text
+    assert "schema_version: 2" in text
     assert ProfileFile().load() == items
     assert (config_dir / "datasources.yaml").stat().st_mode & 0o777 == 0o600
     assert not list(config_dir.glob("*.tmp")), "no temporary file is left behind"

@@ -42,6 +42,7 @@ def test_export_validation_error_writes_nothing(tmp_path: Path) -> None:
     out = run_cli("export", "--all", "-o", str(target))
     assert out.returncode == 1
     assert "Only one datasource per organization can be marked as default" in out.stderr
+    assert f"'P' in {sibling}" in out.stderr  # the other file of the directory is named
     assert "Traceback" not in out.stderr and not target.exists()
     assert run_cli("export", "Nope").returncode == 1
 

@@ -38,14 +38,15 @@ def test_mapping_per_flavor() -> None:
     document = yaml.safe_load(build_export([scylla_full(), cassandra_full()], ExportOptions()).text)
     scylla, cassandra = document["datasources"]
     assert scylla["type"] == "scylladb-scylla-datasource" and "url" not in scylla
-    assert scylla["jsonData"]["host"] == "10.0.0.1,10.0.0.2,[fd00::3]:9043"
-    assert scylla["secureJsonData"] == {"user": "${SCYLLA_PROD_USER}", "password": "${SCYLLA_PROD_PASSWORD}"}
+    # scylla 0.5.0 (pkg/plugin/datasource.go editModel) reads jsonData.host only
+    assert scylla["jsonData"] == {"host": "10.0.0.1"}
+    assert scylla["secureJsonData"] == {"user": "$SCYLLA_PROD_USER", "password": "$SCYLLA_PROD_PASSWORD"}
     assert cassandra["url"] == "c1.example:9142;c2.example:9142"
     assert cassandra["jsonData"]["rootPath"] == "/etc/grafana/tls/client.key"  # rootPath is the client KEY
     assert cassandra["jsonData"]["certPath"] == "/etc/grafana/tls/client.pem"
-    assert cassandra["jsonData"]["user"] == "${CASSANDRA_ANALYTICS_USER}"
+    assert cassandra["jsonData"]["user"] == "$CASSANDRA_ANALYTICS_USER"
     assert cassandra["jsonData"]["timeout"] == 30
-    assert cassandra["secureJsonData"] == {"password": "${CASSANDRA_ANALYTICS_PASSWORD}"}
+    assert cassandra["secureJsonData"] == {"password": "$CASSANDRA_ANALYTICS_PASSWORD"}
     assert cassandra["orgId"] == 2 and cassandra["access"] == "proxy" and cassandra["version"] == 1
 
 
@@ -54,7 +55,9 @@ def test_placeholder_names_and_override() -> None:
     assert variable_prefix("scylla-prod (eu)") == "SCYLLA_PROD_EU"
     assert variable_prefix("1st") == "DS_1ST"
     result = build_export([scylla_full()], ExportOptions(variable_prefixes={"Scylla prod": "GF_SCY"}))
-    assert "${GF_SCY_PASSWORD}" in result.text
+    assert "password: $GF_SCY_PASSWORD\n" in result.text
+    bad = build_export([scylla_full()], ExportOptions(variable_prefixes={"Scylla prod": "GF-SCY"}))
+    assert any("not a variable name" in f.message for f in bad.errors)
 
 
 def test_placeholder_collision_is_an_error() -> None:
@@ -73,9 +76,9 @@ def test_unexpressible_settings_warn() -> None:
                else f.message.split(" (")[0] + " (s)") for f in result.findings if f.severity == Severity.WARNING]
     for label in ("keyspace", "consistency", "local datacenter", "protocol version", "connect timeout (s)",
                   "request timeout (s)"):
-        assert ("Scylla prod", f"the scylla plugin cannot express {label}") in warned
+        assert ("Scylla prod", f"the scylla 0.5.0 plugin cannot express {label}") in warned
     for label in ("local datacenter", "protocol version"):
-        assert ("Cassandra analytics", f"the cassandra plugin cannot express {label}") in warned
+        assert ("Cassandra analytics", f"the cassandra 3.3.0 plugin cannot express {label}") in warned
     assert not any(ds == "Cassandra analytics" and "keyspace" in m for ds, m in warned)
 
 

@@ -24,10 +24,9 @@ datasources:
     isDefault: true
     editable: true
     jsonData:
-      host: 10.0.0.1:9043,10.0.0.2:9043
+      host: 10.0.0.1:9043
       connectionScope: specified_list
       enableTls: true
-      tlsCaCertPath: $CA_FILE
       tlsSkipVerify: true
     secureJsonData:
       user: ${SCYLLA_USER}
@@ -40,8 +39,9 @@ datasources:
       consistency: LOCAL_QUORUM
       user: $__env{CASS_USER}
       timeout: 30
-      useCustomTLS: false
+      useCustomTLS: true
       allowInsecureTLS: true
+      caPath: $CA_FILE
     secureJsonData:
       password: pa$$word
   - name: Prometheus
@@ -88,7 +88,9 @@ def test_expansion_like_grafana(tmp_path: Path) -> None:
     assert expand("$$A and $$$A", env) == "$A and $1"
     assert expand(f"$__file{{{secret}}}", env) == "content"
     assert expand("no variables, $ alone", env) == "no variables, $ alone"
-    with pytest.raises(ExpansionError, match="failed to interpolate value"):
+    # Grafana's wording (values.go + setting/expanders.go): the file expander's os.Stat error
+    with pytest.raises(ExpansionError, match=r"failed to interpolate value .*got error while expanding expander "
+                                             r"file: stat .*missing: no such file or directory"):
         expand(f"$__file{{{tmp_path / 'missing'}}}", env)
 
 
@@ -101,14 +103,18 @@ def test_v1_import_maps_back(config_dir: Path, memory_secrets: SecretStore,
     assert any("type 'prometheus'" in f.message for f in plan.findings)
     scylla = store.get("Scylla prod")
     assert scylla.flavor == Flavor.SCYLLA and scylla.uid == "scylla-prod"
-    assert scylla.hosts == ["10.0.0.1", "10.0.0.2"] and scylla.port == 9043
-    assert scylla.scope == ConnectionScope.SPECIFIED_LIST and scylla.tls_enabled and not scylla.tls_verify_hostname
-    assert scylla.tls_ca_file == env["CA_FILE"] and scylla.org_id == 1 and scylla.is_default and scylla.editable
+    assert scylla.hosts == ["10.0.0.1"] and scylla.port == 9043
+    # scylla 0.5.0 reads only jsonData.host (pkg/plugin/datasource.go): scope and TLS keys are ignored
+    assert scylla.scope == ConnectionScope.CLUSTER_ONLY and not scylla.tls_enabled and scylla.tls_verify_hostname
+    ignored = {f.message for f in plan.findings if f.datasource == "Scylla prod"}
+    for key in ("connectionScope", "enableTls", "tlsSkipVerify"):
+        assert f"scylla 0.5.0 ignores jsonData.{key}: not imported" in ignored
+    assert scylla.org_id == 1 and scylla.is_default and scylla.editable
     cassandra = store.get("Cassandra analytics")
     assert cassandra.uid == uid_from_name("Cassandra analytics")
     assert cassandra.hosts == ["c1", "c2"] and cassandra.port == 9142
     assert (cassandra.keyspace, cassandra.consistency, cassandra.request_timeout) == ("metrics", "LOCAL_QUORUM", 30.0)
-    assert not cassandra.tls_verify_hostname
+    assert not cassandra.tls_verify_hostname and cassandra.tls_ca_file == env["CA_FILE"]
     assert memory_secrets.get("scylla-prod", "user") == "scylla_ro"
     assert memory_secrets.get("scylla-prod", "password") == "from-a-file"
     assert memory_secrets.get(cassandra.uid, "user") == "analyst"
@@ -192,7 +198,7 @@ def test_conflict_rename(config_dir: Path, memory_secrets: SecretStore, v1_file:
     _, done = import_file(store, path, ConflictChoice.RENAME, env)
     assert done == ["Scylla prod (imported)", "Cassandra analytics"]
     renamed = store.get("Scylla prod (imported)")
-    assert renamed.uid == "scylla-prod" and renamed.hosts == ["10.0.0.1", "10.0.0.2"]
+    assert renamed.uid == "scylla-prod" and renamed.hosts == ["10.0.0.1"]
     assert store.get("Cassandra analytics").uid != uid_from_name("Cassandra analytics")  # uid was taken
     assert store.get("Scylla prod").hosts == ["old"]
     assert memory_secrets.get("local-scylla", "password") == "old-password"
@@ -236,7 +242,7 @@ def test_tls_paths_of_another_machine_are_kept_with_a_warning(
     env = {**env, "CA_FILE": "/etc/grafana/certs/not-here.pem"}
     store = DataSourceStore(config_dir, memory_secrets)
     plan, done = import_file(store, path, None, env)
-    assert "Scylla prod" in done
-    assert store.get("Scylla prod").tls_ca_file == "/etc/grafana/certs/not-here.pem"
+    assert "Cassandra analytics" in done
+    assert store.get("Cassandra analytics").tls_ca_file == "/etc/grafana/certs/not-here.pem"
     warnings = [f.message for f in plan.findings if f.severity == Severity.WARNING]
     assert any("not-here.pem" in w and "cannot be read" in w for w in warnings)

@@ -41,7 +41,7 @@ def test_schema_lists_keyspaces_tables_columns_and_nodes(
         ("host", "text"), ("ts", "timestamp"), ("tags", "map<text, text>"), ("value", "decimal")]
     assert (scratch_keyspace, "metrics") in schema.all_tables()
     node = next(n for n in schema.nodes if n.address == "127.0.0.1")
-    assert node.is_up and node.datacenter == "datacenter1"
+    assert node.up and node.datacenter == "datacenter1"
     assert node.label() == "127.0.0.1 (datacenter1, up)"
     # Its own connection: the workspace's query session was never opened.
     assert not workspace.sessions.has_session(ds.uid)

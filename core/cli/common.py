@@ -12,6 +12,7 @@ from core.grafana.report import Finding
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_PARTIAL = 3  # part of a change was made; the message says exactly which part
 
 
 def print_findings(findings: list[Finding], as_json: bool) -> None:

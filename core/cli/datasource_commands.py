@@ -8,11 +8,11 @@ import json
 import sys
 from typing import Any, TextIO
 
-from core.cli.common import EXIT_FAILED, EXIT_OK, print_table
-from core.config.datasource import DataSource
+from core.cli.common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, print_table
+from core.config.datasource import DataSource, printable
 from core.config.options import OPTIONS
 from core.config.workspace import Workspace
-from core.errors import CqlscopeError, SecretStoreError, ValidationError
+from core.errors import CqlscopeError, PartialChangeError, SecretStoreError, ValidationError
 
 
 def _apply_options(ds: DataSource, args: argparse.Namespace) -> bool:
@@ -40,7 +40,6 @@ def _apply_options(ds: DataSource, args: argparse.Namespace) -> bool:
     return wants_default
 
 
-
 def add(ws: Workspace, args: argparse.Namespace) -> int:
     ds = DataSource(name=args.name)
     if args.uid:
@@ -49,26 +48,33 @@ def add(ws: Workspace, args: argparse.Namespace) -> int:
     ws.store.add(ds)
     if wants_default:
         ws.store.set_default(ds.name)
-    print(f"added data source '{ds.name}' (uid {ds.uid})")
+    print(f"added data source '{printable(ds.name)}' (uid {ds.uid})")
     _hint_secrets(ws, ds.name)
     return EXIT_OK
 
 
 def edit(ws: Workspace, args: argparse.Namespace) -> int:
     ds = ws.store.get(args.name)
-    if args.rename:
-        ds.name = args.rename
+    if args.rename is not None:
+        ds.name = args.rename  # an empty or blank name is refused by validation
     wants_default = _apply_options(ds, args)
-    ws.store.update(ds)
+    ws.store.update(ds)  # merged with changes made elsewhere; a real conflict names the field (exit 1)
     if wants_default:
         ws.store.set_default(ds.name)
-    print(f"updated data source '{ds.name}'")
+    print(f"updated data source '{printable(ds.name)}'")
     return EXIT_OK
 
 
 def remove(ws: Workspace, args: argparse.Namespace) -> int:
-    ws.remove(args.name)
-    print(f"removed data source '{args.name}' and its keyring entries")
+    try:
+        ws.remove(args.name, force=args.force)
+    except PartialChangeError as exc:
+        print(f"cqlscope: partly done: {exc.message}", file=sys.stderr)
+        return EXIT_PARTIAL
+    except SecretStoreError as exc:
+        raise SecretStoreError(f"{exc.message} To remove only its settings and leave the keyring entries behind, "
+                               "run again with --force.", title=exc.title) from None
+    print(f"removed data source '{printable(args.name)}' and its keyring entries")
     return EXIT_OK
 
 
@@ -76,13 +82,13 @@ def set_secret(ws: Workspace, args: argparse.Namespace) -> int:
     ws.store.get(args.name)  # fail early on an unknown name, before prompting
     value = _read_secret(args.field, args.stdin)
     ws.store.set_secret(args.name, args.field, value)
-    print(f"{args.field} of '{args.name}' saved in the system keyring")
+    print(f"{args.field} of '{printable(args.name)}' saved in the system keyring")
     return EXIT_OK
 
 
 def clear_secret(ws: Workspace, args: argparse.Namespace) -> int:
     ws.store.clear_secret(args.name, args.field)
-    print(f"{args.field} of '{args.name}' reset")
+    print(f"{args.field} of '{printable(args.name)}' reset")
     return EXIT_OK
 
 
@@ -117,7 +123,7 @@ def _hint_secrets(ws: Workspace, name: str) -> None:
     except SecretStoreError as exc:
         print(f"note: {exc.message}", file=sys.stderr)
         return
-    print(f"set credentials with: cqlscope datasource set-secret '{name}' user (then password)")
+    print(f"set credentials with: cqlscope datasource set-secret '{printable(name)}' user (then password)")
 
 
 def _secret_texts(ws: Workspace, name: str) -> dict[str, str]:
@@ -135,7 +141,8 @@ def _list(ws: Workspace, as_json: bool, out: TextIO) -> int:
         return EXIT_OK
     rows = [("NAME", "FLAVOR", "HOSTS", "KEYSPACE", "DEFAULT")]
     for ds in items:
-        rows.append((ds.name, ds.flavor.value, ",".join(ds.hosts), ds.keyspace or "-", "yes" if ds.is_default else ""))
+        rows.append((printable(ds.name), ds.flavor.value, printable(",".join(ds.hosts)), printable(ds.keyspace) or "-",
+                     "yes" if ds.is_default else ""))
     print_table(rows, out)
     return EXIT_OK
 
@@ -147,8 +154,8 @@ def _show(ws: Workspace, name: str, as_json: bool, out: TextIO) -> int:
         json.dump({**ds.to_dict(), "secrets": secrets}, out, indent=2)
         out.write("\n")
         return EXIT_OK
-    rows: list[tuple[str, ...]] = [("name", ds.name), ("uid", ds.uid), ("plugin", ds.flavor.plugin_id)]
-    rows += [(spec.label.lower(), spec.format(ds) or "-") for spec in OPTIONS]
+    rows: list[tuple[str, ...]] = [("name", printable(ds.name)), ("uid", ds.uid), ("plugin", ds.flavor.plugin_id)]
+    rows += [(spec.label.lower(), printable(spec.format(ds)) or "-") for spec in OPTIONS]
     rows += [(field, state) for field, state in secrets.items()]
     width = max(len(key) for key, _ in rows)
     for key, value in rows:

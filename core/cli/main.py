@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from core import unsupported_python
-from core.cli import datasource_commands, provisioning_commands, query_commands
+from core.cli import dashboard_commands, datasource_commands, plugin_commands, provisioning_commands, query_commands
 from core.cli.common import EXIT_FAILED
 from core.cli.parser import build_parser
 from core.config.workspace import Workspace
@@ -31,9 +31,11 @@ COMMANDS: dict[tuple[str, str | None], Command] = {
     ("datasource", "clear-secret"): datasource_commands.clear_secret,
     ("check", None): datasource_commands.check,
     ("render", None): query_commands.render,
-    ("query", None): query_commands.query,
+    ("query", None): plugin_commands.query,  # plain CQL goes on to query_commands.query
+    ("variables", None): plugin_commands.variables,
     ("export", None): provisioning_commands.export,
     ("import", None): provisioning_commands.import_file,
+    ("dashboard", "check"): dashboard_commands.check,
 }
 
 #: Commands that work on text alone: they never read the profile, so a broken one cannot stop them.

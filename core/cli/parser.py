@@ -9,7 +9,8 @@ from core import __version__
 from core.config.datasource import CONSISTENCIES, SECRET_FIELDS
 from core.config.options import OPTIONS, OptionKind
 from core.cql.execution import DEFAULT_FETCH_SIZE
-from core.grafana.flavors import DEFAULT_FROM, DEFAULT_MAX_DATA_POINTS, DEFAULT_TO, FLAVOR_NAMES
+from core.grafana.flavors import DEFAULT_FROM, DEFAULT_TO, FLAVOR_NAMES
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     remove = ds_commands.add_parser("remove", help="remove a data source and its keyring entries")
     remove.add_argument("name", metavar="NAME")
+    remove.add_argument("--force", action="store_true",
+                        help="remove the settings even when the keyring cannot delete its entries (exit code 3 "
+                        "then says which entries stayed behind)")
 
     set_secret = ds_commands.add_parser(
         "set-secret", help="store the user or password in the keyring",
@@ -82,8 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="findings on standard error as text (default) or JSON")
     render.add_argument("text", metavar="TEXT", help="the query text")
 
-    query = commands.add_parser(
-        "query", help="run a query on a data source and print the result",
+    query = _add_intermixed_parser(
+        commands, "query", help="run a query on a data source and print the result",
         description="Prepare CQL as the chosen plugin would (variables, macros, host field), run it on the data "
         "source with exact values, and print the result. The compatibility report goes to standard error.")
     query.add_argument("name", metavar="NAME", help="data source")
@@ -97,13 +101,61 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--timeout", type=float, help="request timeout in seconds (default: the data source's)")
     query.add_argument("--trace", action="store_true", help="trace the query; events go to standard error")
     query.add_argument("--flavor", choices=FLAVOR_NAMES, help="plugin to emulate (default: the data source's)")
-    query.add_argument("--format", choices=["table", "csv", "json", "frame"], default="table",
-                       help="table (readable), csv, json (row objects) or frame (Grafana data frame JSON)")
+    query.add_argument("--format", choices=["table", "csv", "json", "frame", "plugin"], default="table",
+                       help="table (readable), csv, json (row objects), frame (Grafana data frame JSON) or plugin "
+                       "(with --target: exactly the JSON Grafana receives from the emulated plugin)")
     query.add_argument("--report", choices=["text", "json"], default="text",
                        help="compatibility report on standard error as text (default) or JSON")
-    query.add_argument("cql", metavar="CQL", help="the query text")
+    query.add_argument("--target", metavar="FILE",
+                       help="a panel target's JSON as Grafana stores it, instead of CQL (rawQuery/target or the "
+                       "builder fields, alias, instant, queryType for cassandra; queryText/queryHost/allHosts for "
+                       "scylla)")
+    query.add_argument("cql", metavar="CQL", nargs="?", help="the query text (omit it with --target)")
+    _add_variables_command(commands)
     _add_provisioning_commands(commands)
+    _add_dashboard_commands(commands)
     return parser
+
+
+class _IntermixedParser(argparse.ArgumentParser):
+    """A subcommand parser whose optional positional (query's CQL, absent with --target) may follow flags:
+    plain argparse would give it the empty match before the flags and then reject the CQL."""
+
+    _inside = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if self._inside:
+            return super().parse_known_args(args, namespace)
+        self._inside = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._inside = False
+
+
+def _add_intermixed_parser(commands: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """commands.add_parser with _IntermixedParser for this one subcommand."""
+    default_class = commands._parser_class
+    commands._parser_class = _IntermixedParser
+    try:
+        parser: argparse.ArgumentParser = commands.add_parser(name, **kwargs)
+    finally:
+        commands._parser_class = default_class
+    return parser
+
+
+def _add_variables_command(commands: Any) -> None:
+    """The `variables` subcommand (the cassandra plugin's variables resource)."""
+    variables = commands.add_parser(
+        "variables", help="list a query variable's options as the cassandra plugin returns them",
+        description="Interpolate QUERY like the plugin's front end (csv), send it to the emulated cassandra "
+        "plugin's variables resource and print its options: value from the first column, text from the second.")
+    variables.add_argument("name", metavar="NAME", help="data source (Apache Cassandra plugin)")
+    _add_time_flags(variables)
+    variables.add_argument("--format", choices=["text", "json"], default="text",
+                           help="text (one option a line, value TAB text when they differ) or json (the plugin's "
+                           "answer as is)")
+    variables.add_argument("query", metavar="QUERY", help="the variable's query, e.g. SELECT DISTINCT sensor FROM t")
 
 
 def _add_provisioning_commands(commands: Any) -> None:
@@ -111,12 +163,12 @@ def _add_provisioning_commands(commands: Any) -> None:
     export = commands.add_parser(
         "export", help="write data sources to a Grafana provisioning file",
         description="Write data sources to a Grafana provisioning file (apiVersion 1) on standard output or "
-        "into -o FILE. Secrets become ${VAR} placeholders unless --secrets inline is given. Findings go to "
+        "into -o FILE. Secrets become $VAR placeholders unless --secrets inline is given. Findings go to "
         "standard error; when validation fails nothing is written and the exit code is 1.")
     export.add_argument("names", nargs="*", metavar="NAME", help="data sources to export")
     export.add_argument("--all", action="store_true", help="export every configured data source")
     export.add_argument("--secrets", choices=["placeholders", "inline"], default="placeholders",
-                        help="${VAR} placeholders (default) or the real values from the keyring (plain text!)")
+                        help="$VAR placeholders (default) or the real values from the keyring (plain text!)")
     export.add_argument("--env-file", metavar="PATH", help="also write an env file listing the variables")
     export.add_argument("--write-secrets-to-env-file", action="store_true",
                         help="put the real secret values into the env file (created with mode 0600)")
@@ -184,3 +236,27 @@ def _add_option_flags(parser: argparse.ArgumentParser) -> None:
             parser.add_argument(spec.flag, dest=spec.name, default=None, metavar=spec.metavar or "VALUE",
                                 help=spec.help + choices)
 
+
+def _add_dashboard_commands(commands: Any) -> None:
+    """`dashboard check`: every CQL panel of a Grafana dashboard, run as Grafana would."""
+    dashboard = commands.add_parser("dashboard", help="check the CQL panels of a Grafana dashboard",
+                                    description="Work with Grafana dashboard JSON files.")
+    actions = dashboard.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    check = actions.add_parser(
+        "check", help="run every CQL panel as Grafana would and report what each would show",
+        description="Read a dashboard JSON file (as Grafana exports it, with or without __inputs), resolve its "
+        "variables (query variables through the plugin), expand repeated panels and rows, and run every target "
+        "of the ScyllaDB and Cassandra plugins as the plugin would. Prints per panel the title, refId, plugin, "
+        "CQL sent, row count and status (ok, no data, error with the plugin's message, or warnings). Panels of "
+        "other data sources are listed as skipped. Exit 1 when any panel would fail.")
+    check.add_argument("file", metavar="FILE", help="the dashboard JSON file")
+    check.add_argument("--datasource", action="append", default=[], metavar="NAME",
+                       help="configured data source for the dashboard's CQL panels (repeat for one per plugin); "
+                       "default: a data source matching each panel's uid or name, else the only one of its plugin")
+    check.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                       help="set a variable (repeat a name for several values; VALUE $__all selects All)")
+    check.add_argument("--from", dest="time_from", metavar="T", help="range start (default: the dashboard's)")
+    check.add_argument("--to", dest="time_to", metavar="T", help="range end (default: the dashboard's)")
+    check.add_argument("--timezone", metavar="TZ", help="time zone (default: the dashboard's; browser means utc)")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or json")

@@ -13,7 +13,7 @@ from core.errors import CqlscopeError
 def export(ws: Workspace, args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from core.provisioning import ExportOptions, SecretsMode, build_export, select, write_export
+    from core.provisioning import SecretsMode, build_export, export_options_for, select, write_export
     from core.provisioning.model import Finding, ProvisioningError, Severity
 
     if args.all == bool(args.names):
@@ -27,16 +27,11 @@ def export(ws: Workspace, args: argparse.Namespace) -> int:
         prefixes[name] = prefix
     merge = Path(args.merge) if args.merge else None
     output = Path(args.output) if args.output else merge
-    siblings: list[Path] = []
-    if output is not None and output.parent.is_dir():
-        siblings = sorted(p for p in output.parent.iterdir()
-                          if p.suffix in (".yaml", ".yml") and p.resolve() != output.resolve() and p.is_file())
-    options = ExportOptions(
-        secrets=SecretsMode(args.secrets), variable_prefixes=prefixes,
+    options = export_options_for(
+        output, secrets=SecretsMode(args.secrets), variable_prefixes=prefixes,
         env_file=Path(args.env_file) if args.env_file else None,
         write_secrets_to_env_file=args.write_secrets_to_env_file,
-        delete=[(name, args.delete_org_id) for name in args.delete], prune=args.prune, merge_into=merge,
-        sibling_files=siblings)
+        delete=[(name, args.delete_org_id) for name in args.delete], prune=args.prune, merge_into=merge)
     result = build_export(datasources, options, lambda ds, field: ws.secrets.get(ds.uid, field))
     for finding in result.warnings:
         print(finding, file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,6 +55,31 @@ DEFAULT_PORT = 9042
 
 _UID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _KEYSPACE_RE = re.compile(r'^([A-Za-z0-9_]{1,48}|"[^"]{1,48}")$')
+
+
+# Characters that change how text prints (terminal escapes, new lines, bidi overrides): refused in names.
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_unprintable(char: str) -> bool:
+    """True for control characters, line and paragraph separators and bidirectional overrides."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS
+
+
+def printable(text: str) -> str:
+    """`text` with every unprintable character escaped (\\x1b, \\u202e), safe to print on a terminal."""
+    if not any(is_unprintable(char) for char in text) and "\\" not in text:
+        return text
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif is_unprintable(char):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def new_uid() -> str:
@@ -185,11 +211,13 @@ def split_host_port(entry: str, default_port: int) -> tuple[str, int]:
     return host, int(port_text)
 
 
-def validate(ds: DataSource, others: Iterable[DataSource] = (), *, check_files: bool = True) -> list[tuple[str, str]]:
+def validate(ds: DataSource, others: Iterable[DataSource] = (), *, check_files: bool = True,
+             previous_name: str | None = None) -> list[tuple[str, str]]:
     """Every problem with the settings as (field, message); empty when the data source is usable.
 
     `others` are the other configured data sources, for the uniqueness checks. Without `check_files`, TLS
     files that cannot be read here are not problems (an imported Grafana server's paths); see `file_warnings`.
+    A name with control characters is refused unless it is `previous_name` (already stored that way).
     """
     problems: list[tuple[str, str]] = []
 
@@ -203,13 +231,15 @@ def validate(ds: DataSource, others: Iterable[DataSource] = (), *, check_files: 
         bad("name", f"the name has {len(name)} characters; Grafana allows at most {MAX_NAME_LENGTH}")
     elif name != ds.name:
         bad("name", "the name starts or ends with spaces")
+    elif ds.name != previous_name and any(is_unprintable(char) for char in ds.name):
+        bad("name", f"the name '{printable(ds.name)}' has control characters: use printable characters only")
     for other in others:
         if other.uid == ds.uid:
             continue
         if other.name == ds.name:
-            bad("name", f"a data source named '{ds.name}' already exists: choose another name")
+            bad("name", f"a data source named '{printable(ds.name)}' already exists: choose another name")
         if other.is_default and ds.is_default and other.org_id == ds.org_id:
-            bad("is_default", f"'{other.name}' is already the default of org {ds.org_id}")
+            bad("is_default", f"'{printable(other.name)}' is already the default of org {ds.org_id}")
     if not _UID_RE.match(ds.uid):
         bad("uid", "the uid must be 1-40 characters of letters, digits, '-' or '_'")
     if not isinstance(ds.flavor, Flavor):

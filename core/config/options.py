@@ -1,6 +1,6 @@
 """Every data source option declared once: its label, kind, help and command-line flag.
 
-The CLI builds its flags from `OPTIONS`, the GUI builds its form from them, and the exporter (later)
+The CLI builds its flags from `OPTIONS`, the GUI builds its form from them, and the exporter
 uses `flavors` to warn about settings a plugin cannot express.
 """
 
@@ -123,8 +123,10 @@ OPTIONS: tuple[OptionSpec, ...] = (
                "PEM client certificate (with --tls-key)", "TLS", "--tls-cert", metavar="FILE"),
     OptionSpec("tls_key_file", "Client key", OptionKind.PATH,
                "PEM client private key (with --tls-cert)", "TLS", "--tls-key", metavar="FILE"),
-    OptionSpec("tls_verify_hostname", "Verify host name", OptionKind.BOOL,
-               "check that the server certificate names the host", "TLS", "--verify-hostname"),
+    OptionSpec("tls_verify_hostname", "Verify server certificate", OptionKind.BOOL,
+               "check the certificate chain and host name; no skips certificate verification entirely "
+               "(insecure), like the cassandra plugin's 'Allow self-signed certificates' (allowInsecureTLS)",
+               "TLS", "--verify-hostname"),
     OptionSpec("is_default", "Default data source", OptionKind.BOOL,
                "Grafana's default data source of the org", "Grafana", "--default"),
     OptionSpec("org_id", "Org id", OptionKind.INT, "Grafana organization id", "Grafana", "--org-id"),

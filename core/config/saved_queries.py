@@ -1,24 +1,28 @@
 """Saved query tabs and query history of each data source, in one JSON file per data source uid.
 
-The file lives under the config directory (`queries/<uid>.json`) and is written atomically. A file that
-cannot be read is copied aside (`.bak`) and reported; the tabs then start empty instead of failing.
+The file lives under the config directory (`queries/<uid>.json`). Saving takes the file's lock, re-reads
+it and keeps history entries another process added meanwhile, then writes atomically. A file that cannot
+be read is copied aside (`.bak`) and reported; the tabs then start empty, and it is not overwritten.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.config.profile_file import atomic_write, config_dir
+from core.config.file_safety import atomic_write, backup_copy, exclusive_lock
+from core.config.profile_file import config_dir
+from core.config.safe_yaml import YamlInputError, YamlLimits, read_text
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS
 
 SCHEMA_VERSION = 1
 QUERIES_DIR = "queries"
 MAX_HISTORY = 500
+QUERY_FILE_LIMITS = YamlLimits(max_bytes=50 * 1024 * 1024)
 
 
 @dataclass
@@ -34,7 +38,7 @@ class QueryTabState:
     raw_from: str = "now-6h"
     raw_to: str = "now"
     timezone: str = "utc"
-    max_data_points: int = 1000
+    max_data_points: int = DEFAULT_MAX_DATA_POINTS
     consistency: str = ""  # empty: the data source's consistency
     limit: int = 100_000
     fetch_size: int = 5000
@@ -107,42 +111,57 @@ class QueryTabsFile:
         """The saved state; an absent file is empty, an unreadable one is backed up and reported."""
         self.problem = None
         try:
-            text = self.path.read_text(encoding="utf-8")
+            state = self._read()
+        except ValueError as exc:
+            self.problem = str(exc)
+            return QueryFileState()
+        return state if state is not None else QueryFileState()
+
+    def _read(self) -> QueryFileState | None:
+        """The file's state (None when absent); ValueError, with a `.bak` kept, when it cannot be used."""
+        try:
+            text = read_text(self.path, QUERY_FILE_LIMITS)
         except FileNotFoundError:
-            return QueryFileState()
-        except OSError as exc:
-            self.problem = f"cannot read {self.path}: {exc.strerror}"
-            return QueryFileState()
+            return None
+        except YamlInputError as exc:
+            raise ValueError(exc.message) from None
         try:
             document = json.loads(text)
             if not isinstance(document, dict):
                 raise ValueError("expected a JSON object")
             tabs = [_from_dict(QueryTabState, t) for t in document.get("tabs", [])]
             history = [_from_dict(HistoryEntry, h) for h in document.get("history", [])]
-        except (ValueError, TypeError) as exc:
-            backup = self._backup()
-            self.problem = f"{self.path} could not be read ({exc}); a copy was kept as {backup}"
-            return QueryFileState()
+        except (ValueError, TypeError, RecursionError) as exc:
+            backup = backup_copy(self.path)
+            raise ValueError(f"{self.path} could not be read ({exc}); a copy was kept as {backup}") from None
         return QueryFileState(tabs, history)
 
-    def _backup(self) -> Path:
-        backup = self.path.with_name(self.path.name + ".bak")
-        counter = 1
-        while backup.exists():
-            backup = self.path.with_name(f"{self.path.name}.bak{counter}")
-            counter += 1
-        shutil.copy2(self.path, backup)
-        return backup
-
     def save(self, state: QueryFileState) -> None:
-        """Write tabs and history atomically (history capped at the newest MAX_HISTORY runs)."""
-        document = {
-            "schema_version": SCHEMA_VERSION,
-            "tabs": [dataclasses.asdict(t) for t in state.tabs],
-            "history": [dataclasses.asdict(h) for h in state.history[-MAX_HISTORY:]],
-        }
+        """Write tabs and history atomically under the file's lock (history capped at MAX_HISTORY runs).
+
+        History entries another process saved meanwhile are kept; the tabs are this writer's. A file on
+        disk that cannot be read is replaced only after its `.bak` copy was made (as `load` reports).
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        with exclusive_lock(self.path):
+            try:
+                on_disk = self._read()
+            except ValueError:
+                on_disk = None  # _read kept a .bak copy of it
+            history = _merge_history(on_disk.history if on_disk is not None else [], state.history)
+            document = {
+                "schema_version": SCHEMA_VERSION,
+                "tabs": [dataclasses.asdict(t) for t in state.tabs],
+                "history": [dataclasses.asdict(h) for h in history[-MAX_HISTORY:]],
+            }
+            atomic_write(self.path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def _merge_history(on_disk: list[HistoryEntry], mine: list[HistoryEntry]) -> list[HistoryEntry]:
+    """Both lists' runs once each, oldest first (a run is known by its time and text)."""
+    merged = {(entry.timestamp, entry.text): entry for entry in on_disk}
+    merged.update({(entry.timestamp, entry.text): entry for entry in mine})
+    return sorted(merged.values(), key=lambda entry: entry.timestamp)
 
 
 def search_history(history: list[HistoryEntry], needle: str) -> list[HistoryEntry]:

@@ -30,11 +30,11 @@ class Workspace:
         """The data source's user and password from the keyring (SecretStoreError when unavailable)."""
         return Credentials(self.secrets.get(ds.uid, "user"), self.secrets.get(ds.uid, "password"))
 
-    def remove(self, name: str) -> None:
-        """Remove a data source: close its session, delete its settings and its secrets."""
+    def remove(self, name: str, *, force: bool = False) -> None:
+        """Remove a data source: close its session, delete its secrets and its settings (see store.remove)."""
         ds = self.store.get(name)
         self.sessions.close(ds.uid)
-        self.store.remove(name)
+        self.store.remove(name, force=force)
 
     def _close_removed_sessions(self) -> None:
         """Close the sessions of data sources that are gone (removed, or replaced by an import)."""

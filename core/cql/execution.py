@@ -18,6 +18,7 @@ from typing import Any
 from core.config.datasource import CONSISTENCIES, DataSource
 from core.config.workspace import Workspace
 from core.cql.failures import Failure, FailureKind, classify_connect_error, classify_query_error
+from core.cql.nodes import address_of, describe_nodes, known_nodes
 from core.cql.values import cql_type_name
 from core.errors import CqlscopeError
 from core.grafana.frames import Frame, frame_from_rows
@@ -143,7 +144,7 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
         page_rows, names, types = _fetch(session, ds, statement, options, target, cancel, progress, outcome,
                                          started, secrets, len(rows))
         if options.all_hosts:
-            address = _address(target)
+            address = address_of(target)
             page_rows = [(*row, address) for row in page_rows]
         rows.extend(page_rows)
         if outcome.truncated or outcome.cancelled:
@@ -229,7 +230,7 @@ def _collect_host_and_trace(result: Any, outcome: QueryOutcome, trace: bool) -> 
     future = result.response_future
     host = getattr(future, "coordinator_host", None)
     if host is not None:
-        outcome.hosts.append(_address(host) if not isinstance(host, str) else host)
+        outcome.hosts.append(address_of(host) if not isinstance(host, str) else host)
     if not trace:
         return
     for query_trace in result.get_all_query_traces(max_wait_sec_per=10):
@@ -242,21 +243,6 @@ def _collect_host_and_trace(result: Any, outcome: QueryOutcome, trace: bool) -> 
                                if e.source_elapsed is not None else None, e.thread_name)
                     for e in query_trace.events],
         ))
-
-
-def _address(host: Any) -> str:
-    endpoint = getattr(host, "endpoint", None)
-    address = getattr(endpoint, "address", None) or getattr(host, "address", None)
-    return str(address if address is not None else host)
-
-
-def known_nodes(session: Any) -> list[Any]:
-    """The cluster's nodes as the driver sees them, by address."""
-    return sorted(session.cluster.metadata.all_hosts(), key=_address)
-
-
-def describe_nodes(session: Any) -> str:
-    return ", ".join(f"{_address(h)} ({'up' if h.is_up else 'down'})" for h in known_nodes(session))
 
 
 def resolve_host(session: Any, text: str) -> Any:
@@ -274,7 +260,7 @@ def resolve_host(session: Any, text: str) -> Any:
     for host in known_nodes(session):
         endpoint = getattr(host, "endpoint", None)
         port = getattr(endpoint, "port", None)
-        if _address(host) in candidates and (not port_text or str(port) == port_text):
+        if address_of(host) in candidates and (not port_text or str(port) == port_text):
             if not host.is_up:
                 raise QueryError(Failure(
                     FailureKind.UNREACHABLE,
@@ -294,7 +280,7 @@ def _ensure_pool(session: Any, host: Any, timeout: float) -> None:
         if time.monotonic() > deadline:
             raise QueryError(Failure(
                 FailureKind.UNREACHABLE,
-                f"No connection to {_address(host)} after {timeout:g} s (its scope or load balancing may exclude "
+                f"No connection to {address_of(host)} after {timeout:g} s (its scope or load balancing may exclude "
                 f"it). Known nodes: {describe_nodes(session)}."))
         time.sleep(0.05)
 
@@ -304,7 +290,7 @@ def _all_hosts(session: Any, outcome: QueryOutcome) -> list[Any | None]:
     down = [h for h in hosts if not h.is_up]
     if down:
         outcome.warnings.append(
-            "Skipped nodes that are down: " + ", ".join(_address(h) for h in down)
+            "Skipped nodes that are down: " + ", ".join(address_of(h) for h in down)
             + " (the scylla plugin would fail the whole query).")
     up = [h for h in hosts if h.is_up]
     if not up:

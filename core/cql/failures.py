@@ -1,6 +1,6 @@
 """Turn driver exceptions into classified failures with a message that says what to do.
 
-Shared by the health check and (later) query execution. Secret values are redacted from every text
+Shared by the health check, query execution and schema loading. Secret values are redacted from every text
 that leaves this module, because server messages can echo the user name.
 """
 
@@ -164,7 +164,7 @@ def _tls_reason(error: BaseException) -> str:
     verify_message = getattr(error, "verify_message", None)
     if "hostname" in text.lower() or "IP address mismatch" in text:
         return ("the server certificate does not name this host (host name check). Use the name in the "
-                f"certificate, or turn off 'Verify host name'. [{_short(text)}]")
+                f"certificate, or turn off 'Verify server certificate' (insecure: no check at all). [{_short(text)}]")
     if verify_message or "CERTIFICATE_VERIFY_FAILED" in text:
         detail = verify_message or _short(text)
         return (f"the server certificate could not be verified ({detail}). Check that the CA file is the "

@@ -15,21 +15,11 @@ from typing import Any
 from core.config.datasource import DataSource, Flavor
 from core.config.workspace import Workspace
 from core.cql.failures import Failure, FailureKind, classify_connect_error, redact
+from core.cql.nodes import NodeInfo, node_info
 from core.cql.sessions import Credentials
 from core.errors import SecretStoreError
 
 LATENCY_PROBES = 3
-
-
-@dataclass
-class NodeInfo:
-    """One node of the cluster as the driver's metadata sees it."""
-
-    address: str
-    datacenter: str | None
-    rack: str | None
-    up: bool
-    release_version: str | None
 
 
 @dataclass
@@ -131,10 +121,7 @@ def _describe(session: Any, report: HealthReport) -> None:
     host = session.cluster.control_connection._connection
     report.contacted_host = str(host.endpoint) if host is not None else None
     report.nodes = sorted(
-        (NodeInfo(str(h.address), h.datacenter, h.rack, bool(h.is_up), h.release_version)
-         for h in session.cluster.metadata.all_hosts()),
-        key=lambda n: n.address,
-    )
+        (node_info(h) for h in session.cluster.metadata.all_hosts()), key=lambda n: n.address)
 
 
 def _check_keyspace(session: Any, ds: DataSource, report: HealthReport) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from core.config.datasource import DataSource
 from core.config.workspace import Workspace
 from core.cql.failures import classify_connect_error
+from core.cql.nodes import NodeInfo, address_of, node_info
 from core.cql.sessions import build_cluster
 from core.errors import CqlscopeError
 
@@ -20,19 +21,6 @@ class SchemaError(CqlscopeError):
     """The schema could not be loaded (the message says why, secrets removed)."""
 
     title = "Schema not loaded"
-
-
-@dataclass(frozen=True)
-class NodeInfo:
-    """One node of the cluster as the driver sees it."""
-
-    address: str
-    datacenter: str
-    rack: str
-    is_up: bool
-
-    def label(self) -> str:
-        return f"{self.address} ({self.datacenter or '?'}, {'up' if self.is_up else 'down'})"
 
 
 @dataclass
@@ -85,7 +73,5 @@ def schema_from_metadata(metadata: Any) -> Schema:
         for table_name, table in {**keyspace.tables, **keyspace.views}.items():
             tables[table_name] = [(name, str(column.cql_type)) for name, column in table.columns.items()]
         schema.keyspaces[ks_name] = tables
-    hosts = sorted(metadata.all_hosts(), key=lambda h: str(h.endpoint.address))
-    schema.nodes = [NodeInfo(str(h.endpoint.address), h.datacenter or "", h.rack or "", bool(h.is_up))
-                    for h in hosts]
+    schema.nodes = [node_info(h) for h in sorted(metadata.all_hosts(), key=address_of)]
     return schema

@@ -20,7 +20,6 @@ from core.config.datasource import ConnectionScope, DataSource, Flavor
 if TYPE_CHECKING:
     from cassandra.cluster import Cluster, Session
 
-PROFILE_NAME = "cqlscope"
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Credentials:
 
 
 def ssl_context_for(ds: DataSource) -> ssl.SSLContext | None:
-    """The TLS context of a data source, or None when TLS is off."""
+    """The TLS context of a data source, or None when TLS is off; verification off skips every check."""
     if not ds.tls_enabled:
         return None
     context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
@@ -51,7 +50,11 @@ def ssl_context_for(ds: DataSource) -> ssl.SSLContext | None:
         context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=_expand(ds.tls_ca_file))
     if ds.tls_cert_file and ds.tls_key_file:
         context.load_cert_chain(_expand(ds.tls_cert_file), _expand(ds.tls_key_file))
-    context.check_hostname = ds.tls_verify_hostname
+    if not ds.tls_verify_hostname:
+        # The plugins hand this setting to Go's tls.Config.InsecureSkipVerify (the cassandra plugin's
+        # allowInsecureTLS): off means no verification at all, neither the chain nor the host name.
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
     return context
 
 

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 
 from core.grafana.globals import GrafanaGlobals
 from core.grafana.templating import InterpolationResult, Variable, interpolate
-from core.grafana.timerange import Interval, TimeRange, calculate_interval
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange, calculate_interval
 
 FLAVOR_NAMES = ("scylla", "cassandra", "generic")
 DEFAULT_FROM = "now-6h"  # Grafana's default dashboard range
 DEFAULT_TO = "now"
-DEFAULT_MAX_DATA_POINTS = 1000
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,44 @@
 """The frames each Grafana plugin would build from a result ("as the plugin sees it").
 
 Both plugins scan rows with gocql's MapScan, which turns NULL into the type's zero value, and then map
-Go values to frame fields. The mappings follow the plugins' sources (scylla: pkg/plugin/datasource.go
-getTypeArray/toValue; cassandra: pkg/cassandra/row.go normalize, session.go toString,
-pkg/plugin/plugin.go makeDataFrames). cqlscope's own frames (core.grafana.frames) stay exact; these show the loss.
+Go values to frame fields. The mappings follow the plugins' sources (scylla: the emulation in
+core.grafana.plugins.scylla_frames, from pkg/plugin/datasource.go getTypeArray/toValue; cassandra:
+pkg/cassandra/row.go normalize, session.go toString, pkg/plugin/plugin.go makeDataFrames).
+cqlscope's own frames (core.grafana.frames) stay exact; these show the loss.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from core.cql.values import base_type, iso_utc, json_value
+from core.cql.values import base_type, iso_utc
 from core.grafana.frames import Field, Frame
+from core.grafana.plugins.go_values import GoPanic, from_driver, parse_cql_type
+from core.grafana.plugins.scylla_frames import (
+    GRAFANA_TYPES,
+    NIL_RESPONSE,
+    PANIC_ON_NULL_TYPES,
+    PANIC_TYPES,
+    ScyllaFrame,
+    element_type,
+    panel_value,
+    row_data_ok,
+    to_value,
+)
 
 GO_ZERO_TIME_MS = -62135596800000  # time.Time{}: 0001-01-01T00:00:00Z
 ZERO_UUID = "00000000-0000-0000-0000-000000000000"
 
-SCYLLA_FAILING_TYPES = ("date", "counter")
+SCYLLA_FAILING_TYPES = PANIC_TYPES  # any value of these fails the scylla plugin's frame
+SCYLLA_NULL_FAILING_TYPES = PANIC_ON_NULL_TYPES  # a NULL of these fails it
 CASSANDRA_FAILING_TYPES = ("decimal", "duration", "time", "list", "set", "map", "tuple", "frozen", "vector")
+# The cassandra plugin names its series by the first column's Go value (toString): only these CQL types work.
+CASSANDRA_ID_TYPES = ("ascii", "text", "varchar", "uuid", "timeuuid", "tinyint", "int", "bigint", "counter", "float",
+                      "double", "timestamp", "date", "boolean")
+# The Go types gocql gives other first columns, as the plugin's "unsupported type: %T" prints them.
+CASSANDRA_ID_GO_TYPES = {"smallint": "int16", "blob": "[]uint8", "varint": "*big.Int", "decimal": "*inf.Dec",
+                         "inet": "net.IP", "time": "time.Duration", "duration": "gocql.Duration"}
 
 
 @dataclass
@@ -34,86 +52,42 @@ class PluginView:
 
 
 # -- scylla ------------------------------------------------------------------------------------------
-
-_SCYLLA_ARRAYS = {
-    "timestamp": ("time", "time.Time"),
-    "bigint": ("number", "int64"), "int": ("number", "int64"),
-    "smallint": ("number", "int16"), "tinyint": ("number", "int8"),
-    "boolean": ("boolean", "bool"),
-    "double": ("number", "float64"), "varint": ("number", "float64"), "decimal": ("number", "float64"),
-    "float": ("number", "float32"),
-}
+# Derived from the emulation of the plugin (core.grafana.plugins.scylla_frames): one implementation of its rules.
 
 
 def scylla_view(frame: Frame) -> PluginView:
-    """One `response` frame with the scylla plugin's type mapping, or its failure."""
+    """The `response` frame the scylla plugin 0.5.0 builds from this result, or the failure Grafana shows."""
     view = PluginView("scylla")
-    failing = [f for f in frame.fields if base_type(f.cql_type) in SCYLLA_FAILING_TYPES]
-    if failing:
-        names = ", ".join(f"{f.name} ({f.cql_type})" for f in failing)
-        view.error = (f"The scylla plugin cannot put {names} into its frame: the query fails and the panel "
-                      "shows no data (the error only reaches Grafana's server log).")
+    log: list[str] = []
+    cqls = [parse_cql_type(item.cql_type) for item in frame.fields]
+    built = ScyllaFrame()
+    for item, cql in zip(frame.fields, cqls, strict=True):
+        built.add_field(item.name, element_type(cql))
+    try:
+        scannable = row_data_ok(cqls)
+        if scannable:
+            for row in range(frame.row_count):
+                built.append_row([to_value(None if cql.name == "tuple" else from_driver(cql, item.values[row]),
+                                           cql, log) for item, cql in zip(frame.fields, cqls, strict=True)])
+    except GoPanic as panic:
+        view.error = (f"the plugin panics ({panic}) and recovers without an answer: Grafana shows "
+                      f"'{NIL_RESPONSE}' instead of the panel.")
         return view
-    fields = []
-    for item in frame.fields:
-        grafana_type, element = _SCYLLA_ARRAYS.get(base_type(item.cql_type), ("string", "string"))
-        values = [_scylla_value(v, item.cql_type) for v in item.values]
-        fields.append(Field(item.name, item.cql_type, grafana_type, element, values, nullable=False))
+    fields = [Field(name, item.cql_type, GRAFANA_TYPES[element], element,
+                    [panel_value(element, payload) for payload in column], nullable=False)
+              for (name, element), item, column in zip(built.fields, frame.fields, built.columns, strict=True)]
     view.frames = [Frame("response", fields, dict(frame.meta))]
-    if any(None in f.values for f in frame.fields):
-        view.notes.append("NULL values become the type's zero value (0, false, empty text, 0001-01-01).")
+    if not scannable and frame.row_count:
+        unreadable = ", ".join(f"{f.name} ({f.cql_type})" for f, c in zip(frame.fields, cqls, strict=True)
+                               if c.contains_custom())
+        view.notes.append(f"gocql 1.7 cannot read {unreadable}: the plugin returns the fields with no rows and no "
+                          "error, so the panel shows no data.")
+    if scannable and any(None in f.values for f in frame.fields):
+        view.notes.append("NULL values become the type's zero value (0, false, empty text, 0001-01-01, which the "
+                          "panel shows as 1754-08-30 after Grafana's nanosecond conversion wraps).")
+    for error in sorted({line.split("err=", 1)[-1] for line in log}):
+        view.notes.append(f"Some values cannot be written as JSON ({error}): the plugin shows empty text instead.")
     return view
-
-
-def _scylla_value(value: Any, cql_type: str) -> Any:
-    kind = base_type(cql_type)
-    if kind == "blob":
-        return "Blob"
-    if kind in ("bigint", "int", "smallint", "tinyint"):
-        return 0 if value is None else int(value)
-    if kind in ("double", "varint", "decimal"):
-        return 0.0 if value is None else float(value)
-    if kind == "float":
-        return 0.0 if value is None else value
-    if kind == "boolean":
-        return bool(value)
-    if kind == "timestamp":
-        return GO_ZERO_TIME_MS if value is None else value
-    if kind in ("uuid", "timeuuid"):
-        return ZERO_UUID if value is None else str(value)
-    if kind in ("text", "ascii", "varchar"):
-        return "" if value is None else value
-    return _go_json(value, cql_type)
-
-
-def _go_json(value: Any, cql_type: str) -> str:
-    """Roughly what Go's json.Marshal prints for the gocql value of this type."""
-    kind = base_type(cql_type)
-    if value is None:
-        return {"inet": '""', "time": "0", "duration": '{"Months":0,"Days":0,"Nanoseconds":0}'}.get(kind, "null")
-    if kind == "inet":
-        return json.dumps(str(value))
-    if kind == "time":
-        return str(int(value.nanosecond_time))
-    if kind == "duration":
-        return json.dumps({"Months": value.months, "Days": value.days, "Nanoseconds": value.nanoseconds},
-                          separators=(",", ":"))
-    tree = json_value(value, cql_type)
-    return json.dumps(_plain(tree), separators=(",", ":"), sort_keys=isinstance(tree, dict), ensure_ascii=False)
-
-
-def _plain(tree: Any) -> Any:
-    """Turn exact RawNumbers into Go-like float64/int numbers (what the plugin keeps)."""
-    from core.cql.values import RawNumber
-
-    if isinstance(tree, RawNumber):
-        text = str.__str__(tree)
-        return int(text) if text.lstrip("-").isdigit() else float(Decimal(text))
-    if isinstance(tree, dict):
-        return {k: _plain(v) for k, v in tree.items()}
-    if isinstance(tree, list):
-        return [_plain(v) for v in tree]
-    return tree
 
 
 # -- cassandra -----------------------------------------------------------------------------------
@@ -127,6 +101,18 @@ _CASSANDRA_TYPES = {
 }
 
 
+def cassandra_id_problem(frame: Frame) -> str | None:
+    """Why the first column cannot name the cassandra plugin's series (None when it can, or without rows)."""
+    if not frame.fields or frame.row_count == 0:
+        return None
+    first = frame.fields[0]
+    kind = base_type(first.cql_type)
+    if kind in CASSANDRA_ID_TYPES:
+        return None
+    go_type = CASSANDRA_ID_GO_TYPES.get(kind, f"a Go {kind}")
+    return f"unsupported type: {go_type}"
+
+
 def cassandra_failing_fields(frame: Frame) -> list[Field]:
     """Columns whose type makes the cassandra plugin fail the whole query ("unsupported type")."""
     return [f for f in frame.fields if base_type(f.cql_type) in CASSANDRA_FAILING_TYPES
@@ -136,6 +122,11 @@ def cassandra_failing_fields(frame: Frame) -> list[Field]:
 def cassandra_view(frame: Frame, alert: bool = False) -> PluginView:
     """One frame per distinct first-column value, named by it, as the cassandra plugin builds them."""
     view = PluginView("cassandra")
+    id_problem = cassandra_id_problem(frame)
+    if id_problem is not None:
+        view.error = (f"The cassandra plugin fails the whole query: its first column {frame.fields[0].name} "
+                      f"({frame.fields[0].cql_type}) names the series, and it says \"{id_problem}\".")
+        return view
     failing = cassandra_failing_fields(frame)
     if failing:
         first = failing[0]

@@ -13,8 +13,15 @@ from typing import Any
 
 from core.cql.values import base_type
 from core.grafana.flavors import PreparedQuery
-from core.grafana.frames import Frame
-from core.grafana.plugin_response import CASSANDRA_FAILING_TYPES, SCYLLA_FAILING_TYPES
+from core.grafana.frames import Field, Frame
+from core.grafana.plugin_response import (
+    CASSANDRA_FAILING_TYPES,
+    SCYLLA_NULL_FAILING_TYPES,
+    cassandra_id_problem,
+)
+from core.grafana.plugins.go_values import CqlType, GoPanic, GoTypeError, from_driver, go_type, parse_cql_type
+from core.grafana.plugins.scylla import NO_HOST
+from core.grafana.plugins.scylla_frames import NIL_RESPONSE, element_type, to_value
 
 ERROR = "error"
 WARNING = "warning"
@@ -87,11 +94,16 @@ def query_findings(prepared: PreparedQuery) -> list[Finding]:
     if prepared.rejected:
         findings.append(Finding("statement-rejected", ERROR, prepared.rejected,
                                 "Write the query as a SELECT starting with 'SELECT ' (upper or lower case)."))
-    if prepared.flavor.name == "scylla" and len(prepared.hosts) > 1 and not prepared.all_hosts:
+    if prepared.flavor.name == "scylla" and prepared.hosts and not prepared.all_hosts:
+        listed = (f"The host field lists {len(prepared.hosts)} hosts; without 'all hosts' the plugin takes only the "
+                  f"first, {prepared.hosts[0]}, and" if len(prepared.hosts) > 1 else
+                  "Without 'all hosts' the plugin")
         findings.append(Finding(
-            "host-list-first-only", INFO,
-            f"The host field lists {len(prepared.hosts)} hosts; without 'all hosts' the plugin uses the first, "
-            f"{prepared.hosts[0]}.", "Turn on all hosts to query each one, or list a single host."))
+            "host-list-first-only" if len(prepared.hosts) > 1 else "host-not-pinned", INFO,
+            f"{listed} does not pin the query to {prepared.hosts[0]}: it runs on the data source's own "
+            "connection, to any node (the host only names a cached session, pinned only if an 'all hosts' query "
+            "opened it first).",
+            "Turn on all hosts to query each host itself (rows get a _host column)."))
     return by_severity(findings)
 
 
@@ -128,47 +140,9 @@ def result_findings(flavor: str, frame: Frame) -> list[Finding]:
     findings: list[Finding] = []
     has_null = {f.name for f in frame.fields if any(v is None for v in f.values)}
     if flavor == "scylla":
-        for item in frame.fields:
-            kind = base_type(item.cql_type)
-            if kind in SCYLLA_FAILING_TYPES:
-                findings.append(Finding(
-                    "type-fails-query", ERROR,
-                    f"Column {item.name} is {item.cql_type}: the scylla plugin fails the whole query and the panel "
-                    "shows no data.", f"Leave {item.name} out of the SELECT, or cast it (e.g. CAST({item.name} AS "
-                    "text)) if the server supports it."))
-            elif kind == "blob":
-                findings.append(Finding("blob-as-text", WARNING,
-                                        f"Column {item.name} is a blob: the scylla plugin shows the text 'Blob'.",
-                                        "Select blobAsText() or a derived column to see the content."))
-            elif kind in ("decimal", "varint") and _loses_digits(item.values):
-                findings.append(Finding("number-precision", WARNING,
-                                        f"Column {item.name} ({item.cql_type}) has values that float64 cannot hold "
-                                        "exactly: the plugin rounds them.", "Keep exact values out of panels, or "
-                                        "scale them into the float64 range."))
-        if has_null:
-            findings.append(Finding("null-as-zero", WARNING,
-                                    f"NULL values in {', '.join(sorted(has_null))} become the type's zero value "
-                                    "(0, false, empty text) in the scylla plugin.",
-                                    "Filter NULLs out, or read zeros in the panel with care."))
+        findings += scylla_result_findings(frame)
     elif flavor == "cassandra":
-        for item in frame.fields:
-            kind = base_type(item.cql_type)
-            if kind in CASSANDRA_FAILING_TYPES or item.type == "other":
-                findings.append(Finding(
-                    "type-fails-query", ERROR,
-                    f"Column {item.name} is {item.cql_type}: the cassandra plugin fails the whole query "
-                    "(unsupported type).", f"Leave {item.name} out of the SELECT."))
-        if has_null:
-            findings.append(Finding("null-unsupported", WARNING,
-                                    f"NULL values in {', '.join(sorted(has_null))}: the cassandra plugin does not "
-                                    "support NULL (it gets the type's zero value).", "Filter NULLs out."))
-        if frame.fields:
-            first = frame.fields[0]
-            distinct = len({v for v in first.values}) if frame.row_count else 0
-            findings.append(Finding(
-                "first-column-series", INFO,
-                f"The first column ({first.name}) becomes the series id: {distinct} frame(s), one per distinct value.",
-                "Put the series id (e.g. sensor_id) first, then the value and the time column."))
+        findings += _cassandra_findings(frame, has_null)
     if frame.fields and (not frame.time_fields() or not frame.number_fields()):
         missing = "a time column" if not frame.time_fields() else "a numeric column"
         findings.append(Finding("alert-shape", INFO,
@@ -176,6 +150,146 @@ def result_findings(flavor: str, frame: Frame) -> list[Finding]:
                                 "alert rules and time series panels need a time column and numeric values.",
                                 f"Select {missing} for graphs and alerts."))
     return findings
+
+
+def _cassandra_findings(frame: Frame, has_null: set[str]) -> list[Finding]:
+    """The cassandra plugin names each row's series by its first column before it checks any type, so a first
+    column it cannot name fails the query first; then every unsupported column does."""
+    findings: list[Finding] = []
+    id_problem = cassandra_id_problem(frame)
+    if id_problem is not None:
+        first = frame.fields[0]
+        findings.append(Finding(
+            "first-column-type", ERROR,
+            f"The first column, {first.name} ({first.cql_type}), names the series, and the cassandra plugin "
+            f"cannot turn that type into a name: the whole query fails with \"{id_problem}\".",
+            "Put a text, uuid, integer, float, timestamp or boolean column (the series id) first."))
+    for index, item in enumerate(frame.fields):
+        kind = base_type(item.cql_type)
+        if (index > 0 or id_problem is None) and (kind in CASSANDRA_FAILING_TYPES or item.type == "other"):
+            findings.append(Finding(
+                "type-fails-query", ERROR,
+                f"Column {item.name} is {item.cql_type}: the cassandra plugin fails the whole query "
+                "(unsupported type).", f"Leave {item.name} out of the SELECT."))
+    if has_null:
+        findings.append(Finding("null-unsupported", WARNING,
+                                f"NULL values in {', '.join(sorted(has_null))}: the cassandra plugin does not "
+                                "support NULL (it gets the type's zero value).", "Filter NULLs out."))
+    if id_problem is None and frame.fields:
+        first = frame.fields[0]
+        distinct = len({_hashable(v) for v in first.values}) if frame.row_count else 0
+        findings.append(Finding(
+            "first-column-series", INFO,
+            f"The first column ({first.name}) becomes the series id: {distinct} frame(s), one per distinct value.",
+            "Put the series id (e.g. sensor_id) first, then the value and the time column."))
+    return findings
+
+
+def _hashable(value: Any) -> Any:
+    """A set key for any CQL value: lists, sets, maps and UDT-like values by their repr."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+def scylla_result_findings(frame: Frame) -> list[Finding]:
+    """What the scylla plugin 0.5.0 makes of this result, column by column (rules: core.grafana.plugins)."""
+    findings: list[Finding] = []
+    cqls = [parse_cql_type(item.cql_type) for item in frame.fields]
+    unreadable = [item for item, cql in zip(frame.fields, cqls, strict=True) if cql.contains_custom()]
+    for item in unreadable:
+        findings.append(Finding(
+            "no-data-unreadable-type", ERROR,
+            f"Column {item.name} is {item.cql_type}: gocql 1.7 cannot read it, so the scylla plugin returns the "
+            "columns with no rows and no error: the panel shows no data.",
+            f"Leave {item.name} out of the SELECT (SELECT * includes it)."))
+    nulls: list[str] = []
+    for item, cql in zip(frame.fields, cqls, strict=True):
+        panic = _scylla_panic(item, cql, check_rows=not unreadable)
+        if panic is not None:
+            has_null = any(v is None for v in item.values)
+            what = "its NULL values" if cql.name in SCYLLA_NULL_FAILING_TYPES and has_null else "its values"
+            findings.append(Finding(
+                "type-fails-query", ERROR,
+                f"Column {item.name} is {item.cql_type}: the scylla plugin panics on {what} ({panic}) and fails the "
+                f"whole query: the panel shows the error '{NIL_RESPONSE}'.", _SCYLLA_FIXES.get(
+                    cql.name, f"Leave {item.name} out of the SELECT.").format(name=item.name)))
+            continue
+        if cql.name == "blob":
+            findings.append(Finding("blob-as-text", WARNING,
+                                    f"Column {item.name} is a blob: the scylla plugin shows the text 'Blob'.",
+                                    "Select blobAsText() or a derived column to see the content."))
+        elif cql.name in ("decimal", "varint") and _loses_digits(item.values):
+            findings.append(Finding("number-precision", WARNING,
+                                    f"Column {item.name} ({item.cql_type}) has values that float64 cannot hold "
+                                    "exactly: the plugin rounds them.", "Keep exact values out of panels, or "
+                                    "scale them into the float64 range."))
+        if any(v is None for v in item.values):
+            nulls.append(item.name)
+    if nulls and not unreadable:
+        findings.append(Finding("null-as-zero", WARNING,
+                                f"NULL values in {', '.join(sorted(nulls))} become the type's zero value "
+                                "(0, false, empty text; a timestamp becomes 0001-01-01, which the panel shows as "
+                                "1754-08-30) in the scylla plugin.",
+                                "Filter NULLs out, or read zeros in the panel with care."))
+    return findings
+
+
+_SCYLLA_FIXES = {
+    "date": "Select toTimestamp({name}) (a time field) or CAST({name} AS text) instead.",
+    "counter": "Select CAST({name} AS bigint) instead.",
+    "decimal": "Select CAST({name} AS double) instead (a NULL then reads as 0).",
+    "varint": "Select CAST({name} AS double) instead (a NULL then reads as 0).",
+    "tuple": "Leave {name} out of the SELECT: the plugin cannot show tuples.",
+}
+
+
+def _scylla_panic(item: Field, cql: CqlType, check_rows: bool) -> str | None:
+    """The panic this column causes in the scylla plugin: a map key Go cannot have (even with no rows), or the
+    first value whose Go type is not its field's (with at least one row). None when it causes none."""
+    try:
+        go_type(cql)
+    except GoPanic as panic:
+        return str(panic)
+    except GoTypeError:
+        return None
+    if not check_rows:
+        return None
+    element = element_type(cql)
+    for value in item.values:
+        gotype, _payload = to_value(None if cql.name == "tuple" else from_driver(cql, value), cql, [])
+        if gotype != element:
+            return f"interface conversion: interface {{}} is {gotype}, not {element}"
+    return None
+
+
+def scylla_settings_findings(host: str) -> list[Finding]:
+    """Findings about a scylla data source's `jsonData.host`, which the plugin hands to gocql whole."""
+    text = host.strip()
+    if not text:
+        return [Finding("no-host", ERROR, f"The data source has no host: the scylla plugin answers every panel "
+                        f"with no data (it logs '{NO_HOST}').", "Set the host, e.g. 10.0.0.1 or 10.0.0.1:9042.")]
+    if "," in text:
+        return [Finding("host-list-fails", ERROR,
+                        f"The data source's host '{text}' is a list: the scylla plugin hands it to gocql as one "
+                        "host name, the look-up fails and every panel shows no data.",
+                        "Give one host (the driver finds the other nodes), e.g. "
+                        f"{text.split(',')[0].strip() or '10.0.0.1'}.")]
+    if text.startswith("[") and text.endswith("]"):
+        return [Finding("host-brackets-need-port", ERROR,
+                        f"The data source's host '{text}' has brackets but no port: gocql takes it for a host name, "
+                        "the look-up fails and every panel shows no data.",
+                        f"Add the port ({text}:9042) or drop the brackets ({text[1:-1]}).")]
+    return []
+
+
+def scylla_error_findings(message: str) -> list[Finding]:
+    """The scylla plugin only logs a CQL error: the panel shows no data, not the error."""
+    return [Finding("error-hidden", WARNING,
+                    f"The scylla plugin only logs CQL errors: the panel shows no data, not '{message}'.",
+                    "Run the query in cqlscope to see the error; fix it before using it in a panel.")]
 
 
 def _loses_digits(values: list[Any]) -> bool:
@@ -187,9 +301,16 @@ def _loses_digits(values: list[Any]) -> bool:
     return False
 
 
-def compatibility_report(prepared: PreparedQuery, frame: Frame | None = None) -> list[Finding]:
-    """Every finding for a query and, when it ran, its result."""
+def compatibility_report(prepared: PreparedQuery, frame: Frame | None = None, error: str | None = None,
+                         datasource_host: str | None = None) -> list[Finding]:
+    """Every finding for a query and, when it ran, its result (or its CQL error); with the data source's host
+    for the scylla flavor, findings about it too."""
     findings = query_findings(prepared)
     if frame is not None and prepared.flavor.name != "generic":
         findings += result_findings(prepared.flavor.name, frame)
+    if prepared.flavor.name == "scylla":
+        if error is not None:
+            findings += scylla_error_findings(error)
+        if datasource_host is not None:
+            findings += scylla_settings_findings(datasource_host)
     return by_severity(findings)

@@ -1,6 +1,13 @@
 """Grafana provisioning files: export data sources to them and import data sources from them."""
 
-from core.provisioning.export import ExportOptions, ExportResult, build_export, select, write_export
+from core.provisioning.export import (
+    ExportOptions,
+    ExportResult,
+    build_export,
+    export_options_for,
+    select,
+    write_export,
+)
 from core.provisioning.importer import (
     Action,
     ImportPlan,
@@ -23,5 +30,6 @@ from core.provisioning.model import (
 __all__ = [
     "Action", "ConflictChoice", "ExportOptions", "ExportResult", "Finding", "ImportPlan", "ParsedFile", "PlannedItem",
     "ProvisioningError", "ProvisioningFileError", "SecretsMode", "Severity", "apply_import", "build_export",
+    "export_options_for",
     "import_file", "plan_import", "read_provisioning_file", "select", "write_export",
 ]

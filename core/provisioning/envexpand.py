@@ -42,15 +42,16 @@ class Expander:
         self.used_variables: set[str] = set()
         self.unset_variables: set[str] = set()
 
-    def env(self, name: str) -> str:
-        """One variable; unset gives "" (Grafana: HOSTNAME falls back to the host name)."""
+    def env(self, name: str, hostname_fallback: bool = False) -> str:
+        """One variable; unset gives "". Only Grafana's env expander (`${HOSTNAME}`, `$__env{HOSTNAME}`)
+        falls back to the machine's name (pkg/setting/expanders.go); os.ExpandEnv's `$HOSTNAME` does not."""
         self.used_variables.add(name)
         value = self.environ.get(name)
+        if name == "HOSTNAME" and not value and hostname_fallback:
+            return socket.gethostname()
         if value is None:
             self.unset_variables.add(name)
             value = ""
-        if name == "HOSTNAME" and value == "":
-            return socket.gethostname()
         return value
 
     def value(self, text: str) -> str:
@@ -75,15 +76,16 @@ class Expander:
                 kind, argument = match.group(1), match.group(2)
                 if kind == f"__{expander}" or (kind == "" and expander == "env"):
                     if expander == "env":
-                        updated = self.env(argument)
+                        updated = self.env(argument, hostname_fallback=True)
                     else:
                         try:
                             updated = self.read_file(argument).strip()
                         except OSError as exc:
-                            reason = exc.strerror or str(exc)
+                            # Grafana's wording: values.go wraps the file expander's os.Stat error
+                            reason = (exc.strerror or str(exc)).lower()
                             raise ExpansionError(
-                                f"failed to interpolate value '{whole}': cannot read file '{argument}': "
-                                f"{reason}") from None
+                                f"failed to interpolate value '{whole}': got error while expanding expander "
+                                f"file: stat {argument}: {reason}") from None
                     part = part.replace(match.group(0), updated, 1)
         return part
 

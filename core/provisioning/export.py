@@ -1,29 +1,31 @@
 """Export data sources to a Grafana provisioning file (apiVersion 1), validated before anything is written.
 
-Secrets are `${VAR}` placeholders by default, with an optional env file listing the variables; real
-values are written only on explicit request (inline, or into a 0600 env file).
+Secrets are `$VAR` placeholders by default (expanded once by Grafana, unlike `${VAR}`), with an optional
+env file listing the variables; real values are written only on explicit request (inline, `$` doubled,
+or into a 0600 env file). Only the keys the emulated plugin release reads are written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from core.config.datasource import SECRET_FIELDS, DataSource
 from core.config.profile_file import atomic_write
-from core.errors import SecretStoreError
+from core.errors import CqlscopeError, SecretStoreError
+from core.provisioning import goyaml
+from core.provisioning.envexpand import Expander
+from core.provisioning.grafana_decode import decode_document
 from core.provisioning.importer import load_document
-from core.provisioning.mapping import escape_dollars, secret_variables, to_entry
+from core.provisioning.mapping import escape_dollars, release_findings, secret_variables, to_entry
 from core.provisioning.model import (
     API_VERSION,
     PRUNE_NOTE,
+    VARIABLE_NAME,
     Finding,
     ProvisioningError,
-    ProvisioningFileError,
     SecretsMode,
     Severity,
     placeholder,
@@ -36,7 +38,7 @@ SecretLookup = Callable[[DataSource, str], "str | None"]
 
 HEADER = "# Grafana data source provisioning, written by cqlscope\n"
 INLINE_WARNING = ("secrets are written inline in plain text: keep the file private (it is written with mode "
-                  "0600) and out of version control, or use the default ${VAR} placeholders")
+                  "0600) and out of version control, or use the default $VAR placeholders")
 
 
 @dataclass
@@ -94,7 +96,11 @@ def build_export(datasources: Sequence[DataSource], options: ExportOptions,
     inline = False
     for ds in datasources:
         findings.extend(flavor_warnings(ds))
+        findings.extend(release_findings(ds))
         prefix = options.variable_prefixes.get(ds.name) or variable_prefix(ds.name)
+        if not VARIABLE_NAME.fullmatch(prefix):
+            findings.append(Finding(Severity.ERROR, f"variable prefix '{prefix}' is not a variable name: use "
+                                    "letters, digits and _ (not starting with a digit)", ds.name))
         variables = secret_variables(prefix)
         secrets: dict[str, str] = {}
         for secret_field in SECRET_FIELDS:
@@ -118,7 +124,7 @@ def build_export(datasources: Sequence[DataSource], options: ExportOptions,
     existing: dict[str, Any] = {}
     if options.merge_into is not None and options.merge_into.exists():
         existing = load_document(options.merge_into)
-        if existing.get("apiVersion") in (None, 0, "0"):
+        if goyaml.interface_value(existing.get("apiVersion")) in (None, 0):
             findings.append(Finding(Severity.ERROR, f"{options.merge_into} uses the deprecated format without "
                                     "apiVersion: cqlscope only merges into apiVersion 1 files"))
             existing = {}
@@ -126,7 +132,7 @@ def build_export(datasources: Sequence[DataSource], options: ExportOptions,
     merged_deletes = _merge_deletes(existing.get("deleteDatasources") or [], deletes)
     if merged_deletes:
         document["deleteDatasources"] = merged_deletes
-    prune = options.prune or bool(existing.get("prune"))
+    prune = options.prune or goyaml.interface_value(existing.get("prune")) is True
     if prune:
         document["prune"] = True
         findings.append(Finding(Severity.NOTE, PRUNE_NOTE))
@@ -136,20 +142,51 @@ def build_export(datasources: Sequence[DataSource], options: ExportOptions,
         if key not in document and key not in ("apiVersion", "deleteDatasources", "prune", "datasources"):
             document[key] = value
 
-    files: list[list[dict[str, Any]]] = []
+    files: list[tuple[str, list[dict[str, Any]]]] = []
     for sibling in options.sibling_files:
         try:
-            files.append([e for e in load_document(sibling).get("datasources") or [] if isinstance(e, dict)])
-        except ProvisioningFileError as exc:
+            decoded = decode_document(load_document(sibling), str(sibling), Expander())
+            files.append((str(sibling), decoded.entries))
+        except CqlscopeError as exc:
             findings.append(Finding(Severity.WARNING, f"not checked against {sibling}: {exc.message}"))
-    findings = validate_entries(document["datasources"], files) + findings
-    text = HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                                   width=1000)
+    text = HEADER + goyaml.dump(document)
+    try:  # check what Grafana will read: the file decoded back, variables left as they are
+        written = decode_document(goyaml.load(text), "the exported file", Expander(_KeepVariables(), _no_file))
+        findings = validate_entries(written.entries, files) + findings
+    except CqlscopeError as exc:
+        findings.insert(0, Finding(Severity.ERROR, exc.message))
     env_text = None
     if options.env_file is not None and options.secrets == SecretsMode.PLACEHOLDERS:
         what = "with their values" if options.write_secrets_to_env_file else "(fill in the values)"
         env_text = f"# secrets of the Grafana provisioning file {what}\n" + "".join(f"{line}\n" for line in env_lines)
     return ExportResult(text, env_text, findings, inline, options.write_secrets_to_env_file)
+
+
+class _KeepVariables(Mapping[str, str]):
+    """An environment where every variable expands to its own `$NAME`, so checks see placeholders."""
+
+    def __getitem__(self, name: str) -> str:
+        return "$" + name
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _no_file(path: str) -> str:
+    return f"$__file{{{path}}}"
+
+
+def export_options_for(output: Path | None, **settings: Any) -> ExportOptions:
+    """Export options for a file written to `output`, used by the CLI and the GUI alike: every other
+    .yaml/.yml file of its directory is a sibling Grafana reads with it (one default per org across them)."""
+    siblings: list[Path] = []
+    if output is not None and output.parent.is_dir():
+        siblings = sorted(p for p in output.parent.iterdir()
+                          if p.suffix in (".yaml", ".yml") and p.is_file() and p.resolve() != output.resolve())
+    return ExportOptions(sibling_files=siblings, **settings)
 
 
 def _lookup(lookup: SecretLookup | None, ds: DataSource, secret_field: str, findings: list[Finding]) -> str | None:

@@ -13,33 +13,26 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from core.config.datasource import DataSource, file_warnings, new_uid, validate
-from core.config.profile_file import yaml_error_where
+from core.provisioning import goyaml
 from core.provisioning.envexpand import Expander, FileReader
+from core.provisioning.grafana_decode import decode_document
 from core.provisioning.mapping import PLUGIN_FLAVORS, from_entry
 from core.provisioning.model import (
-    DEPRECATED_V0,
     ConflictChoice,
     Finding,
     ProvisioningError,
     ProvisioningFileError,
     Severity,
 )
-from core.provisioning.validation import validate_entries
+from core.provisioning.validation import org_of, validate_entries
 
 if TYPE_CHECKING:
     from core.config.store import DataSourceStore
 
-# deprecated v0 keys and their v1 names
-_V0_KEYS = {"org_id": "orgId", "org_name": "orgName", "is_default": "isDefault", "basic_auth": "basicAuth",
-            "basic_auth_user": "basicAuthUser", "with_credentials": "withCredentials", "json_data": "jsonData",
-            "secure_json_data": "secureJsonData"}
-
 
 def load_document(path: Path) -> dict[str, Any]:
-    """The YAML mapping in `path`; ProvisioningFileError names the file and line when it is not usable."""
+    """The YAML mapping in `path`, scalars kept as text (goyaml); ProvisioningFileError names the file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -48,24 +41,21 @@ def load_document(path: Path) -> dict[str, Any]:
 
 
 def parse_document(text: str, source: str = "<text>") -> dict[str, Any]:
-    """Parse provisioning YAML text; errors name `source` and the line."""
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ProvisioningFileError(f"{source}{yaml_error_where(exc)}") from None
+    """Parse provisioning YAML text without PyYAML's YAML 1.1 typing; errors name `source` and the line."""
+    document = goyaml.load(text, source)
     if document is None:
         return {}
     if not isinstance(document, dict):
         raise ProvisioningFileError(f"{source}: expected a mapping with 'apiVersion' and 'datasources'")
     for key in ("datasources", "deleteDatasources", "delete_datasources"):
-        if document.get(key) is not None and not isinstance(document[key], list):
+        if not goyaml.is_null(document.get(key)) and not isinstance(document[key], list):
             raise ProvisioningFileError(f"{source}: '{key}' must be a list")
     return document
 
 
 @dataclass
 class ParsedFile:
-    """The entries of one provisioning file, in v1 form and expanded, plus notes about the reading."""
+    """The entries of one provisioning file, in v1 form, typed and expanded, plus notes about the reading."""
 
     path: Path
     api_version: int
@@ -76,32 +66,9 @@ class ParsedFile:
 
 def read_provisioning_file(path: Path, environ: Mapping[str, str] | None = None,
                            read_file: FileReader | None = None) -> ParsedFile:
-    """Read and expand a provisioning file the way Grafana does."""
-    document = load_document(path)
-    findings: list[Finding] = []
-    raw_version = document.get("apiVersion")
-    try:
-        version = int(raw_version) if raw_version is not None else 0
-    except (TypeError, ValueError):
-        raise ProvisioningFileError(f"{path}: apiVersion '{raw_version}' is not a number") from None
-    raw_entries = [e for e in document.get("datasources") or []]
-    bad = [i for i, e in enumerate(raw_entries, start=1) if not isinstance(e, dict)]
-    if bad:
-        raise ProvisioningFileError(f"{path}: data source #{bad[0]} is not a mapping")
-    if version > 0:
-        expander = Expander(environ, read_file)
-        entries = [expander.tree(e) for e in raw_entries]
-        deletes = [expander.tree(e) for e in document.get("deleteDatasources") or [] if isinstance(e, dict)]
-        if expander.unset_variables:
-            findings.append(Finding(Severity.NOTE, "unset environment variables became empty: "
-                                    + ", ".join(sorted(expander.unset_variables))))
-    else:
-        findings.append(Finding(Severity.WARNING, f"{DEPRECATED_V0} ({path}: no apiVersion, so the snake_case "
-                                "format is read and no variables are expanded)"))
-        entries = [{_V0_KEYS.get(k, k): v for k, v in e.items()} for e in raw_entries]
-        deletes = [{_V0_KEYS.get(k, k): v for k, v in e.items()}
-                   for e in document.get("delete_datasources") or [] if isinstance(e, dict)]
-    return ParsedFile(path, version, entries, deletes, findings)
+    """Read, type and expand a provisioning file the way Grafana does (see grafana_decode)."""
+    decoded = decode_document(load_document(path), str(path), Expander(environ, read_file))
+    return ParsedFile(path, decoded.api_version, decoded.entries, decoded.deletes, decoded.findings)
 
 
 class Action(StrEnum):
@@ -163,8 +130,9 @@ class ImportPlan:
 def plan_import(store: DataSourceStore, parsed: ParsedFile, on_conflict: ConflictChoice | None) -> ImportPlan:
     """Decide what importing `parsed` does; with conflicts and no choice, the plan has an error."""
     findings = list(parsed.findings)
-    cql_entries = [e for e in parsed.entries if str(e.get("type") or "") in PLUGIN_FLAVORS]
-    findings.extend(validate_entries(cql_entries))
+    findings.extend(validate_entries(parsed.entries))  # every type counts, like Grafana's checks
+    last_of = {(org_of(e), str(e.get("name") or "")): i for i, e in enumerate(parsed.entries)}
+    planned_orgs: dict[str, int] = {}
     for delete in parsed.deletes:
         findings.append(Finding(Severity.NOTE, f"the file deletes '{delete.get('name')}' in Grafana; cqlscope "
                                 "leaves its own data sources alone"))
@@ -173,13 +141,22 @@ def plan_import(store: DataSourceStore, parsed: ParsedFile, on_conflict: Conflic
     taken_uids = {ds.uid for ds in existing}
     items: list[PlannedItem] = []
     conflicts: list[str] = []
-    for entry in parsed.entries:
+    for index, entry in enumerate(parsed.entries):
         kind = str(entry.get("type") or "")
         name = str(entry.get("name") or "")
         flavor = PLUGIN_FLAVORS.get(kind)
         if flavor is None:
             items.append(PlannedItem(Action.UNSUPPORTED, name, kind))
             findings.append(Finding(Severity.NOTE, f"skipped: type '{kind}' is not a CQL plugin", name))
+            continue
+        org = org_of(entry)
+        if last_of[(org, name)] != index:
+            findings.append(Finding(Severity.NOTE, f"a later entry of the same name in org {org} updates this data "
+                                    "source in Grafana: only that one is imported", name))
+            continue
+        if planned_orgs.setdefault(name, org) != org:
+            findings.append(Finding(Severity.ERROR, f"the name is also used in org {planned_orgs[name]} of this "
+                                    "file: cqlscope keeps one data source per name, so import one of them", name))
             continue
         try:
             mapped = from_entry(entry, flavor)

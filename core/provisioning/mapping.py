@@ -1,4 +1,4 @@
-"""Translation between the flavor-neutral DataSource and each plugin's provisioning entry.
+"""Translation between the flavor-neutral DataSource and each emulated plugin release's provisioning entry.
 
 The plugins' confusing names stay here, at the edge: the cassandra plugin's `rootPath` is the client
 *key* path, and its `user` lives in jsonData although it is a credential.
@@ -19,6 +19,7 @@ from core.config.datasource import (
     split_host_port,
 )
 from core.provisioning.model import ACCESS, DEFAULT_ORG_ID, VERSION, Finding, Severity, uid_from_name
+from core.provisioning.releases import RELEASES, SCYLLA_0_5_0, json_data_findings, secure_findings
 
 PLUGIN_FLAVORS = {flavor.plugin_id: flavor for flavor in Flavor}
 
@@ -28,16 +29,12 @@ def format_endpoint(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def scylla_hosts(ds: DataSource) -> str:
-    """The scylla plugin's `host`: the contact points as a comma list, ports only when not 9042."""
-    parts = []
-    for entry in ds.hosts:
-        host, port = split_host_port(entry, ds.port)
-        if port == DEFAULT_PORT:
-            parts.append(f"[{host}]" if ":" in host else host)
-        else:
-            parts.append(format_endpoint(host, port))
-    return ",".join(parts)
+def scylla_host(host: str, port: int) -> str:
+    """One contact point as gocql.NewCluster takes it: the port only when not 9042, and an IPv6
+    address bare without a port (`[::1]` alone is looked up as a host name and fails)."""
+    if port == DEFAULT_PORT:
+        return host
+    return format_endpoint(host, port)
 
 
 def cassandra_url(ds: DataSource) -> str:
@@ -56,13 +53,21 @@ def escape_dollars(text: str) -> str:
 
 
 def to_entry(ds: DataSource, secrets: Mapping[str, str]) -> dict[str, Any]:
-    """The provisioning entry of `ds`; `secrets` holds the text to write for each secret (already escaped value,
-    or a `${VAR}` placeholder). Other literal strings are escaped here."""
+    """The provisioning entry of `ds` for its emulated release; `secrets` holds the text to write for each
+    secret (already escaped value, or a `$VAR` placeholder). Other literal strings are escaped here."""
     entry = _entry(ds.copy(name=escape_dollars(ds.name), uid=escape_dollars(ds.uid),
                            hosts=[escape_dollars(h) for h in ds.hosts], keyspace=escape_dollars(ds.keyspace),
                            tls_ca_file=escape_dollars(ds.tls_ca_file), tls_cert_file=escape_dollars(ds.tls_cert_file),
                            tls_key_file=escape_dollars(ds.tls_key_file)), secrets)
     return entry
+
+
+def instance_settings(ds: DataSource, secrets: Mapping[str, str]) -> dict[str, Any]:
+    """What Grafana hands the plugin for `ds` (its DataSourceInstanceSettings: `url`, `jsonData`,
+    `secureJsonData`): the provisioning entry after Grafana's expansion, with the real secret values."""
+    entry = _entry(ds, secrets)
+    return {"url": entry.get("url", ""), "jsonData": entry["jsonData"],
+            "secureJsonData": dict(entry.get("secureJsonData", {}))}
 
 
 def _entry(ds: DataSource, secrets: Mapping[str, str]) -> dict[str, Any]:
@@ -76,19 +81,12 @@ def _entry(ds: DataSource, secrets: Mapping[str, str]) -> dict[str, Any]:
         "editable": ds.editable,
         "version": VERSION,
     }
+    release = RELEASES[ds.flavor]
     json_data: dict[str, Any] = {}
     secure: dict[str, str] = {}
-    if ds.flavor == Flavor.SCYLLA:
-        json_data["host"] = scylla_hosts(ds)
-        json_data["connectionScope"] = ds.scope.value
-        json_data["enableTls"] = ds.tls_enabled
-        if ds.tls_ca_file:
-            json_data["tlsCaCertPath"] = ds.tls_ca_file
-        if ds.tls_cert_file:
-            json_data["tlsClientCertPath"] = ds.tls_cert_file
-        if ds.tls_key_file:
-            json_data["tlsClientKeyPath"] = ds.tls_key_file
-        json_data["tlsSkipVerify"] = not ds.tls_verify_hostname
+    if release is SCYLLA_0_5_0:
+        if ds.hosts:
+            json_data["host"] = scylla_host(*split_host_port(ds.hosts[0], ds.port))
         for secret_field in ("user", "password"):
             if secret_field in secrets:
                 secure[secret_field] = secrets[secret_field]
@@ -100,7 +98,7 @@ def _entry(ds: DataSource, secrets: Mapping[str, str]) -> dict[str, Any]:
         if "user" in secrets:
             json_data["user"] = secrets["user"]
         json_data["timeout"] = whole_seconds(ds.request_timeout)
-        json_data["useCustomTLS"] = ds.tls_enabled
+        json_data["useCustomTLS"] = ds.tls_enabled  # the front end's spelling (src/ConfigEditor.tsx)
         json_data["allowInsecureTLS"] = not ds.tls_verify_hostname
         if ds.tls_cert_file:
             json_data["certPath"] = ds.tls_cert_file
@@ -110,10 +108,36 @@ def _entry(ds: DataSource, secrets: Mapping[str, str]) -> dict[str, Any]:
             json_data["caPath"] = ds.tls_ca_file
         if "password" in secrets:
             secure["password"] = secrets["password"]
+    assert all(release.key(key) is not None for key in json_data), "a key the release does not read"
     entry["jsonData"] = json_data
     if secure:
         entry["secureJsonData"] = secure
     return entry
+
+
+def release_findings(ds: DataSource) -> list[Finding]:
+    """What the export leaves out because the emulated release would ignore or misread it."""
+    findings: list[Finding] = []
+    release = RELEASES[ds.flavor]
+    if release is SCYLLA_0_5_0:
+        if len(ds.hosts) > 1:
+            first = scylla_host(*split_host_port(ds.hosts[0], ds.port))
+            findings.append(Finding(Severity.WARNING, f"{release.label} passes jsonData.host whole to gocql, so a "
+                                    "comma list is looked up as one DNS name and fails: only the first contact "
+                                    f"point ({first}) is written; the driver finds the other nodes from it",
+                                    ds.name))
+        tls = [label for label, on in (("use TLS", ds.tls_enabled), ("CA certificate", bool(ds.tls_ca_file)),
+                                        ("client certificate", bool(ds.tls_cert_file)),
+                                        ("client key", bool(ds.tls_key_file)),
+                                        ("verify server certificate off", not ds.tls_verify_hostname)) if on]
+        if tls:
+            findings.append(Finding(Severity.WARNING, f"{release.label} ignores TLS ({', '.join(tls)}): left out "
+                                    "of the file; Grafana connects without TLS", ds.name))
+        if ds.scope != ConnectionScope.CLUSTER_ONLY:
+            findings.append(Finding(Severity.WARNING, f"{release.label} ignores the connection scope "
+                                    f"({ds.scope.value}): left out of the file; the driver uses every node it "
+                                    "discovers", ds.name))
+    return findings
 
 
 def whole_seconds(seconds: float) -> int:
@@ -202,30 +226,36 @@ def from_entry(entry: Mapping[str, Any], flavor: Flavor) -> MappedEntry:
     def note(message: str, severity: Severity = Severity.NOTE) -> None:
         mapped.findings.append(Finding(severity, message, name))
 
-    if flavor == Flavor.SCYLLA:
-        ds.hosts, ds.port = hosts_and_port(parse_hosts(_text(_get(json_data, "host"))))
-        scope = _text(_get(json_data, "connectionScope"))
-        try:
-            ds.scope = ConnectionScope(scope) if scope else ConnectionScope.CLUSTER_ONLY
-        except ValueError:
-            note(f"unknown connectionScope '{scope}': the plugin treats it as cluster_only", Severity.WARNING)
-            ds.scope = ConnectionScope.CLUSTER_ONLY
-        ds.tls_enabled = parse_bool(_get(json_data, "enableTls"))
-        ds.tls_ca_file = _text(_get(json_data, "tlsCaCertPath"))
-        ds.tls_cert_file = _text(_get(json_data, "tlsClientCertPath"))
-        ds.tls_key_file = _text(_get(json_data, "tlsClientKeyPath"))
-        ds.tls_verify_hostname = not parse_bool(_get(json_data, "tlsSkipVerify"))
+    release = RELEASES[flavor]
+    mapped.findings.extend(json_data_findings(release, json_data, name))
+    mapped.findings.extend(secure_findings(release, secure, name))
+    if release is SCYLLA_0_5_0:
+        host = _get(json_data, "host")
+        host_text = host if isinstance(host, str) else ""
+        ds.hosts, ds.port = hosts_and_port(parse_hosts(host_text))
+        if "," in host_text or ";" in host_text:
+            note(f"{release.label} passes jsonData.host '{host_text}' whole to gocql, which looks it up as one "
+                 "DNS name and fails: Grafana cannot connect; cqlscope keeps the hosts as a list, so write one "
+                 "contact point in the file", Severity.WARNING)
+        elif host_text.startswith("[") and host_text.endswith("]"):
+            note(f"jsonData.host '{host_text}' has brackets but no port: gocql looks it up as a host name and "
+                 "fails; write the address bare or with :port", Severity.WARNING)
         for secret_field in ("user", "password"):
             value = _text(secure.get(secret_field))
             if value:
                 mapped.secrets[secret_field] = value
-        # the scylla plugin has no keyspace and a fixed consistency: keep the model's defaults
+        if bool(mapped.secrets.get("user")) != bool(mapped.secrets.get("password")):
+            note(f"{release.label} logs in only when both secureJsonData.user and password are set: Grafana "
+                 "connects without credentials", Severity.WARNING)
+        # 0.5.0 has no keyspace, TLS or connection scope and a fixed consistency: the model's defaults stay
     else:
         url = _text(entry.get("url"))
         ds.hosts, ds.port = hosts_and_port(parse_hosts(url))
         ds.keyspace = _text(_get(json_data, "keyspace"))
         ds.consistency = _text(_get(json_data, "consistency"))
         timeout = _get(json_data, "timeout")
+        if isinstance(timeout, float):  # a fraction is refused by the plugin (warned above): keep the default
+            timeout = int(timeout) if timeout.is_integer() else None
         if timeout not in (None, ""):
             ds.request_timeout = float(parse_int(timeout, 0))
         ds.tls_enabled = parse_bool(_get(json_data, "useCustomTLS"))
@@ -244,4 +274,7 @@ def from_entry(entry: Mapping[str, Any], flavor: Flavor) -> MappedEntry:
                  "contents were not imported; point certPath/rootPath/caPath at files instead", Severity.WARNING)
         if _text(_get(json_data, "allowedAuthenticators")):
             note("allowedAuthenticators is not kept by cqlscope and was ignored", Severity.WARNING)
+        if parse_bool(_get(json_data, "useCustomTLS")) and not ds.tls_verify_hostname:
+            note("allowInsecureTLS is on: the plugin (Go InsecureSkipVerify) checks neither the certificate chain "
+                 "nor the host name; cqlscope does the same with 'Verify server certificate' off", Severity.NOTE)
     return mapped

@@ -14,7 +14,7 @@ ACCESS = "proxy"
 VERSION = 1
 DEFAULT_ORG_ID = 1
 
-# Grafana's own limits (pkg/services/datasources/service/datasource.go).
+# Grafana's own limits in bytes (pkg/services/datasources/service/datasource.go).
 MAX_NAME_LENGTH = 190
 MAX_URL_LENGTH = 255
 
@@ -92,9 +92,13 @@ def variable_prefix(name: str) -> str:
     return prefix
 
 
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def placeholder(variable: str) -> str:
-    """The `${VAR}` form Grafana expands."""
-    return "${" + variable + "}"
+    """The `$VAR` form: Grafana expands it once. (`${VAR}` goes through its expanders and then os.ExpandEnv
+    again, so a value holding `$` would be cut: values/values.go interpolateValue.)"""
+    return "$" + variable
 
 
 def uid_from_name(name: str) -> str:

@@ -20,6 +20,7 @@ from core.provisioning.model import (
     Finding,
     Severity,
 )
+from core.provisioning.releases import RELEASES
 
 # Settings that every flavor expresses or that only matter to Grafana itself: never warned about.
 _ALWAYS_EXPRESSED = {"flavor", "hosts", "port", "is_default", "org_id", "editable"}
@@ -36,51 +37,53 @@ def org_of(entry: Mapping[str, Any]) -> int:
 
 
 def validate_entries(entries: Sequence[Mapping[str, Any]],
-                     other_files: Iterable[Sequence[Mapping[str, Any]]] = ()) -> list[Finding]:
-    """Grafana's checks on the entries of one file (errors only); `other_files` count for the default rule."""
+                     other_files: Iterable[tuple[str, Sequence[Mapping[str, Any]]]] = ()) -> list[Finding]:
+    """Grafana's checks on the decoded entries of one file (every type); `other_files` are (name, entries) of
+    the other files of the directory, which count for the one-default rule (config_reader.go)."""
     errors: list[Finding] = []
-    defaults: dict[int, int] = {}
+    defaults: dict[int, list[tuple[str, str]]] = {}  # org -> (data source, file) marked default
     seen_names: dict[tuple[int, str], int] = {}
-    seen_uids: dict[str, str] = {}
-    too_many_defaults = False
-    for others in other_files:
+    seen_uids: dict[tuple[int, str], str] = {}
+    for file_name, others in other_files:
         for entry in others:
             if parse_bool(entry.get("isDefault")):
-                defaults[org_of(entry)] = defaults.get(org_of(entry), 0) + 1
+                defaults.setdefault(org_of(entry), []).append((str(entry.get("name") or ""), file_name))
     for entry in entries:
         name = str(entry.get("name") or "")
         org = org_of(entry)
         if parse_bool(entry.get("isDefault")):
-            defaults[org] = defaults.get(org, 0) + 1
-            if defaults[org] > 1:
-                too_many_defaults = True
+            defaults.setdefault(org, []).append((name, ""))
         if not name:
             errors.append(Finding(Severity.ERROR, "a data source entry has no name"))
-        if len(name) > MAX_NAME_LENGTH:
-            errors.append(Finding(Severity.ERROR, f"data source name is invalid: max length is {MAX_NAME_LENGTH}"
-                                  f" (it has {len(name)} characters)", name[:40] + "…"))
+        size = len(name.encode("utf-8"))
+        if size > MAX_NAME_LENGTH:
+            errors.append(Finding(Severity.ERROR, f"data source name is invalid: max length is {MAX_NAME_LENGTH} "
+                                  f"bytes (it has {size} bytes in UTF-8)", name[:40] + "…"))
         url = str(entry.get("url") or "")
-        if len(url) > MAX_URL_LENGTH:
+        if len(url.encode("utf-8")) > MAX_URL_LENGTH:
             errors.append(Finding(Severity.ERROR, f"data source URL is invalid: max length is {MAX_URL_LENGTH} "
-                                  f"(it has {len(url)} characters)", name))
+                                  f"bytes (it has {len(url.encode('utf-8'))})", name))
         key = (org, name)
         seen_names[key] = seen_names.get(key, 0) + 1
         if seen_names[key] == 2:
-            errors.append(Finding(Severity.ERROR, f"the name is used twice in org {org}: Grafana upserts by "
-                                  "(orgId, name), so one entry would silently overwrite the other", name))
+            errors.append(Finding(Severity.WARNING, f"the name is used twice in org {org}: Grafana updates the same "
+                                  "data source with each entry, so the later one wins", name))
         uid = str(entry.get("uid") or "")
         if uid:
-            if uid in seen_uids and seen_uids[uid] != name:
-                errors.append(Finding(Severity.ERROR, f"uid '{uid}' is also used by '{seen_uids[uid]}'", name))
-            seen_uids.setdefault(uid, name)
+            if (org, uid) in seen_uids and seen_uids[(org, uid)] != name:
+                errors.append(Finding(Severity.ERROR, f"uid '{uid}' is also used by '{seen_uids[(org, uid)]}' in "
+                                      f"org {org}: uids are unique per org", name))
+            seen_uids.setdefault((org, uid), name)
         errors.extend(_plugin_checks(entry, name))
-    if too_many_defaults:
-        errors.insert(0, Finding(Severity.ERROR, TOO_MANY_DEFAULTS))
+    for org, marked in sorted(defaults.items()):
+        if len(marked) > 1:
+            where = ", ".join(f"'{n}' in {f}" if f else f"'{n}' in this file" for n, f in marked)
+            errors.insert(0, Finding(Severity.ERROR, f"{TOO_MANY_DEFAULTS} (org {org}: {where})"))
     return errors
 
 
 def _plugin_checks(entry: Mapping[str, Any], name: str) -> list[Finding]:
-    """What each plugin needs to work: the cassandra consistency, the scylla host list for its scope."""
+    """What each plugin release needs to work: the cassandra consistency and url, the scylla host."""
     errors: list[Finding] = []
     json_data = entry.get("jsonData") or {}
     if not isinstance(json_data, Mapping):
@@ -97,15 +100,10 @@ def _plugin_checks(entry: Mapping[str, Any], name: str) -> list[Finding]:
         if not str(entry.get("url") or ""):
             errors.append(Finding(Severity.ERROR, "url is empty: the cassandra plugin needs host:port", name))
     elif kind == Flavor.SCYLLA.plugin_id:
-        scope = str(json_data.get("connectionScope") or "cluster_only")
-        hosts = parse_hosts(str(json_data.get("host") or ""))
-        if not hosts and scope != "any":
-            errors.append(Finding(Severity.ERROR, f"jsonData.host is empty: the scylla plugin rejects an empty host "
-                                  f"list with connectionScope {scope} (only 'any' allows it)", name))
-        cert, key = json_data.get("tlsClientCertPath"), json_data.get("tlsClientKeyPath")
-        if bool(cert) != bool(key):
-            errors.append(Finding(Severity.ERROR, "tlsClientCertPath and tlsClientKeyPath must both be set or both "
-                                  "be empty", name))
+        host = json_data.get("host")
+        if not parse_hosts(host if isinstance(host, str) else ""):
+            errors.append(Finding(Severity.ERROR, "jsonData.host is empty: the scylla 0.5.0 plugin then has no "
+                                  "cluster to connect to", name))
     return errors
 
 
@@ -118,7 +116,7 @@ def flavor_warnings(ds: DataSource) -> list[Finding]:
         value, default = getattr(ds, spec.name), getattr(_DEFAULTS, spec.name)
         if value == default:
             continue
-        findings.append(Finding(Severity.WARNING, f"the {ds.flavor.value} plugin cannot express "
+        findings.append(Finding(Severity.WARNING, f"the {RELEASES[ds.flavor].label} plugin cannot express "
                                 f"{spec.label.lower()} ({spec.format(ds)}): left out of the file", ds.name))
     if ds.flavor == Flavor.CASSANDRA and float(round(ds.request_timeout)) != ds.request_timeout:
         findings.append(Finding(Severity.WARNING, f"the cassandra plugin's timeout is whole seconds: "

@@ -1,7 +1,9 @@
-"""One run of the query tester, end to end and without Qt: run the prepared CQL, then build everything
-the result views show (graph series, the plugin's frames, the compatibility report) on the same worker.
+"""The one query service: prepare (flavor, variables, time range) → route (host override, all hosts) →
+run (paging, limit, cancel, trace) → derive (graph series, the plugin's frames, the compatibility report).
 
-Errors never escape: they come back in `RunResult.error_title` / `error_message`.
+`cqlscope query`, `cqlscope render`, the GUI's Query tab and the dashboard checker all go through it, so
+they agree on routing, option checks and errors. Errors never escape `run`: a failed query comes back in
+`RunResult.error_*`, and a view that could not be derived carries its own error in `RunResult.view_errors`.
 """
 
 from __future__ import annotations
@@ -10,23 +12,110 @@ import contextlib
 import gc
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from core.config.datasource import DataSource
 from core.config.workspace import Workspace
-from core.cql.execution import CancelToken, Progress, QueryOutcome, RunOptions, run_query
+from core.cql.execution import DEFAULT_FETCH_SIZE, CancelToken, Progress, QueryOutcome, RunOptions, run_query
 from core.errors import CqlscopeError
-from core.grafana.flavors import PreparedQuery
+from core.grafana.flavors import PreparedQuery, prepare_query
 from core.grafana.frames import Field, Frame
+from core.grafana.globals import GrafanaGlobals
 from core.grafana.plugin_response import PluginView, cassandra_view, scylla_view
 from core.grafana.report import Finding, compatibility_report
 from core.grafana.series import GraphData, graph_data
+from core.grafana.templating import Variable
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange
 
 PLUGIN_VIEW_ROWS = 100_000  # the plugin view is computed on at most this many rows
+ALL_VIEWS = frozenset({"graph", "plugin", "report"})
 
 _gc_lock = threading.Lock()
 _gc_state = {"pauses": 0, "was_enabled": False}
+
+
+@dataclass
+class QueryRequest:
+    """One query test: the text and the dashboard context the plugin sees, plus cqlscope's own testing options.
+
+    `host` is cqlscope's host override (one node, a comma list, variables allowed); `all_hosts` runs the query on
+    every listed node, or on every node of the cluster when no host is given.
+    """
+
+    text: str
+    flavor: str
+    time_range: TimeRange
+    variables: Mapping[str, Variable] = field(default_factory=dict)
+    interval: Interval | None = None
+    max_data_points: int = DEFAULT_MAX_DATA_POINTS
+    host: str = ""
+    all_hosts: bool = False
+    consistency: str | None = None
+    timeout: float | None = None
+    fetch_size: int = DEFAULT_FETCH_SIZE
+    limit: int | None = None
+    trace: bool = False
+    browser_timezone: str | None = None  # the viewer's zone (None: this machine's)
+    grafana_globals: GrafanaGlobals | None = None  # user, org and dashboard (None: a fresh Grafana's)
+
+
+@dataclass
+class RunResult:
+    """The outcome of a run (or its error) and the views derived from it."""
+
+    prepared: PreparedQuery
+    options: RunOptions
+    outcome: QueryOutcome | None = None
+    graph: GraphData = field(default_factory=GraphData)
+    plugin_view: PluginView | None = None
+    findings: list[Finding] = field(default_factory=list)
+    view_errors: dict[str, str] = field(default_factory=dict)  # view name -> why it could not be derived
+    error_title: str = ""
+    error_message: str = ""
+    error_kind: str = ""
+    duration_ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.error_title
+
+    @property
+    def rows(self) -> int:
+        return self.outcome.row_count if self.outcome is not None else 0
+
+
+def prepare(request: QueryRequest) -> PreparedQuery:
+    """The query as the flavor's plugin would send it; needs no data source, so it never reads the profile."""
+    if request.max_data_points < 1:
+        raise CqlscopeError("Max data points must be 1 or more.", title="Invalid option")
+    span = request.time_range
+    if span.to_ms < span.from_ms:
+        raise CqlscopeError(f"The range ends before it starts ({span.raw_from} .. {span.raw_to}).",
+                            title="Invalid time range")
+    return prepare_query(request.flavor, request.text, request.variables, span, interval=request.interval,
+                         max_data_points=request.max_data_points, host=request.host or None,
+                         all_hosts=request.all_hosts, browser_timezone=request.browser_timezone,
+                         grafana_globals=request.grafana_globals)
+
+
+def route(prepared: PreparedQuery, request: QueryRequest) -> RunOptions:
+    """Where the statement runs, from cqlscope's host override (a testing feature; the plugin's own routing is
+    what the report describes).
+
+    No host: the data source's session picks a coordinator. One host: the query is pinned to it. A list without
+    "all hosts": pinned to the first host, as the scylla plugin only ever looks at the first. "All hosts": once
+    per listed host, or on every node of the cluster when none is listed.
+    """
+    options = RunOptions(consistency=request.consistency, timeout=request.timeout, fetch_size=request.fetch_size,
+                         limit=request.limit, trace=request.trace)
+    hosts = prepared.hosts
+    if request.all_hosts:
+        options.all_hosts = True
+        options.hosts = hosts or None
+    elif hosts:
+        options.host = hosts[0]
+    return options
 
 
 @contextlib.contextmanager
@@ -47,49 +136,6 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
-@dataclass
-class RunResult:
-    """The outcome of a run (or its error) and the derived views."""
-
-    prepared: PreparedQuery
-    options: RunOptions
-    outcome: QueryOutcome | None = None
-    graph: GraphData = field(default_factory=GraphData)
-    plugin_view: PluginView | None = None
-    findings: list[Finding] = field(default_factory=list)
-    error_title: str = ""
-    error_message: str = ""
-    error_kind: str = ""
-    duration_ms: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.error_title
-
-    @property
-    def rows(self) -> int:
-        return self.outcome.row_count if self.outcome is not None else 0
-
-
-def run_options_for(prepared: PreparedQuery, base: RunOptions, host_text: str, all_hosts: bool) -> RunOptions:
-    """Routing from the host field: the flavor's interpolated host list when it has one, else the raw text.
-
-    One host pins the query; several (or "all hosts") fan out over them.
-    """
-    options = RunOptions(consistency=base.consistency, timeout=base.timeout, fetch_size=base.fetch_size,
-                         limit=base.limit, trace=base.trace)
-    hosts = prepared.hosts if prepared.flavor.host_field else [h for h in host_text.replace(",", " ").split() if h]
-    if all_hosts:
-        options.all_hosts = True
-        options.hosts = hosts or None
-    elif len(hosts) == 1:
-        options.host = hosts[0]
-    elif len(hosts) > 1:
-        options.all_hosts = True
-        options.hosts = hosts
-    return options
-
-
 def plugin_view_for(flavor: str, frame: Frame) -> PluginView | None:
     """The frames the flavor's plugin builds (none for the generic flavor), on the first rows only."""
     if flavor == "generic":
@@ -104,24 +150,44 @@ def plugin_view_for(flavor: str, frame: Frame) -> PluginView | None:
     return view
 
 
-def execute_run(workspace: Workspace, ds: DataSource, prepared: PreparedQuery, options: RunOptions,
-                cancel: CancelToken, progress: Progress | None = None) -> RunResult:
-    """Run the prepared statement and derive the views; every error is captured in the result."""
+def run(workspace: Workspace, ds: DataSource, prepared: PreparedQuery, options: RunOptions,
+        cancel: CancelToken | None = None, progress: Progress | None = None,
+        views: Collection[str] = ALL_VIEWS) -> RunResult:
+    """Run the prepared statement, then derive the asked views; every error is captured in the result."""
     started = time.perf_counter()
     result = RunResult(prepared, options)
     try:
         with gc_paused():
-            result.outcome = run_query(workspace, ds, prepared.text, options, cancel=cancel, progress=progress)
-            result.graph = graph_data(result.outcome.frame)
-            result.plugin_view = plugin_view_for(prepared.flavor.name, result.outcome.frame)
-            result.findings = compatibility_report(prepared, result.outcome.frame)
+            result.outcome = run_query(workspace, ds, prepared.text, options, cancel=cancel or CancelToken(),
+                                       progress=progress)
+            derive(result, views)
     except CqlscopeError as exc:
         result.error_title, result.error_message = exc.title, exc.message
         failure = getattr(exc, "failure", None)
         result.error_kind = str(getattr(failure, "kind", ""))
-        result.findings = compatibility_report(prepared, None)
+        derive(result, {"report"} & set(views))
     except Exception as exc:  # a bug or an unexpected driver error: reported, never a traceback
         result.error_title = "Unexpected error"
         result.error_message = f"{type(exc).__name__}: {exc}"
     result.duration_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def derive(result: RunResult, views: Collection[str]) -> None:
+    """Build each asked view from the outcome; a view that fails records its error instead of looking empty."""
+    frame = result.outcome.frame if result.outcome is not None else None
+    flavor = result.prepared.flavor.name
+    builders = {
+        "graph": lambda: setattr(result, "graph", graph_data(frame)) if frame is not None else None,
+        "plugin": lambda: setattr(result, "plugin_view", plugin_view_for(flavor, frame)) if frame is not None
+        else None,
+        "report": lambda: setattr(result, "findings", compatibility_report(result.prepared, frame,
+                                                                             error=result.error_message or None)),
+    }
+    for name in ("graph", "plugin", "report"):
+        if name not in views:
+            continue
+        try:
+            builders[name]()
+        except Exception as exc:
+            result.view_errors[name] = f"{type(exc).__name__}: {exc}"

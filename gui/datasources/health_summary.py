@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from core.cql.health import HealthReport, NodeInfo
+from core.cql.health import HealthReport
+from core.cql.nodes import NodeInfo
 
 MAX_NODE_ROWS = 12
 _UP = "#188038"

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from core.config.datasource import DataSource
 from core.config.store import DataSourceStore
 from core.errors import CqlscopeError
-from core.provisioning import ExportOptions, ExportResult, SecretsMode, build_export, write_export
+from core.provisioning import ExportOptions, ExportResult, SecretsMode, build_export, export_options_for, write_export
 
 UID_ROLE = Qt.ItemDataRole.UserRole
 MASK = "<from keyring>"
@@ -56,7 +56,7 @@ def ask_save_path(parent: QWidget) -> Path | None:
 
 
 class YamlHighlighter(QSyntaxHighlighter):
-    """Keys, comments, booleans/numbers and ${VAR} placeholders in different colors."""
+    """Keys, comments, booleans/numbers and $VAR placeholders in different colors."""
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
@@ -64,7 +64,7 @@ class YamlHighlighter(QSyntaxHighlighter):
         for pattern, color, bold in (
             (r"^\s*(- )?[A-Za-z_][\w]*:", "#1f5fa8", True),
             (r"(?<=: )(true|false|\d+)\s*$", "#a0522d", False),  # a whole scalar value, not "10.0.0.2"
-            (r"\$\{[^}]*\}", "#2e8b57", True),
+            (r"\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)", "#2e8b57", True),
             (r"<from keyring>", "#b22222", True),
             (r"#.*$", "#808080", False),
         ):
@@ -99,7 +99,7 @@ class ExportPanel(QWidget):
         self.all_check.setChecked(True)
         self.all_check.toggled.connect(self._on_all_toggled)
         self.secrets_combo = QComboBox()
-        self.secrets_combo.addItem("${VAR} placeholders", SecretsMode.PLACEHOLDERS.value)
+        self.secrets_combo.addItem("$VAR placeholders", SecretsMode.PLACEHOLDERS.value)
         self.secrets_combo.addItem("Inline (plain text!)", SecretsMode.INLINE.value)
         self.secrets_combo.currentIndexChanged.connect(self._on_option_changed)
         self.env_check = QCheckBox("Also write an env file listing the variables (FILE.env)")
@@ -178,8 +178,8 @@ class ExportPanel(QWidget):
         env_file = None
         if self.env_check.isChecked() and not inline:
             env_file = (target or Path("provisioning.yaml")).with_suffix(".env")
-        return ExportOptions(
-            secrets=SecretsMode.INLINE if inline else SecretsMode.PLACEHOLDERS,
+        return export_options_for(
+            target, secrets=SecretsMode.INLINE if inline else SecretsMode.PLACEHOLDERS,
             env_file=env_file, write_secrets_to_env_file=env_file is not None and self.env_values_check.isChecked(),
             delete=deletes, prune=self.prune_check.isChecked(),
             merge_into=target if self.merge_check.isChecked() and target is not None else None)

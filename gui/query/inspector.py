@@ -4,7 +4,7 @@ trace events and errors with the server's message."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
@@ -20,7 +20,6 @@ class InspectorData:
     outcome: QueryOutcome | None = None
     error_title: str = ""
     error_message: str = ""
-    hosts_requested: list[str] = field(default_factory=list)
 
 
 def _section(title: str, body: str) -> str:

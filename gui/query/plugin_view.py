@@ -15,8 +15,11 @@ from gui.query.results_table import FrameTableModel
 SEVERITY_COLORS = {"error": "#a50e0e", "warning": "#7a4f01", "info": "#174ea6"}
 
 
-def findings_html(findings: list[Finding]) -> str:
-    """The compatibility report as rich text, most severe first."""
+def findings_html(findings: list[Finding], error: str | None = None) -> str:
+    """The compatibility report as rich text, most severe first; `error` when it could not be built."""
+    if error is not None:
+        return (f"<p style='color:#a50e0e'><b>The compatibility report could not be built:</b> "
+                f"{html.escape(error)}</p><p>Nothing can be said about this result: please report the problem.</p>")
     if not findings:
         return "<p style='color:#0d652d'><b>No compatibility problems found.</b></p>"
     parts = []
@@ -68,8 +71,10 @@ class PluginViewPanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(splitter)
 
-    def show_view(self, view: PluginView | None, findings: list[Finding]) -> None:
-        """Show the plugin's frames (or its error and notes) and the findings."""
+    def show_view(self, view: PluginView | None, findings: list[Finding], errors: dict[str, str] | None = None) -> None:
+        """Show the plugin's frames (or its error and notes) and the findings; `errors` holds the views
+        ("plugin", "report") that could not be derived, shown as errors rather than as an empty view."""
+        errors = errors or {}
         self.view = view or PluginView("")
         self.frame_combo.blockSignals(True)
         self.frame_combo.clear()
@@ -77,7 +82,9 @@ class PluginViewPanel(QWidget):
             self.frame_combo.addItem(f"{frame.name} ({frame.row_count:,} rows, {len(frame.fields)} fields)")
         self.frame_combo.blockSignals(False)
         lines = []
-        if view is None:
+        if "plugin" in errors:
+            lines.append(f"The plugin's frames could not be built: {errors['plugin']}")
+        elif view is None:
             lines.append("The query did not return a result.")
         elif self.view.error:
             lines.append(f"The {self.view.flavor} plugin fails: {self.view.error}")
@@ -86,8 +93,9 @@ class PluginViewPanel(QWidget):
             lines.append(f"The {self.view.flavor} plugin returns {count} frame{'s' if count != 1 else ''}.")
         lines.extend(self.view.notes)
         self.summary.setText("\n".join(lines))
-        self.summary.setStyleSheet("color: #a50e0e;" if self.view.error else "color: #3c4043;")
-        self.report.setHtml(findings_html(findings))
+        failed = bool(self.view.error) or "plugin" in errors
+        self.summary.setStyleSheet("color: #a50e0e;" if failed else "color: #3c4043;")
+        self.report.setHtml(findings_html(findings, errors.get("report")))
         self._show_frame(0)
 
     def _show_frame(self, index: int) -> None:

@@ -14,37 +14,32 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
-    QSpinBox,
     QSplitter,
     QTabWidget,
     QTextEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from core.config.datasource import CONSISTENCIES
 from core.config.saved_queries import HistoryEntry, QueryTabState
 from core.config.workspace import Workspace
-from core.cql.execution import CancelToken, RunOptions
+from core.cql.execution import CancelToken
 from core.cql.schema import Schema
 from core.errors import CqlscopeError, NotFoundError
-from core.grafana.flavors import FLAVOR_NAMES, PreparedQuery, prepare_query
+from core.grafana.flavors import PreparedQuery
 from core.grafana.templating import dump_variables, load_variables
-from core.query.service import RunResult, execute_run, run_options_for
+from core.query import service
+from core.query.service import QueryRequest, RunResult
 from gui.common.workers import TaskRunner
 from gui.query.editor import CqlEditor
 from gui.query.history import HistoryPanel
 from gui.query.inspector import Inspector, InspectorData
 from gui.query.plugin_view import PluginViewPanel
+from gui.query.preview import preview_html
 from gui.query.results_graph import ResultsGraph
 from gui.query.results_table import ResultsTable
+from gui.query.run_controls import RunControls
 from gui.query.time_range import TimeRangePicker
 from gui.query.variables import VariablesPanel
 
@@ -57,29 +52,6 @@ class _ProgressRelay(QObject):
     """Carries progress from the worker thread to the GUI thread (a queued signal)."""
 
     progress = Signal(int, int, float)
-
-
-def preview_html(prepared: PreparedQuery) -> str:
-    """The interpolated query with replaced values in purple and unresolved references in red."""
-    source = prepared.original
-    macros = dict(prepared.macros)
-    out: list[str] = []
-    position = 0
-    for ref in prepared.interpolation.references:
-        if ref.start < position:
-            continue
-        out.append(html.escape(source[position:ref.start]))
-        if ref.found:
-            out.append(f"<span style='color:#7e22ce;background:#f3e8ff'>{html.escape(ref.value)}</span>")
-        elif ref.match in macros:
-            out.append(f"<span style='color:#15803d;background:#dcfce7'>{html.escape(macros[ref.match])}</span>")
-        else:
-            out.append(f"<span style='color:#fff;background:#dc2626'>{html.escape(ref.match)}</span>")
-        position = ref.end
-    out.append(html.escape(source[position:]))
-    body = "".join(out)
-    note = f"<p style='color:#a50e0e'>{html.escape(prepared.rejected)}</p>" if prepared.rejected else ""
-    return f"<pre style='margin:0;white-space:pre-wrap'>{body}</pre>{note}"
 
 
 class QueryTab(QWidget):
@@ -116,69 +88,15 @@ class QueryTab(QWidget):
     # -- building ------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.flavor_combo = QComboBox()
-        self.flavor_combo.addItems(FLAVOR_NAMES)
-        self.flavor_combo.setToolTip("Prepare the query as this Grafana plugin would (default: the data source's).")
-        self.host_combo = QComboBox()
-        self.host_combo.setEditable(True)
-        self.host_combo.setMinimumWidth(230)
-        host_edit = self.host_combo.lineEdit()
-        assert host_edit is not None
-        host_edit.setPlaceholderText("Default routing")
-        self.host_combo.setToolTip("Pin the query to one node (host, host:port, a comma list or a $variable), "
-                                   "or run it on all hosts.")
-        self.refresh_button = QToolButton()
-        self.refresh_button.setText("⟳ Schema")
-        self.refresh_button.setToolTip("Reload keyspaces, tables, columns and nodes (on a connection of its own).")
+        self.controls = RunControls()
+        c = self.controls
+        self.flavor_combo, self.host_combo, self.refresh_button = c.flavor_combo, c.host_combo, c.refresh_button
+        self.run_button, self.cancel_button, self.progress_label = c.run_button, c.cancel_button, c.progress_label
+        self.consistency_combo, self.limit_spin, self.fetch_spin = c.consistency_combo, c.limit_spin, c.fetch_spin
+        self.timeout_spin, self.trace_check = c.timeout_spin, c.trace_check
         self.refresh_button.clicked.connect(self.refresh_schema_requested)
-        self.run_button = QPushButton("▶ Run")
-        self.run_button.setToolTip("Run the query (Ctrl+Enter).")
-        self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("■ Cancel")
-        self.cancel_button.setToolTip("Stop fetching (Esc).")
-        self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        self.consistency_combo = QComboBox()
-        self.consistency_combo.addItem("(data source)", "")
-        for level in CONSISTENCIES:
-            self.consistency_combo.addItem(level, level)
-        self.limit_spin = QSpinBox()
-        self.limit_spin.setRange(0, 100_000_000)
-        self.limit_spin.setSingleStep(1000)
-        self.limit_spin.setSpecialValueText("none")
-        self.limit_spin.setToolTip("Row limit: fetching stops there and the result says it was truncated.")
-        self.fetch_spin = QSpinBox()
-        self.fetch_spin.setRange(1, 1_000_000)
-        self.fetch_spin.setToolTip("Fetch size: rows per page.")
-        self.timeout_spin = QDoubleSpinBox()
-        self.timeout_spin.setRange(0, 3600)
-        self.timeout_spin.setDecimals(1)
-        self.timeout_spin.setSpecialValueText("(data source)")
-        self.timeout_spin.setSuffix(" s")
-        self.trace_check = QCheckBox("Tracing")
-        self.progress_label = QLabel()
-        self.progress_label.setStyleSheet("color: #5f6368;")
-
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Flavor"))
-        top.addWidget(self.flavor_combo)
-        top.addWidget(QLabel("Host"))
-        top.addWidget(self.host_combo)
-        top.addWidget(self.refresh_button)
-        top.addStretch(1)
-        top.addWidget(self.progress_label)
-        top.addWidget(self.run_button)
-        top.addWidget(self.cancel_button)
-        options = QHBoxLayout()
-        option_widgets: list[tuple[str, QWidget]] = [
-            ("Consistency", self.consistency_combo), ("Row limit", self.limit_spin),
-            ("Fetch size", self.fetch_spin), ("Timeout", self.timeout_spin)]
-        for label, widget in option_widgets:
-            options.addWidget(QLabel(label))
-            options.addWidget(widget)
-        options.addWidget(self.trace_check)
-        options.addStretch(1)
         self.time_picker = TimeRangePicker()
 
         self.editor = CqlEditor()
@@ -241,8 +159,7 @@ class QueryTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
-        layout.addLayout(top)
-        layout.addLayout(options)
+        layout.addWidget(self.controls)
         layout.addWidget(self.time_picker)
         layout.addWidget(main_split, 1)
 
@@ -311,12 +228,20 @@ class QueryTab(QWidget):
 
     # -- preview -------------------------------------------------------------------------------
 
-    def prepare(self) -> PreparedQuery:
-        """The query as the selected flavor would prepare it (CqlscopeError for a bad time range)."""
+    def request(self) -> QueryRequest:
+        """The query request the widgets describe (CqlscopeError for a bad time range)."""
         host = self.host_text()
-        return prepare_query(self.flavor_combo.currentText(), self.editor.toPlainText(), self.variables.variables(),
-                             self.time_picker.time_range(), max_data_points=self.time_picker.max_points.value(),
-                             host=None if host in ("", ALL_HOSTS) else host, all_hosts=host == ALL_HOSTS)
+        consistency = str(self.consistency_combo.currentData() or "") or None
+        return QueryRequest(self.editor.toPlainText(), self.flavor_combo.currentText(), self.time_picker.time_range(),
+                            self.variables.variables(), max_data_points=self.time_picker.max_points.value(),
+                            host="" if host == ALL_HOSTS else host, all_hosts=host == ALL_HOSTS,
+                            consistency=consistency, timeout=self.timeout_spin.value() or None,
+                            fetch_size=self.fetch_spin.value(), limit=self.limit_spin.value() or None,
+                            trace=self.trace_check.isChecked())
+
+    def prepare(self) -> PreparedQuery:
+        """The query as the selected flavor would prepare it, through the query service."""
+        return service.prepare(self.request())
 
     def update_preview(self) -> None:
         try:
@@ -336,18 +261,13 @@ class QueryTab(QWidget):
     def is_running(self) -> bool:
         return self._running
 
-    def _base_options(self) -> RunOptions:
-        consistency = str(self.consistency_combo.currentData() or "") or None
-        return RunOptions(consistency=consistency, timeout=self.timeout_spin.value() or None,
-                          fetch_size=self.fetch_spin.value(), limit=self.limit_spin.value() or None,
-                          trace=self.trace_check.isChecked())
-
     def run(self) -> None:
         """Prepare the query and run it on a worker; the views update when it reports back."""
         if self._running:
             return
         try:
-            prepared = self.prepare()
+            request = self.request()
+            prepared = service.prepare(request)
         except CqlscopeError as exc:
             self.inspector.show_data(InspectorData(error_title=exc.title, error_message=exc.message))
             self.error.emit(exc.title, exc.message)
@@ -364,9 +284,7 @@ class QueryTab(QWidget):
         except CqlscopeError as exc:
             self.error.emit(exc.title, exc.message)
             return
-        host = self.host_text()
-        options = run_options_for(prepared, self._base_options(), "" if host == ALL_HOSTS else host,
-                                  host == ALL_HOSTS)
+        options = service.route(prepared, request)
         cancel = CancelToken()
         self._cancel = cancel
         self._set_running(True)
@@ -378,7 +296,7 @@ class QueryTab(QWidget):
         def progress(rows: int, pages: int, elapsed: float) -> None:
             relay.progress.emit(rows, pages, elapsed)
 
-        self.tasks.start(lambda: execute_run(workspace, ds, prepared, options, cancel, progress), self._show_result)
+        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress), self._show_result)
 
     def cancel(self) -> None:
         """Ask the running query to stop before its next page; the buttons react at once."""
@@ -414,7 +332,7 @@ class QueryTab(QWidget):
         if outcome is None:
             self.table.show_frame(None)
             self.graph.show_message("The query failed: see the Inspector.")
-            self.plugin_panel.show_view(None, result.findings)
+            self.plugin_panel.show_view(None, result.findings, result.view_errors)
             self.results.setCurrentWidget(self.inspector)
             self.progress_label.setText("Failed")
             self.status.emit(f"Query failed: {result.error_title}")
@@ -422,8 +340,11 @@ class QueryTab(QWidget):
         else:
             self.table.show_frame(outcome.frame, truncated=outcome.truncated, cancelled=outcome.cancelled,
                                   limit=result.options.limit)
-            self.graph.show_data(result.graph)
-            self.plugin_panel.show_view(result.plugin_view, result.findings)
+            if "graph" in result.view_errors:
+                self.graph.show_message(f"The graph could not be built: {result.view_errors['graph']}")
+            else:
+                self.graph.show_data(result.graph)
+            self.plugin_panel.show_view(result.plugin_view, result.findings, result.view_errors)
             if self.results.currentWidget() in (self.inspector, self.history):
                 self.results.setCurrentWidget(self.table)
             state = " (cancelled)" if outcome.cancelled else " (truncated)" if outcome.truncated else ""

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.config.naming import free_name
 from core.errors import CqlscopeError
-from core.grafana.templating import ALL_TEXT, ALL_VALUE, Variable, dump_variables, load_variables, save_variables
+from core.grafana.templating import ALL_TEXT, ALL_VALUE, Variable, load_variables, save_variables
 
 NAME, VALUES, TEXTS, ALL, ALL_CUSTOM = range(5)
 HEADERS = ("Name", "Values (a, b, …)", "Texts", "All", "Custom all")
@@ -88,11 +89,7 @@ class VariablesPanel(QWidget):
         layout.addLayout(buttons)
 
     def _free_name(self) -> str:
-        taken = set(self.variables())
-        number = 1
-        while f"var{number}" in taken:
-            number += 1
-        return f"var{number}"
+        return free_name(set(self.variables()), "var1", lambda n: f"var{n}")
 
     def add_variable(self, variable: Variable) -> None:
         """Append a row showing `variable` (with All: its options in the Values column)."""
@@ -153,9 +150,6 @@ class VariablesPanel(QWidget):
                 texts = None  # display texts must match the values one to one
             result[name] = Variable(name, values, texts, False, all_value)
         return result
-
-    def dumped(self) -> dict[str, object]:
-        return dump_variables(self.variables())
 
     def load_file(self, path: Path) -> None:
         try:

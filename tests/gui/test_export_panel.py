@@ -39,7 +39,7 @@ def test_preview_follows_store_changes(qtbot: QtBot, memory_workspace: Workspace
     assert "consistency: QUORUM" in panel.preview.toPlainText()
     store.add(DataSource(name="Scylla", uid="scy", flavor=Flavor.SCYLLA, hosts=["s1"], keyspace="nope"))
     qtbot.waitUntil(lambda: "type: scylladb-scylla-datasource" in panel.preview.toPlainText())
-    assert "scylla plugin cannot express keyspace" in panel.messages.text()
+    assert "scylla 0.5.0 plugin cannot express keyspace" in panel.messages.text()
     assert panel.highlighter.document() is panel.preview.document()
 
 
@@ -73,10 +73,25 @@ def test_save_writes_file_and_copy(qtbot: QtBot, memory_workspace: Workspace, tm
         click(qtbot, panel.save_button)
     assert blocker.args == [str(target)]
     document = yaml.safe_load(target.read_text())
-    assert document["datasources"][0]["secureJsonData"] == {"password": "${CASS_PASSWORD}"}
+    # `$VAR`, expanded once by Grafana (pkg/services/provisioning/values/values.go interpolateValue)
+    assert document["datasources"][0]["secureJsonData"] == {"password": "$CASS_PASSWORD"}
     assert (tmp_path / "prov.env").read_text().splitlines()[1:] == ["CASS_USER=", "CASS_PASSWORD="]
     panel.secrets_combo.setCurrentIndex(1)
     with qtbot.waitSignal(panel.copied, timeout=5000):
         click(qtbot, panel.copy_button)
     assert "password: hunter2" in QGuiApplication.clipboard().text()
     assert "hunter2" not in panel.preview.toPlainText()
+
+
+def test_save_checks_the_other_files_of_the_directory(qtbot: QtBot, memory_workspace: Workspace,
+                                                     tmp_path: Path) -> None:
+    # Grafana counts defaults over every file of the provisioning directory (config_reader.go readConfig)
+    store = memory_workspace.store
+    store.add(DataSource(name="Cass", uid="cass", hosts=["c1"], is_default=True))
+    sibling = tmp_path / "prometheus.yaml"
+    sibling.write_text("apiVersion: 1\ndatasources:\n  - name: Prom\n    type: prometheus\n    isDefault: true\n")
+    target = tmp_path / "cql.yaml"
+    panel = _panel(qtbot, memory_workspace, target)
+    assert panel.options(target).sibling_files == [sibling]
+    assert panel.save() is None and not target.exists()
+    assert f"'Prom' in {sibling}" in panel.messages.text()

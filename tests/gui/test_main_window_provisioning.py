@@ -10,7 +10,7 @@ import yaml
 
 from core.config.datasource import DataSource
 from core.config.workspace import Workspace
-from gui import import_dialog
+from gui.provisioning import import_dialog
 
 
 def test_export_tab_previews_the_data_sources(open_window: Any, memory_workspace: Workspace) -> None:

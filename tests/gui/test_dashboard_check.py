@@ -1,0 +1,120 @@
+"""`cqlscope dashboard check` and the GUI's dashboard view on the same dashboards, against the local cluster
+loaded with the plugin vectors' data: they agree panel by panel, and each panel gets the status the plugin
+would give it (rows, no data, the plugin's own error, skipped)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from core.config.secrets import SecretStore
+from core.config.workspace import Workspace
+from core.grafana.dashboards.model import load_dashboard
+from core.query.dashboard_check import DashboardReport
+from gui.dashboards.view import DashboardView
+from tests.support import REPO, LocalNode, run_cli
+
+pytestmark = [pytest.mark.gui, pytest.mark.cassandra, pytest.mark.keyring]
+
+DASHBOARDS = REPO / "tests" / "fixtures" / "dashboards"
+SCYLLA_PANIC = "both response and error are nil, but one must be provided"
+
+
+@pytest.fixture
+def sources(oracle_keyspace: str, secret_service_env: dict[str, str], config_dir: Path,
+            real_secrets: SecretStore, two_node_cluster: LocalNode) -> Iterator[Workspace]:
+    """A cassandra and a scylla data source with the uids the test dashboards name, secrets in the keyring."""
+    for name, uid, flavor, extra in (("cass", "cass-uid", "cassandra", ["--keyspace", oracle_keyspace,
+                                                                           "--consistency", "ONE"]),
+                                     ("scy", "scylla-uid", "scylla", [])):
+        added = run_cli("datasource", "add", name, "--uid", uid, "--flavor", flavor, "--hosts", "127.0.0.1", *extra)
+        assert added.returncode == 0, added.stderr
+        for field in ("user", "password"):
+            assert run_cli("datasource", "set-secret", name, field, "--stdin", stdin="cassandra\n").returncode == 0
+    workspace = Workspace(config_dir, real_secrets)
+    workspace.store.load()
+    yield workspace
+    workspace.close()
+
+
+def cli_check(name: str) -> tuple[int, dict[str, Any]]:
+    done = run_cli("dashboard", "check", str(DASHBOARDS / name), "--format", "json", timeout=300)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def gui_check(qtbot: QtBot, workspace: Workspace, name: str) -> DashboardReport:
+    view = DashboardView(workspace, load_dashboard(DASHBOARDS / name))
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.finished, timeout=300_000) as blocker:
+        view.run_button.click()
+    report = blocker.args[0]
+    assert isinstance(report, DashboardReport)
+    assert view.table.rowCount() == len(report.checks)
+    return report
+
+
+def by_panel(panels: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(p["panel"], p["refId"]): p for p in panels}
+
+
+@pytest.mark.parametrize("name", ["schema27_rows.json", "schema36_mixed.json", "schema39_builder.json"])
+def test_cli_and_gui_agree(qtbot: QtBot, sources: Workspace, name: str) -> None:
+    code, cli = cli_check(name)
+    gui = gui_check(qtbot, sources, name)
+    assert [c.to_dict() for c in gui.checks] == cli["panels"]
+    assert code == (1 if gui.failed else 0)
+
+
+def test_grafana_8_export_with_placeholders_and_a_collapsed_row(sources: Workspace) -> None:
+    code, report = cli_check("schema27_rows.json")
+    assert code == 0
+    panels = by_panel(report["panels"])
+    values = panels[("Values", "A")]
+    assert (values["plugin"], values["datasource"], values["status"], values["rows"]) == ("cassandra", "cass", "ok", 10)
+    assert "sensor IN ('a','b')" in values["cql"] and "ts >= 1704067200000" in values["cql"]
+    assert panels[("Labels", "A")]["rows"] == 5, "the collapsed row's panel runs too"
+
+
+def test_chained_query_variables_and_repeats(sources: Workspace) -> None:
+    _code, report = cli_check("schema36_mixed.json")
+    sensor = report["variables"]["sensor"]
+    assert sensor["all"] and sensor["options"] == ["a", "b"], "the plugin's DISTINCT answer, regex and sort"
+    assert report["variables"]["lab"]["value"] in ("lab-a", "lab-b"), "the chained variable ran with $sensor"
+    panels = by_panel(report["panels"])
+    assert panels[("Sensor a [sensor=a]", "A")]["rows"] == 5 and panels[("Sensor b [sensor=b]", "A")]["rows"] == 5
+    assert "sensor = 'b'" in panels[("Sensor b [sensor=b]", "A")]["cql"]
+    mixed = panels[("Mixed", "A")]
+    assert (mixed["plugin"], mixed["datasource"], mixed["rows"]) == ("scylla", "scy", 5)
+    assert panels[("Mixed", "B")]["status"] == "skipped" and "prometheus" in panels[("Mixed", "B")]["message"]
+
+
+def test_builder_failures_and_old_variable_format(sources: Workspace) -> None:
+    code, report = cli_check("schema39_builder.json")
+    assert code == 1, "a panel fails"
+    assert "empty query" in report["variables"]["old"]["notes"][0] and report["variables"]["old"]["options"] == []
+    panels = by_panel(report["panels"])
+    builder = panels[("Builder", "A")]
+    assert (builder["status"], builder["rows"]) == ("ok", 10)
+    assert builder["cql"].startswith("SELECT sensor, value, ts FROM oracle_ks.ts WHERE sensor IN ('a', 'b')")
+    broken = panels[("Broken", "A")]
+    assert broken["status"] == "error" and "no_such_table" in broken["message"]
+    assert panels[("Notes", "-")]["status"] == "skipped"
+    scylla = panels[("Scylla decimal", "A")]
+    assert (scylla["status"], scylla["message"]) == ("error", SCYLLA_PANIC)
+
+
+def test_bad_input_is_explained(sources: Workspace, tmp_path: Path) -> None:
+    not_board = tmp_path / "x.json"
+    not_board.write_text('{"hello": 1}')
+    done = run_cli("dashboard", "check", str(not_board))
+    assert done.returncode == 1 and "not a Grafana dashboard" in done.stderr and "Traceback" not in done.stderr
+    unknown = run_cli("dashboard", "check", str(DASHBOARDS / "schema27_rows.json"), "--var", "nope=1")
+    assert unknown.returncode == 1 and "no variable nope" in unknown.stderr
+    missing = run_cli("dashboard", "check", str(DASHBOARDS / "schema27_rows.json"), "--datasource", "ghost")
+    assert missing.returncode == 1 and "ghost" in missing.stderr and "Traceback" not in missing.stderr
