@@ -19,6 +19,11 @@ from core.config.secrets import SERVICE, SecretStore
 from tests.support import LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring, private_keyring
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fault tests (they freeze or kill node 2) run after everything else."""
+    items.sort(key=lambda item: item.get_closest_marker("faults") is not None)
+
+
 @pytest.fixture(autouse=True)
 def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own empty config directory (CQLSCOPE_CONFIG_DIR)."""

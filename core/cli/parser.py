@@ -3,14 +3,42 @@
 from __future__ import annotations
 
 import argparse
+import math
+from collections.abc import Callable
 from typing import Any
 
 from core import __version__
 from core.config.datasource import CONSISTENCIES, SECRET_FIELDS
 from core.config.options import OPTIONS, OptionKind
-from core.cql.execution import DEFAULT_FETCH_SIZE
+from core.cql.execution import DEFAULT_FETCH_SIZE, MAX_TIMEOUT_S
 from core.grafana.flavors import DEFAULT_FROM, DEFAULT_TO, FLAVOR_NAMES
 from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `minimum` (a clear usage error otherwise, exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is below {minimum}")
+        return value
+
+    return parse
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above 0 (nan, inf and 1e309 are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT_S):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0 and at most {MAX_TIMEOUT_S:g}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,9 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     hosts.add_argument("--all-hosts", action="store_true", help="run on every node and add a _host column")
     _add_time_flags(query)
     query.add_argument("--consistency", choices=CONSISTENCIES, help="consistency level override")
-    query.add_argument("--limit", type=int, help="stop after N rows and say that the result was truncated")
-    query.add_argument("--fetch-size", type=int, default=DEFAULT_FETCH_SIZE, help="rows per page (default %(default)s)")
-    query.add_argument("--timeout", type=float, help="request timeout in seconds (default: the data source's)")
+    query.add_argument("--limit", type=whole_number(0), help="stop after N rows and say that the result was truncated")
+    query.add_argument("--fetch-size", type=whole_number(1), default=DEFAULT_FETCH_SIZE,
+                       help="rows per page (default %(default)s)")
+    query.add_argument("--timeout", type=seconds, help="request timeout in seconds (default: the data source's)")
     query.add_argument("--trace", action="store_true", help="trace the query; events go to standard error")
     query.add_argument("--flavor", choices=FLAVOR_NAMES, help="plugin to emulate (default: the data source's)")
     query.add_argument("--format", choices=["table", "csv", "json", "frame", "plugin"], default="table",

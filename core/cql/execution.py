@@ -8,6 +8,7 @@ node and tags every row with the node in a `_host` column.
 
 from __future__ import annotations
 
+import math
 import socket
 import threading
 import time
@@ -19,11 +20,15 @@ from core.config.datasource import CONSISTENCIES, DataSource
 from core.config.workspace import Workspace
 from core.cql.failures import Failure, FailureKind, classify_connect_error, classify_query_error
 from core.cql.nodes import address_of, describe_nodes, known_nodes
+from core.cql.paging import PageStream, PageTimeout
 from core.cql.values import cql_type_name
 from core.errors import CqlscopeError
 from core.grafana.frames import Frame, frame_from_rows
 
 HOST_COLUMN = "_host"
+MAX_TIMEOUT_S = 86_400.0
+# With "all hosts", a node failing like this is skipped with a warning instead of failing the whole run.
+SKIPPABLE = frozenset({FailureKind.TIMEOUT, FailureKind.UNREACHABLE, FailureKind.UNAVAILABLE})
 DEFAULT_FETCH_SIZE = 5000
 
 
@@ -134,21 +139,30 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
         targets = [resolve_host(session, options.host)]
     else:
         targets = [None]
-    for target in targets:
-        if target is not None:
-            _ensure_pool(session, target, ds.connect_timeout)
     names: list[str] = []
     types: list[str] = []
     rows: list[Any] = []
+    answered = 0
     for target in targets:
-        page_rows, names, types = _fetch(session, ds, statement, options, target, cancel, progress, outcome,
-                                         started, secrets, len(rows))
+        try:
+            if target is not None:
+                _ensure_pool(session, target, ds.connect_timeout)
+            page_rows, names, types = _fetch(session, ds, statement, options, target, cancel, progress, outcome,
+                                             started, secrets, len(rows))
+        except QueryError as exc:
+            if not options.all_hosts or exc.failure.kind not in SKIPPABLE:
+                raise
+            outcome.warnings.append(f"Skipped {address_of(target)}, which did not answer: {exc.failure.message}")
+            continue
+        answered += 1
         if options.all_hosts:
             address = address_of(target)
             page_rows = [(*row, address) for row in page_rows]
         rows.extend(page_rows)
         if outcome.truncated or outcome.cancelled:
             break
+    if targets and not answered and not outcome.cancelled:
+        raise QueryError(Failure(FailureKind.UNREACHABLE, "No node answered: " + "; ".join(outcome.warnings)))
     if options.all_hosts:
         names = [*names, HOST_COLUMN]
         types = [*types, "text"]
@@ -167,8 +181,9 @@ def _check_options(options: RunOptions) -> None:
         raise QueryError(Failure(FailureKind.CONFIGURATION, "The fetch size must be 1 or more."))
     if options.limit is not None and options.limit < 0:
         raise QueryError(Failure(FailureKind.CONFIGURATION, "The row limit cannot be negative."))
-    if options.timeout is not None and options.timeout <= 0:
-        raise QueryError(Failure(FailureKind.CONFIGURATION, "The timeout must be above 0 seconds."))
+    if options.timeout is not None and not (math.isfinite(options.timeout) and 0 < options.timeout <= MAX_TIMEOUT_S):
+        raise QueryError(Failure(FailureKind.CONFIGURATION,
+                                 f"The timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_S:g}."))
     if options.host and options.all_hosts:
         raise QueryError(Failure(FailureKind.CONFIGURATION, "Choose one host or all hosts, not both."))
 
@@ -176,7 +191,7 @@ def _check_options(options: RunOptions) -> None:
 def _fetch(session: Any, ds: DataSource, statement: str, options: RunOptions, target: Any | None,
            cancel: CancelToken, progress: Progress | None, outcome: QueryOutcome, started: float,
            secrets: list[str | None], already: int) -> tuple[list[Any], list[str], list[str]]:
-    """Fetch every page of one execution, stopping at the limit or on cancel."""
+    """Fetch every page of one execution (core.cql.paging), stopping at the limit or on cancel."""
     from cassandra import ConsistencyLevel
     from cassandra.cluster import EXEC_PROFILE_DEFAULT
     from cassandra.query import SimpleStatement, tuple_factory
@@ -189,36 +204,47 @@ def _fetch(session: Any, ds: DataSource, statement: str, options: RunOptions, ta
     limit = None if options.limit is None else max(options.limit - already, 0)
     rows: list[Any] = []
     try:
-        result = session.execute(query, timeout=timeout, trace=options.trace, execution_profile=profile,
-                                 host=target)
+        stream = PageStream(session, query, timeout=timeout, trace=options.trace, profile=profile, host=target,
+                            cancelled=lambda: cancel.cancelled)
+        page = stream.next_page()
+        if page is None:  # cancelled before the first page
+            outcome.cancelled = True
+            return rows, stream.column_names, [cql_type_name(t) for t in stream.column_types]
         if outcome.first_page_ms is None:
             outcome.first_page_ms = (time.perf_counter() - started) * 1000
-        names = list(result.column_names or [])
-        types = [cql_type_name(t) for t in (result.column_types or [])]
-        while True:
+        names = stream.column_names
+        types = [cql_type_name(t) for t in stream.column_types]
+        while page is not None:
             outcome.pages += 1
-            rows.extend(result.current_rows)
+            rows.extend(page)
             if progress is not None:
                 progress(already + len(rows), outcome.pages, time.perf_counter() - started)
             if limit is not None and len(rows) > limit:
                 outcome.truncated = True
                 del rows[limit:]
                 break
-            if not result.has_more_pages:
+            if not stream.has_more_pages:
                 break
             if cancel.cancelled:
                 outcome.cancelled = True
                 break
             if limit is not None and len(rows) == limit:
                 # Probe: one more page tells whether the limit cut anything (a last page can be empty).
-                result.fetch_next_page()
+                probe = stream.next_page()
                 outcome.pages += 1
-                if result.current_rows or result.has_more_pages:
+                if probe or stream.has_more_pages:
                     outcome.truncated = True
                 break
-            result.fetch_next_page()
-        _collect_host_and_trace(result, outcome, options.trace)
-        outcome.warnings.extend(result.response_future.warnings or [])
+            page = stream.next_page()
+            if page is None and cancel.cancelled:
+                outcome.cancelled = True
+        _collect_host_and_trace(stream.future, outcome, options.trace)
+        outcome.warnings.extend(getattr(stream.future, "_warnings", None) or [])  # no wait for a prefetch
+    except PageTimeout as exc:
+        raise QueryError(Failure(FailureKind.TIMEOUT, (
+            f"No answer from {exc.host} within {exc.timeout:g} s (consistency {consistency}): the node may be "
+            "overloaded, stopped or cut off. Check it with `cqlscope check`, raise the timeout, or pin the query "
+            "to another node."))) from None
     except Exception as exc:
         if isinstance(exc, QueryError):
             raise
@@ -226,14 +252,13 @@ def _fetch(session: Any, ds: DataSource, statement: str, options: RunOptions, ta
     return rows, names, types
 
 
-def _collect_host_and_trace(result: Any, outcome: QueryOutcome, trace: bool) -> None:
-    future = result.response_future
+def _collect_host_and_trace(future: Any, outcome: QueryOutcome, trace: bool) -> None:
     host = getattr(future, "coordinator_host", None)
     if host is not None:
         outcome.hosts.append(address_of(host) if not isinstance(host, str) else host)
     if not trace:
         return
-    for query_trace in result.get_all_query_traces(max_wait_sec_per=10):
+    for query_trace in future.get_all_query_traces(max_wait_per=10):
         duration = query_trace.duration
         outcome.traces.append(TraceInfo(
             coordinator=str(query_trace.coordinator),

@@ -61,7 +61,7 @@ def epoch_ms(value: dt.datetime) -> int:
 def iso_utc(ms: int) -> str:
     """ISO-8601 UTC with milliseconds, like Grafana: `2020-07-13T20:19:09.254Z`."""
     moment = EPOCH + dt.timedelta(milliseconds=ms)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 # -- scalar text ---------------------------------------------------------------------------------
@@ -236,6 +236,11 @@ def _subtypes(cql_type: str) -> list[str]:
 def dumps(tree: Any, indent: int | None = None) -> str:
     """JSON text of a `json_value` tree; RawNumber members are written as bare numbers."""
     return _Encoder(indent).encode(tree)
+
+
+def dumps_at(tree: Any, indent: int, level: int) -> str:
+    """JSON text of a tree that sits `level` deep inside an indented document."""
+    return _Encoder(indent).encode(tree, level)
 
 
 class _Encoder:

@@ -190,20 +190,22 @@ def _each_value(variable: Variable) -> list[Variable]:
 
 def _check_panel(binder: Binder, panel: Panel, title: str, variables: Mapping[str, Variable],
                  scoped: Mapping[str, Variable], span: TimeRange) -> list[PanelCheck]:
+    """One check per target, in the panel's order; Grafana sends one request per data source plugin, whose
+    first target decides the cassandra front end's mode."""
+    if not panel.targets:
+        return [PanelCheck(title, "-", "?", status="skipped", message="the panel has no queries")]
+    plugins = [target.datasource.type or _bound_type(binder, target.datasource) for target in panel.targets]
+    firsts: dict[str, Target] = {}
+    for plugin, target in zip(plugins, panel.targets, strict=True):
+        firsts.setdefault(plugin, target)
     checks: list[PanelCheck] = []
-    groups: dict[str, list[Target]] = {}
-    for target in panel.targets:
-        plugin = target.datasource.type or _bound_type(binder, target.datasource)
+    for plugin, target in zip(plugins, panel.targets, strict=True):
         if plugin not in CQL_PLUGINS:
             checks.append(PanelCheck(title, target.ref_id, plugin or "?", status="skipped",
                                      message=f"not a CQL data source ({target.datasource.describe()})"))
-            continue
-        groups.setdefault(plugin, []).append(target)
-    if not panel.targets:
-        checks.append(PanelCheck(title, "-", "?", status="skipped", message="the panel has no queries"))
-    for plugin, targets in groups.items():
-        for target in targets:
-            checks.append(_check_target(binder, plugin, panel, title, target, targets[0], variables, scoped, span))
+        else:
+            checks.append(_check_target(binder, plugin, panel, title, target, firsts[plugin], variables, scoped,
+                                        span))
     return checks
 
 

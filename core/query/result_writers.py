@@ -1,43 +1,75 @@
 """Write a result frame as a readable table, CSV, JSON rows or Grafana frame JSON, values exact.
 
-CSV keeps NULL apart from empty text: NULL is an empty unquoted field, empty text is `""`.
+CSV keeps NULL apart from empty text: NULL is an empty unquoted field, empty text is `""`. Each column is
+converted once with one converter (core.cql.column_text), then rows are joined: no per-cell type dispatch.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
-from core.cql.values import dumps
+from core.cql.column_text import UNQUOTED_TYPES, column_texts
+from core.cql.values import base_type, dumps_at, json_value
 from core.grafana.frames import NULL_TEXT, Frame, frames_json
 
 MAX_TABLE_WIDTH = 60
 
 
-def write_csv(frame: Frame, out: TextIO) -> None:
+def write_csv(frame: Frame, out: TextIO, chunk_rows: int = 50_000) -> None:
     """RFC 4180 CSV with a header; exact values; NULL as an empty unquoted field."""
     out.write(",".join(_csv_cell(f.name) for f in frame.fields) + "\r\n")
-    fields = frame.fields
-    for row in range(frame.row_count):
-        cells = []
-        for item in fields:
-            text = item.text(row)
-            cells.append("" if text is None else _csv_cell(text))
-        out.write(",".join(cells) + "\r\n")
+    for start in range(0, frame.row_count, chunk_rows):
+        columns = [_csv_column(f.values[start:start + chunk_rows], f.cql_type) for f in frame.fields]
+        out.write("".join(",".join(cells) + "\r\n" for cells in zip(*columns, strict=True)))
+
+
+def _csv_column(values: list[Any], cql_type: str) -> list[str]:
+    texts = column_texts(values, cql_type)
+    if base_type(cql_type) in UNQUOTED_TYPES:
+        return ["" if t is None else t for t in texts]
+    return ["" if t is None else _csv_cell(t) for t in texts]
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]|^\s|\s$')
 
 
 def _csv_cell(text: str) -> str:
-    if text == "" or any(c in text for c in ',"\r\n') or text != text.strip():
+    if text == "" or _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
 
-def write_json_rows(frame: Frame, out: TextIO) -> None:
-    """A JSON list of row objects; decimals and varints as numbers with all digits, NULL as null."""
-    fields = frame.fields
-    rows = [{item.name: item.json(row) for item in fields} for row in range(frame.row_count)]
-    out.write(dumps(rows, indent=2))
-    out.write("\n")
+def write_json_rows(frame: Frame, out: TextIO, chunk_rows: int = 50_000) -> None:
+    """A JSON list of row objects; decimals and varints as numbers with all digits, NULL as null.
+
+    The text is the same as `core.cql.values.dumps(rows, indent=2)`, built column by column.
+    """
+    if frame.row_count == 0:
+        out.write("[]\n")
+        return
+    prefixes = [f"    {json.dumps(f.name, ensure_ascii=False)}: " for f in frame.fields]
+    out.write("[\n")
+    for start in range(0, frame.row_count, chunk_rows):
+        columns = [[prefix + text for text in _json_column(f.values[start:start + chunk_rows], f.cql_type)]
+                   for prefix, f in zip(prefixes, frame.fields, strict=True)]
+        rows = ("  {\n" + ",\n".join(cells) + "\n  }" if cells else "  {}" for cells in zip(*columns, strict=True))
+        out.write((",\n" if start else "") + ",\n".join(rows))
+    out.write("\n]\n")
+
+
+def _json_column(values: list[Any], cql_type: str) -> list[str]:
+    """JSON text of each value at the depth of a row member (collections are indented for that depth)."""
+    kind = base_type(cql_type)
+    if kind in ("ascii", "text", "varchar"):
+        return ["null" if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+    if kind in ("bigint", "int", "smallint", "tinyint", "counter", "varint"):
+        return ["null" if v is None else str(v) for v in values]
+    if kind == "timestamp":
+        return ["null" if t is None else f'"{t}"' for t in column_texts(values, cql_type)]
+    return [dumps_at(json_value(v, cql_type), 2, 2) for v in values]
 
 
 def write_frames(frames: Sequence[Frame], out: TextIO) -> None:
@@ -50,7 +82,8 @@ def write_table(frame: Frame, out: TextIO, max_width: int = MAX_TABLE_WIDTH) -> 
     """An aligned, readable table; long values are cut with an ellipsis (use csv or json for all of it)."""
     headers = [f"{f.name}" for f in frame.fields]
     types = [f.cql_type for f in frame.fields]
-    body = [[_cut(f.text(row), max_width) for f in frame.fields] for row in range(frame.row_count)]
+    columns = [[_cut(t, max_width) for t in column_texts(f.values, f.cql_type)] for f in frame.fields]
+    body = [list(cells) for cells in zip(*columns, strict=True)] if columns else []
     widths = [max(len(h), len(t)) for h, t in zip(headers, types, strict=True)]
     for cells in body:
         widths = [max(w, len(c)) for w, c in zip(widths, cells, strict=True)]

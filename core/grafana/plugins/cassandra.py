@@ -38,7 +38,7 @@ class CassandraInstance:
         self._settings = dict(settings)
         self._session: CassandraSession | None = None
         self._lock = threading.Lock()
-        self.log: list[str] = []  # the plugin's error log lines, as far as cqlscope knows them
+        self.log: list[str] = []  # the plugin's error log lines of the last call, as far as cqlscope knows them
 
     def _repository(self) -> CassandraSession:
         with self._lock:
@@ -54,6 +54,7 @@ class CassandraInstance:
 
     def query(self, request: PluginRequest) -> dict[str, Any]:
         """The JSON Grafana receives for one target (`{"error": ...}` when the call fails as a whole)."""
+        self.log = []
         ref_id = request.ref_id
         query_type = request.target.get("queryType", "")
         if query_type not in ("query", "alert"):  # the SDK's QueryTypeMux fallback
@@ -62,6 +63,7 @@ class CassandraInstance:
         try:
             repo = self._repository()
         except InstanceError as error:
+            self.log.append(f"ERROR Failed to get plugin instance Message=instanceManager.Get: {error.message}")
             return {"error": f"failed to get plugin instance: instanceManager.Get: {error.message}"}
         return {"results": {ref_id: self._run(repo, request)}}
 
@@ -95,6 +97,7 @@ class CassandraInstance:
     def resource(self, path: str, params: Mapping[str, str]) -> ResourceAnswer:
         """The plugin's resources: `variables?query=`, `keyspaces`, `tables?keyspace=`,
         `columns?keyspace=&table=&needType=`; anything else is the mux's 404."""
+        self.log = []
         name = path.split("?", 1)[0].strip("/")
         handlers = {"variables": self._variables, "keyspaces": self._keyspaces,
                     "tables": self._tables, "columns": self._columns}

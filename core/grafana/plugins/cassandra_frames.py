@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from core.grafana.plugins.cassandra_rows import Row, go_v_text
-from core.grafana.plugins.gotext import go_float_f, go_time_string
+from core.grafana.plugins.gotext import go_float_f, go_time_string, go_trim_space
 from core.grafana.plugins.sdk_frames import FIELD_TYPES, SdkField, SdkFrame, is_numeric
 
 # Go's RE2 `\s` is ASCII whitespace only.
@@ -18,7 +18,7 @@ def format_alias(alias: str, fields: dict[str, tuple[str, Any]]) -> str:
     """formatAlias: each `{{ name }}` becomes the column's value in the given row, or nothing."""
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group(0).replace("{{", "", 1).replace("}}", "", 1).strip()
+        name = go_trim_space(match.group(0).replace("{{", "", 1).replace("}}", "", 1))
         if name not in fields:
             return ""
         go_type, value = fields[name]

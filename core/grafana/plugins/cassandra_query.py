@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.grafana.plugins.cassandra_rows import SelectError
-from core.grafana.plugins.gotext import decode_struct
+from core.grafana.plugins.gotext import decode_struct, go_trim_space
 
 _DATA_QUERY = (
     ("datasourceId", "int"), ("queryType", "string"), ("rawQuery", "bool"), ("refId", "string"),
@@ -74,7 +74,7 @@ def build_statement(query: CassandraQuery) -> str:
 
 def split_ids(text: str) -> list[str]:
     """splitIDs: comma-separated, each trimmed (empty parts kept)."""
-    return [part.strip() for part in text.split(",")]
+    return [go_trim_space(part) for part in text.split(",")]
 
 
 @dataclass(frozen=True)

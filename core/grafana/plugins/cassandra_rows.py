@@ -74,7 +74,7 @@ def _timestamp_ns(value: Any) -> int:
         return int(value) * NS_PER_MS
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    micros: int = (value - _EPOCH) // _ONE_US
+    micros: int = (value - _EPOCH) // _ONE_US  # a datetime (the emulation's sessions decode exact ms ints)
     return ((micros + 500) // 1000) * NS_PER_MS  # the driver's float seconds are exact to the ms
 
 
@@ -107,7 +107,8 @@ _NORMALIZE: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "bigint": ("int64", lambda v: int(v or 0)), "counter": ("int64", lambda v: int(v or 0)),
     "int": ("int64", lambda v: int(v or 0)), "smallint": ("int16", lambda v: int(v or 0)),
     "tinyint": ("int8", lambda v: int(v or 0)),
-    "float": ("float32", lambda v: float(v or 0.0)), "double": ("float64", lambda v: float(v or 0.0)),
+    "float": ("float32", lambda v: 0.0 if v is None else float(v)),
+    "double": ("float64", lambda v: 0.0 if v is None else float(v)),
     "boolean": ("bool", lambda v: bool(v)),
     "timestamp": ("time.Time", _timestamp_ns), "date": ("time.Time", _date_ns),
     "uuid": ("string", lambda v: ZERO_UUID if v is None else str(v)),

@@ -10,7 +10,8 @@ import re
 import socket
 import threading
 from collections.abc import Sequence
-from typing import Any
+from functools import cache
+from typing import Any, ClassVar
 
 from core.grafana.plugins.cassandra_query import marshal
 from core.grafana.plugins.cassandra_rows import Row, SelectError, scan_rows
@@ -20,6 +21,7 @@ from core.grafana.plugins.cassandra_settings import (
     parse_consistency,
     tls_context,
 )
+from core.grafana.plugins.gotext import go_trim_space
 
 DEFAULT_PORT = 9042
 DEFAULT_TIMEOUT_S = 11.0  # gocql's ClusterConfig.Timeout and ConnectTimeout
@@ -113,6 +115,31 @@ def _auth_provider(user: str, password: str, allowed: Sequence[str]) -> Any:
     return GocqlPasswordProvider()
 
 
+@cache
+def _exact_protocol_handler() -> Any:
+    """The driver's pure-Python protocol handler, except that timestamps decode to exact epoch ms (an
+    int): gocql reads any int64, while the driver's datetime stops at years 1..9999 and its failure
+    breaks the connection. Underscore names keep these classes out of the driver's global registries."""
+    from cassandra import cqltypes
+    from cassandra.marshal import int64_unpack
+    from cassandra.protocol import ResultMessage, _ProtocolHandler
+
+    class _ExactTimestamp(cqltypes.DateType):  # type: ignore[misc]
+        @staticmethod
+        def deserialize(byts: bytes, protocol_version: int) -> int:
+            value: int = int64_unpack(byts)
+            return value
+
+    class _ExactResult(ResultMessage):  # type: ignore[misc]
+        type_codes: ClassVar[dict[int, Any]] = {**ResultMessage.type_codes, 0x000B: _ExactTimestamp}
+
+    class _ExactHandler(_ProtocolHandler):  # type: ignore[misc]
+        message_types_by_opcode: ClassVar[dict[int, Any]] = {**_ProtocolHandler.message_types_by_opcode,
+                                                             _ExactResult.opcode: _ExactResult}
+
+    return _ExactHandler
+
+
 class CassandraSession:
     """cassandra.New: one driver cluster and session for the plugin instance."""
 
@@ -149,6 +176,7 @@ class CassandraSession:
             self._cluster.shutdown()
             raise connection_error(_connect_cause(error, cfg)) from None
         self._session.default_fetch_size = PAGE_SIZE
+        self._session.client_protocol_handler = _exact_protocol_handler()
         self._prepared: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -165,7 +193,7 @@ class CassandraSession:
 
     def select(self, query: str, values: Sequence[Any] | None = None) -> dict[str, list[Row]]:
         """Session.Select: rows grouped by the first column's value, or SelectError."""
-        if not query.strip().upper().startswith("SELECT "):
+        if not go_trim_space(query).upper().startswith("SELECT "):
             raise SelectError(f"query is not a SELECT statement: {query}")
         values = list(values or [])
         try:
@@ -204,6 +232,6 @@ def _connect_cause(error: BaseException, cfg: CassandraSettings) -> str:
     if "Provided username" in text or "password are incorrect" in text:
         return ("cluster.CreateSession: gocql: unable to create session: unable to discover protocol "
                 f"version: Provided username {cfg.user} and/or password are incorrect")
-    if cfg.keyspace and "Keyspace" in text and "does not exist" in text:
+    if cfg.keyspace and ("using keyspace" in text or ("Keyspace" in text and "does not exist" in text)):
         return "cluster.CreateSession: no connections were made when creating the session"
     return f"cluster.CreateSession: gocql: unable to create session: {text}"

@@ -21,6 +21,16 @@ GO_ZERO_TIME_NS = -62_135_596_800 * NS_PER_SECOND
 _INT64_SPAN = 1 << 64
 
 
+#: unicode.IsSpace: what Go's strings.TrimSpace removes.
+GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+            "\u2028\u2029\u202f\u205f\u3000")
+
+
+def go_trim_space(text: str) -> str:
+    """strings.TrimSpace."""
+    return text.strip(GO_SPACE)
+
+
 def wrap_int64(value: int) -> int:
     """The int64 that Go's arithmetic leaves of `value` (two's complement wrap-around)."""
     value %= _INT64_SPAN

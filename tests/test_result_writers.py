@@ -1,0 +1,73 @@
+"""The column-wise writers: literal expected CSV and JSON for every kind of cell (NULL apart from empty text,
+quotes, commas, exact numbers, timestamps before year 1000), and the same bytes as the per-value texts on
+large random columns."""
+
+from __future__ import annotations
+
+import io
+import random
+from decimal import Decimal
+
+from core.cql.column_text import column_texts
+from core.cql.values import value_text
+from core.grafana.frames import Field, Frame
+from core.query.result_writers import write_csv, write_json_rows, write_table
+
+
+def small_frame() -> Frame:
+    return Frame("r", [
+        Field.of("t", "text", ["plain", "", None, 'a "q", b', " pad"]),
+        Field.of("ts", "timestamp", [1594671549254, -59001059085170, None, 0, -1]),
+        Field.of("d", "decimal", [Decimal("12345678901234567890.123456789012345"), None, Decimal("1.50"),
+                                  Decimal("-0"), Decimal("1E+3")]),
+        Field.of("i", "varint", [123456789012345678901234567890, None, 0, -1, 7]),
+    ])
+
+
+def test_csv_cells() -> None:
+    out = io.StringIO()
+    write_csv(small_frame(), out, chunk_rows=2)
+    assert out.getvalue().split("\r\n") == [
+        "t,ts,d,i",
+        "plain,2020-07-13T20:19:09.254Z,12345678901234567890.123456789012345,123456789012345678901234567890",
+        '"",0100-05-01T08:55:14.830Z,,',
+        ",,1.50,0",
+        '"a ""q"", b",1970-01-01T00:00:00.000Z,-0,-1',
+        '" pad",1969-12-31T23:59:59.999Z,1E+3,7',
+        "",
+    ]
+
+
+def test_json_rows() -> None:
+    out = io.StringIO()
+    frame = Frame("r", [Field.of("t", "text", ["é", None]), Field.of("l", "list<int>", [[1, 2], None]),
+                        Field.of("ts", "timestamp", [0, None])])
+    write_json_rows(frame, out, chunk_rows=1)
+    assert out.getvalue() == ('[\n  {\n    "t": "é",\n    "l": [\n      1,\n      2\n    ],\n'
+                              '    "ts": "1970-01-01T00:00:00.000Z"\n  },\n'
+                              '  {\n    "t": null,\n    "l": null,\n    "ts": null\n  }\n]\n')
+
+
+def test_table_marks_null() -> None:
+    out = io.StringIO()
+    write_table(small_frame(), out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split(" | ")[0].strip() == "t" and lines[-1] == "(5 rows)"
+    assert "NULL" in lines[5]
+
+
+def test_column_texts_equal_the_per_value_texts() -> None:
+    rng = random.Random(7)
+    cases = {
+        "timestamp": [rng.randint(-62_135_596_800_000, 253_402_300_799_999) for _ in range(5000)],
+        "double": [rng.uniform(-1e300, 1e300) for _ in range(5000)] + [float("nan"), float("inf")],
+        "float": [rng.uniform(-1e6, 1e6) for _ in range(5000)],
+        "int": [rng.randint(-(2**31), 2**31 - 1) for _ in range(5000)],
+        "boolean": [rng.random() < 0.5 for _ in range(100)],
+        "blob": [bytes(rng.randrange(256) for _ in range(8)) for _ in range(100)],
+        "list<int>": [[rng.randint(0, 9) for _ in range(3)] for _ in range(100)],
+    }
+    for cql_type, values in cases.items():
+        values = [*values, None]
+        expected = [None if v is None else value_text(v, cql_type) for v in values]
+        assert column_texts(values, cql_type) == expected, cql_type
