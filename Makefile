@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help venv system-deps test check lint run demo screenshot bundle cassandra-start cassandra-stop clean
+.PHONY: help venv system-deps test check lint run demo screenshot bundle cassandra-start cassandra-stop clean conformance
 
 help:
 	@echo "make test    - set up, start the local Cassandra, run the whole test suite, stop what it started"
@@ -53,6 +53,12 @@ bundle: system-deps venv
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath build/dist --workpath build/work \
 		packaging/cqlscope.spec
 	@build/dist/cqlscope/cqlscope --version
+
+# Regenerates conformance/vectors from Grafana's npm packages (Node 20+, npm), then runs a differential
+# round of fresh random cases (a new seed) against cqlscope and prints any mismatch minimised.
+conformance: venv
+	cd conformance/js && npm ci --no-audit --no-fund && node generate.js
+	$(BIN)/python -m conformance.differential
 
 cassandra-start:
 	scripts/local-cassandra start

@@ -12,9 +12,12 @@ from typing import Any
 
 import pytest
 
+from core.grafana.browser_zone_ids import browser_zone_id
+from core.grafana.globals import GrafanaGlobals
 from core.grafana.templating import (
     FORMATS,
     InterpolationResult,
+    TemplateRecursionError,
     Variable,
     VariablesFileError,
     dump_variables,
@@ -22,7 +25,8 @@ from core.grafana.templating import (
     load_variables,
     save_variables,
 )
-from core.grafana.timerange import Interval, TimeRange, calculate_interval, time_range
+from core.grafana.timerange import Interval, TimeRange, calculate_interval, local_zone_name, time_range
+from tests.support import run_cli
 
 FROM_MS = 1594671549254  # template_srv.test.ts "date formating"
 TO_MS = 1595237229747
@@ -115,7 +119,8 @@ def test_format_registry_examples(fmt: str, value: Any, expected: str) -> None:
     ("json", "a b", '["a b","c\'d"]'),
     ("percentencode", "a%20b", "%7Ba%20b%2Cc%27d%7D"),
     ("uriencode", "a%20b", "%7Ba%20b,c%27d%7D"),
-    ("queryparam", "var-server=a%20b", "var-server=a%20b&var-server=c'd"),
+    # grafana-data 13 utils/url.ts encodeURIComponentAsAngularJS encodes !'()* too
+    ("queryparam", "var-server=a%20b", "var-server=a%20b&var-server=c%27d"),
     ("customqueryparam", "server=a%20b", "server=a%20b&server=c%27d"),
     ("text", "a b", "a b + c'd"),
     ("html", "a b", "a b, c&#39;d"),
@@ -376,10 +381,18 @@ def test_unresolved_built_ins_explain_why() -> None:
     assert "no query request" in notes[0] and "Prometheus" in notes[1] and notes[2] == "no time range given"
 
 
-def test_extra_built_ins() -> None:
-    extras = {"__dashboard": "Ops", "__user": "7", "__user.login": "admin", "__org.name": "Main org"}
-    text = "$__dashboard ${__user} ${__user.login} ${__user.email} ${__org.name} ${__org:sqlstring}"
-    assert render(text, extra_builtins=extras) == "Ops 7 admin 7 Main org 'Main org'"
+def test_grafana_globals_fill_user_org_and_dashboard() -> None:
+    # scenes contextMacros.ts (UserMacro, OrgMacro) and Grafana's DashboardMacro.ts
+    who = GrafanaGlobals(user_login="ann", user_email="ann@example.org", user_id=7, org_name="Main org", org_id=3,
+                         dashboard_uid="ops-1", dashboard_title="Ops")
+    text = ("$__dashboard ${__dashboard.uid} ${__dashboard.name} ${__user} ${__user.login} ${__user.email} "
+            "${__user.other} ${__org} ${__org.name} ${__org.name:sqlstring} ${__dashboard:text}")
+    assert render(text, grafana_globals=who) == "Ops ops-1 Ops 7 ann ann@example.org 7 3 Main org 'Main org' "
+
+
+def test_grafana_globals_have_the_defaults_of_a_fresh_grafana() -> None:
+    text = "${__user.login} ${__user.id} ${__org.name} ${__org.id} [${__dashboard.uid}] $__dashboard"
+    assert render(text) == "admin 1 Main Org. 1 [] New dashboard"
 
 
 def test_variables_shadow_built_ins_and_request_variables_shadow_variables() -> None:
@@ -466,3 +479,128 @@ def test_malformed_files(tmp_path: Path) -> None:
 
 def test_variables_as_a_list() -> None:
     assert interpolate("$a-$b", [Variable("a", "1"), Variable("b", ("2", "3"))]).text == "1-{2,3}"
+
+
+# -- divergences found with the front-end vectors (expected values read from scenes 9.2.2 / data 13.2.3) --
+
+
+def test_queryparam_encodes_rfc3986_characters_and_keeps_an_empty_multi_value() -> None:
+    # MultiValueUrlSyncHandler.getUrlState: a multi value of [] is [String([])], i.e. one empty value
+    assert render("${x:queryparam}", {"x": []}) == "var-x="
+    assert render("${x:queryparam}", {"x": "!'()*"}) == "var-x=%21%27%28%29%2A"
+
+
+def test_field_paths_read_list_indexes_and_option_properties() -> None:
+    variables = {"v": {"value": ["a", "b"], "options": ["a"]}, "s": {"value": "a", "options": ["a"]}, "t": "a"}
+    assert render("${v.0} ${v.1:sqlstring}", variables) == "a 'b'"
+    # "[0]" is no index for parseInt: each value becomes its option's property (undefined) or stays
+    assert render("${v[0]} ${v.foo:csv}", variables) == "{,b} ,b"
+    assert render("[${s.foo}] ${t.foo}", variables) == "[] a"
+
+
+def test_custom_all_value_is_interpolated_again_without_request_variables() -> None:
+    variables = {"x": {"all": True, "allValue": "$__interval|$__range|$__from"}}
+    span = TimeRange(0, 86_400_000, "0", "86400000")
+    # sceneInterpolator formats the custom all value, then interpolates it with no scoped variables
+    assert render("$x", variables, time_range=span, interval=("30s", 30000)) == "$__interval|$__range|0"
+    # data sources with $__range (Prometheus) replace it in their backend as well
+    assert render("$x", variables, time_range=span, range_variables=True).startswith("$__interval|86400s|")
+
+
+def test_a_custom_all_value_that_refers_to_itself_is_a_clear_error() -> None:
+    with pytest.raises(TemplateRecursionError, match="'x' refers to itself"):
+        render("${x:csv}", {"x": {"all": True, "allValue": "($x)"}})
+
+
+def test_all_variables_and_url_time_range() -> None:
+    variables = {"a": "1", "b": ["x y", "z"], "empty": "", "all": {"all": True, "options": ["p"]}}
+    span = time_range("now-6h", "now", now_ms=FROM_MS)
+    assert render("$__all_variables", variables, time_range=span) == "var-a=1&var-b=x%20y&var-b=z&var-all=$__all"
+    assert render("${__url_time_range}", time_range=span) == "from=now-6h&to=now&timezone=utc"
+
+
+def test_browser_time_zone_is_a_real_zone() -> None:
+    span = TimeRange(FROM_MS, TO_MS, str(FROM_MS), str(TO_MS), "browser")
+    text = "$__timezone ${__from:date:HH:mm} ${__from:text}"
+    assert render(text, time_range=span, browser_timezone="Asia/Kolkata") == "Asia/Calcutta 01:49 2020-07-14 01:49:09"
+    local = interpolate("$__timezone", time_range=span).text
+    assert local == browser_zone_id(local_zone_name()) and local != "browser"
+
+
+def _cli_render(*flags: str) -> str:
+    result = run_cli("render", "--browser-timezone", "UTC", *flags)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.rstrip("\n")
+
+
+def test_cli_grafana_settings() -> None:
+    assert _cli_render("--from", "20230523", "--to", "20230524", "$__from $__to") == "1684800000000 1684886400000"
+    assert _cli_render("--from", "now/w", "--to", "now/w", "${__from:date:dddd}") == "Sunday"
+    assert _cli_render("--week-start", "monday", "--from", "now/w", "--to", "now", "${__from:date:dddd}") == "Monday"
+    assert _cli_render("--fiscal-year-start-month", "4", "--from", "now/fy", "--to", "now",
+                       "${__from:date:MM-DD}") == "04-01"
+    assert _cli_render("--timezone", "browser", "--browser-timezone", "Europe/Berlin", "$__timezone") == "Europe/Berlin"
+    assert _cli_render("--org-name", "Ops", "--user-login", "ann", "--dashboard-uid", "d1",
+                       "${__org.name} ${__user.login} ${__dashboard.uid} $__dashboard") == "Ops ann d1 New dashboard"
+
+
+def test_cli_bad_grafana_settings_are_explained() -> None:
+    for flags in (("--week-start", "someday"), ("--fiscal-year-start-month", "13"), ("--from", "garbage")):
+        result = run_cli("render", *flags, "x")
+        assert result.returncode == 1 and "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_constant_and_text_box_variables() -> None:
+    # ConstantVariable.getValue interpolates its value and skips URL sync; TextBoxVariable syncs to the URL
+    variables = {"c": {"type": "constant", "value": "${t}@$__timezone"}, "t": {"type": "textbox", "value": "a b"}}
+    assert render("${c} ${c:queryparam} ${t:queryparam} ${t.0}", variables) == \
+        "a b@utc var-c=a%20b%40utc var-t=a%20b a b"
+    assert render("$__all_variables", variables) == "var-t=a%20b"
+    assert load_variables(dump_variables(load_variables(variables))) == load_variables(variables)
+    with pytest.raises(VariablesFileError, match="one string 'value'"):
+        load_variables({"c": {"type": "constant", "value": ["a"]}})
+    with pytest.raises(VariablesFileError, match="'type' must be one of"):
+        load_variables({"c": {"type": "query", "value": "a"}})
+    with pytest.raises(TemplateRecursionError):
+        render("$c", {"c": {"type": "constant", "value": "x$c"}})
+
+
+def test_browser_zone_is_reported_with_icu_ids() -> None:
+    span = TimeRange(FROM_MS, TO_MS, str(FROM_MS), str(TO_MS), "browser")
+    assert render("$__timezone", time_range=span, browser_timezone="Asia/Kolkata") == "Asia/Calcutta"
+    assert render("$__timezone", time_range=span, browser_timezone="Asia/Kathmandu") == "Asia/Katmandu"
+    assert render("$__timezone", time_range=span, browser_timezone="Europe/Berlin") == "Europe/Berlin"
+
+
+def test_a_value_of_dollar_all_is_all() -> None:
+    # MultiValueVariable.hasAllValue: "$__all", or a list starting with it, stands for All
+    assert render("${v:csv} ${v:text}", {"v": {"value": "$__all", "options": ["a", "b"]}}) == "a,b All"
+    assert render("${v:csv}", {"v": {"value": ["$__all", "x"], "options": ["a"], "allValue": ".*"}}) == ".*"
+
+
+def test_prepared_queries_format_dates_in_the_browser_zone_not_the_dashboard_zone() -> None:
+    from core.grafana.flavors import prepare_query
+
+    span = TimeRange(FROM_MS, TO_MS, str(FROM_MS), str(TO_MS), "Asia/Tokyo")
+    text = "${__from:date:HH:mm} ${__from:text}"
+    prepared = prepare_query("scylla", text, {}, span, browser_timezone="Europe/Paris")
+    # formatRegistry date: dateTime(ms).format() is the browser's local time; the text is the dashboard's
+    assert prepared.text == "22:19 2020-07-14 05:19:09"
+
+
+def test_interval_variables() -> None:
+    # IntervalVariable: "$__auto" is calculateInterval(range, autoStepCount 30, autoMinInterval "10s")
+    six_hours = time_range("now-6h", "now", now_ms=FROM_MS)
+    variables = {"i": {"type": "interval", "value": "$__auto"},
+                 "j": {"type": "interval", "value": "$__auto", "autoStepCount": 2, "autoMinInterval": "5h"},
+                 "k": {"type": "interval", "value": "1d"}}
+    # j: 6h / 2 = 3h, below its 5h minimum
+    assert render("$i $j $k ${k:queryparam}", variables, time_range=six_hours) == "10m 5h 1d var-k=1d"
+    assert render("$__all_variables", variables, time_range=six_hours) == "var-i=$__auto&var-j=$__auto&var-k=1d"
+    assert dump_variables(load_variables(variables)) == variables | {"i": {"type": "interval", "value": "$__auto"}}
+
+
+def test_all_selected_variables_put_all_in_the_url_whatever_their_value() -> None:
+    # a dashboard's "All" has the state value $__all; its URL state is var-x=$__all
+    variable = Variable("x", ("a", "b"), ("a", "b"), True, None, ("a", "b"))
+    assert interpolate("${x:queryparam} ${x:csv}", [variable]).text == "var-x=$__all a,b"

@@ -236,6 +236,24 @@ def _add_time_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--interval", metavar="DUR", help="$__interval, e.g. 30s (default: computed like Grafana)")
     parser.add_argument("--max-data-points", type=int, default=DEFAULT_MAX_DATA_POINTS, metavar="N",
                         help="max data points for the computed interval (default %(default)s)")
+    grafana = parser.add_argument_group("Grafana settings the dashboard supplies")
+    grafana.add_argument("--browser-timezone", metavar="TZ",
+                         help="the viewer's zone, for 'browser' dashboards and date formats (default: this machine's)")
+    grafana.add_argument("--week-start", metavar="DAY",
+                         help="dashboard week start, e.g. monday (now/w, date formats; default: the locale's, sunday)")
+    grafana.add_argument("--fiscal-year-start-month", type=int, default=1, metavar="M",
+                         help="dashboard fiscal year start month 1-12, for now/fy and now/fQ (default 1)")
+    grafana.add_argument("--org-name", default="Main Org.", help="${__org.name} (default %(default)s)")
+    grafana.add_argument("--org-id", type=int, default=1, metavar="N", help="$__org (default %(default)s)")
+    grafana.add_argument("--user-login", default="admin", metavar="LOGIN",
+                         help="${__user.login} (default %(default)s)")
+    grafana.add_argument("--user-id", type=int, default=1, metavar="N", help="$__user (default %(default)s)")
+    grafana.add_argument("--user-email", default="admin@localhost", metavar="EMAIL",
+                         help="${__user.email} (default %(default)s)")
+    grafana.add_argument("--dashboard-uid", default="", metavar="UID",
+                         help="${__dashboard.uid} (default: none, as for an unsaved dashboard)")
+    grafana.add_argument("--dashboard-title", default="New dashboard", metavar="TITLE",
+                         help="$__dashboard (default %(default)s)")
 
 
 def _add_option_flags(parser: argparse.ArgumentParser) -> None:

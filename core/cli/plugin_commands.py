@@ -18,7 +18,7 @@ from core.errors import CqlscopeError
 from core.grafana.flavors import prepare_query
 from core.grafana.plugins.gotext import go_json_dumps
 from core.grafana.templating import Variable, load_variables
-from core.grafana.timerange import Interval, TimeRange, calculate_interval, interval_to_ms, time_range
+from core.grafana.timerange import Interval, TimeRange, calculate_interval, interval_to_ms
 
 
 def query(ws: Workspace, args: argparse.Namespace) -> int:
@@ -59,7 +59,7 @@ def _range(args: argparse.Namespace) -> tuple[TimeRange, Interval, dict[str, Var
     variables = load_variables(args.vars) if args.vars else {}
     if args.max_data_points < 1:
         raise CqlscopeError("--max-data-points must be 1 or more.", title="Invalid option")
-    span = time_range(args.time_from, args.time_to, args.timezone)
+    span = query_commands.flag_time_range(args)
     if span.to_ms < span.from_ms:
         raise CqlscopeError(f"The range ends before it starts ({args.time_from} .. {args.time_to}).",
                             title="Invalid time range")
@@ -71,7 +71,9 @@ def _range(args: argparse.Namespace) -> tuple[TimeRange, Interval, dict[str, Var
 def _interpolated(flavor: str, text: str, variables: Mapping[str, Variable], span: TimeRange,
                   interval: Interval, args: argparse.Namespace) -> str:
     """The front end's template interpolation of one field (the backend's macros are left alone)."""
-    prepared = prepare_query(flavor, text, variables, span, interval=interval, max_data_points=args.max_data_points)
+    prepared = prepare_query(flavor, text, variables, span, interval=interval, max_data_points=args.max_data_points,
+                             browser_timezone=query_commands.browser_zone(args),
+                             grafana_globals=query_commands.flag_globals(args))
     return prepared.interpolation.text
 
 

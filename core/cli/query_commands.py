@@ -10,23 +10,55 @@ from core.cli.common import EXIT_FAILED, EXIT_OK, print_findings
 from core.config.workspace import Workspace
 from core.cql.execution import QueryOutcome
 from core.errors import CqlscopeError
+from core.grafana.globals import GrafanaGlobals
+from core.grafana.timerange import TimeRange
 from core.query import service
 from core.query.service import QueryRequest
 
 
+def browser_zone(args: argparse.Namespace) -> str:
+    """--browser-timezone, or this machine's zone (what a browser here reports)."""
+    from core.grafana.timerange import local_zone_name
+
+    zone: str | None = getattr(args, "browser_timezone", None)
+    return zone if zone not in (None, "", "browser") else local_zone_name()
+
+
+def flag_time_range(args: argparse.Namespace) -> TimeRange:
+    """--from/--to read as Grafana reads its URL, with the dashboard's zone, week start and fiscal year."""
+    from core.grafana.timerange import time_range, week_start_index
+
+    if not 1 <= args.fiscal_year_start_month <= 12:
+        raise CqlscopeError("--fiscal-year-start-month must be 1 (January) to 12 (December).", title="Invalid option")
+    week_start_index(args.week_start)  # a clear error for an unknown day
+    return time_range(args.time_from, args.time_to, args.timezone, week_start=args.week_start,
+                      fiscal_year_start_month=args.fiscal_year_start_month - 1, browser_timezone=browser_zone(args),
+                      source="url")
+
+
+def flag_globals(args: argparse.Namespace) -> GrafanaGlobals:
+    """Grafana's user, org and dashboard from the flags."""
+    return GrafanaGlobals(
+        user_login=args.user_login, user_email=args.user_email, user_id=args.user_id, org_name=args.org_name,
+        org_id=args.org_id, dashboard_uid=args.dashboard_uid, dashboard_title=args.dashboard_title,
+    )
+
+
 def _request(args: argparse.Namespace, flavor: str) -> QueryRequest:
-    """The query request from the flags: text, variables, time range, interval and (for query) run options."""
+    """The query request from the flags: text, variables, time range, interval, Grafana's settings and (for query)
+    run options."""
     from core.grafana.templating import load_variables
-    from core.grafana.timerange import Interval, interval_to_ms, time_range
+    from core.grafana.timerange import Interval, interval_to_ms
 
     variables = load_variables(args.vars) if args.vars else {}
     if args.max_data_points < 1:
         raise CqlscopeError("--max-data-points must be 1 or more.", title="Invalid option")
-    span = time_range(args.time_from, args.time_to, args.timezone)
+    span = flag_time_range(args)
     interval = Interval(args.interval, interval_to_ms(args.interval)) if args.interval else None
     text = args.text if hasattr(args, "text") else args.cql
     request = QueryRequest(text, flavor, span, variables, interval=interval, max_data_points=args.max_data_points,
-                           host=args.host or "", all_hosts=bool(getattr(args, "all_hosts", False)))
+                           host=args.host or "", all_hosts=bool(getattr(args, "all_hosts", False)),
+                           browser_timezone=browser_zone(args), grafana_globals=flag_globals(args))
     if hasattr(args, "fetch_size"):
         request.consistency, request.timeout, request.fetch_size = args.consistency, args.timeout, args.fetch_size
         request.limit, request.trace = args.limit, args.trace

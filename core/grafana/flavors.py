@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from core.grafana.globals import GrafanaGlobals
 from core.grafana.templating import InterpolationResult, Variable, interpolate
 from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange, calculate_interval
 
@@ -80,6 +81,7 @@ def prepare_query(
     host: str | None = None,
     all_hosts: bool = False,
     browser_timezone: str | None = None,
+    grafana_globals: GrafanaGlobals | None = None,
 ) -> PreparedQuery:
     """Interpolate and rewrite `text` (and the host field) exactly as the flavor's plugin would."""
     spec = flavor_spec(flavor)
@@ -90,8 +92,8 @@ def prepare_query(
 
     def run(source: str) -> InterpolationResult:
         return interpolate(source, variables, time_range=time_range, default_format=spec.default_format,
-                           interval=request_interval, browser_timezone=browser_timezone or time_range.timezone,
-                           range_variables=spec.range_variables)
+                           interval=request_interval, browser_timezone=browser_timezone,
+                           range_variables=spec.range_variables, grafana_globals=grafana_globals)
 
     result = run(text)
     prepared = PreparedQuery(spec, text, result.text, result, variables, time_range, request_interval,

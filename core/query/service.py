@@ -23,6 +23,7 @@ from core.errors import CqlscopeError
 from core.findings import Finding
 from core.grafana.flavors import PreparedQuery, prepare_query
 from core.grafana.frames import Field, Frame
+from core.grafana.globals import GrafanaGlobals
 from core.grafana.plugin_response import PluginView, cassandra_view, scylla_view
 from core.grafana.report import compatibility_report
 from core.grafana.series import GraphData, graph_data
@@ -57,6 +58,8 @@ class QueryRequest:
     fetch_size: int = DEFAULT_FETCH_SIZE
     limit: int | None = None
     trace: bool = False
+    browser_timezone: str | None = None  # the viewer's zone (None: this machine's)
+    grafana_globals: GrafanaGlobals | None = None  # user, org and dashboard (None: a fresh Grafana's)
 
 
 @dataclass
@@ -94,7 +97,8 @@ def prepare(request: QueryRequest) -> PreparedQuery:
                             title="Invalid time range")
     return prepare_query(request.flavor, request.text, request.variables, span, interval=request.interval,
                          max_data_points=request.max_data_points, host=request.host or None,
-                         all_hosts=request.all_hosts)
+                         all_hosts=request.all_hosts, browser_timezone=request.browser_timezone,
+                         grafana_globals=request.grafana_globals)
 
 
 def route(prepared: PreparedQuery, request: QueryRequest) -> RunOptions:
