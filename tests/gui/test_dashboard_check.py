@@ -118,3 +118,21 @@ def test_bad_input_is_explained(sources: Workspace, tmp_path: Path) -> None:
     assert unknown.returncode == 1 and "no variable nope" in unknown.stderr
     missing = run_cli("dashboard", "check", str(DASHBOARDS / "schema27_rows.json"), "--datasource", "ghost")
     assert missing.returncode == 1 and "ghost" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_open_dashboard_and_open_a_panel_in_a_query_tab(qtbot: QtBot, open_window: Any, sources: Workspace) -> None:
+    from gui.dashboards.opener import open_dashboard
+
+    window = open_window(sources)
+    view = open_dashboard(window, str(DASHBOARDS / "schema27_rows.json"))
+    assert view is not None
+    qtbot.waitUntil(lambda: view.report is not None, timeout=300_000)
+    assert view.report is not None
+    row = next(i for i, c in enumerate(view.report.checks) if c.panel == "Values")
+    view.table.selectRow(row)
+    assert "sensor IN ('a','b')" in view.cql.toPlainText() and view.open_button.isEnabled()
+    view.open_button.click()
+    tab = window.query_area.current_tab()
+    assert tab is not None and window.current_uid() == sources.store.get("cass").uid
+    assert tab.editor.toPlainText() == view.report.checks[row].cql
+    assert tab.flavor_combo.currentText() == "cassandra"
