@@ -77,10 +77,23 @@ class ExportResult:
 def build_export(datasources: Sequence[DataSource], options: ExportOptions,
                  lookup: SecretLookup | None = None) -> ExportResult:
     """Render the provisioning file for `datasources`; `lookup` is only called when real secrets are needed."""
-    findings: list[Finding] = []
     needs_values = options.secrets == SecretsMode.INLINE or options.write_secrets_to_env_file
     if needs_values and lookup is None:
         raise ValueError("real secret values were asked for but no secret lookup was given")
+    findings = _option_findings(datasources, options)
+    entries, env_lines, inline = _entries(datasources, options, lookup, findings)
+    text = HEADER + goyaml.dump(_document(entries, options, findings))
+    findings = _checked(text, options, findings)
+    env_text = None
+    if options.env_file is not None and options.secrets == SecretsMode.PLACEHOLDERS:
+        what = "with their values" if options.write_secrets_to_env_file else "(fill in the values)"
+        env_text = f"# secrets of the Grafana provisioning file {what}\n" + "".join(f"{line}\n" for line in env_lines)
+    return ExportResult(text, env_text, findings, inline, options.write_secrets_to_env_file)
+
+
+def _option_findings(datasources: Sequence[DataSource], options: ExportOptions) -> list[Finding]:
+    """Problems with the export options themselves."""
+    findings: list[Finding] = []
     if options.secrets == SecretsMode.INLINE:
         findings.append(Finding(Severity.WARNING, INLINE_WARNING))
         if options.env_file is not None or options.write_secrets_to_env_file:
@@ -89,7 +102,13 @@ def build_export(datasources: Sequence[DataSource], options: ExportOptions,
         findings.append(Finding(Severity.ERROR, "writing secrets to the env file needs an env file path"))
     if not datasources:
         findings.append(Finding(Severity.ERROR, "no data source to export"))
+    return findings
 
+
+def _entries(datasources: Sequence[DataSource], options: ExportOptions, lookup: SecretLookup | None,
+             findings: list[Finding]) -> tuple[list[dict[str, Any]], list[str], bool]:
+    """One entry per data source with its secrets (placeholders or inline), the env file lines, and whether
+    any secret is written inline."""
     entries: list[dict[str, Any]] = []
     env_lines: list[str] = []
     owners: dict[str, str] = {}
@@ -119,7 +138,11 @@ def build_export(datasources: Sequence[DataSource], options: ExportOptions,
             value = _lookup(lookup, ds, secret_field, findings) if options.write_secrets_to_env_file else None
             env_lines.append(f"{variable}={_env_value(value or '')}")
         entries.append(to_entry(ds, secrets))
+    return entries, env_lines, inline
 
+
+def _document(entries: list[dict[str, Any]], options: ExportOptions, findings: list[Finding]) -> dict[str, Any]:
+    """The file's document: our entries merged into the file given with --merge, deletes and prune."""
     document: dict[str, Any] = {"apiVersion": API_VERSION}
     existing: dict[str, Any] = {}
     if options.merge_into is not None and options.merge_into.exists():
@@ -132,8 +155,7 @@ def build_export(datasources: Sequence[DataSource], options: ExportOptions,
     merged_deletes = _merge_deletes(existing.get("deleteDatasources") or [], deletes)
     if merged_deletes:
         document["deleteDatasources"] = merged_deletes
-    prune = options.prune or goyaml.interface_value(existing.get("prune")) is True
-    if prune:
+    if options.prune or goyaml.interface_value(existing.get("prune")) is True:
         document["prune"] = True
         findings.append(Finding(Severity.NOTE, PRUNE_NOTE))
     others = [entry for entry in existing.get("datasources") or [] if isinstance(entry, dict)]
@@ -141,7 +163,12 @@ def build_export(datasources: Sequence[DataSource], options: ExportOptions,
     for key, value in existing.items():
         if key not in document and key not in ("apiVersion", "deleteDatasources", "prune", "datasources"):
             document[key] = value
+    return document
 
+
+def _checked(text: str, options: ExportOptions, findings: list[Finding]) -> list[Finding]:
+    """Grafana's checks on the file as Grafana will read it (decoded back, variables left as they are),
+    with the other files of the directory for the one-default rule; errors first."""
     files: list[tuple[str, list[dict[str, Any]]]] = []
     for sibling in options.sibling_files:
         try:
@@ -149,17 +176,11 @@ def build_export(datasources: Sequence[DataSource], options: ExportOptions,
             files.append((str(sibling), decoded.entries))
         except CqlscopeError as exc:
             findings.append(Finding(Severity.WARNING, f"not checked against {sibling}: {exc.message}"))
-    text = HEADER + goyaml.dump(document)
-    try:  # check what Grafana will read: the file decoded back, variables left as they are
+    try:
         written = decode_document(goyaml.load(text), "the exported file", Expander(_KeepVariables(), _no_file))
-        findings = validate_entries(written.entries, files) + findings
+        return validate_entries(written.entries, files) + findings
     except CqlscopeError as exc:
-        findings.insert(0, Finding(Severity.ERROR, exc.message))
-    env_text = None
-    if options.env_file is not None and options.secrets == SecretsMode.PLACEHOLDERS:
-        what = "with their values" if options.write_secrets_to_env_file else "(fill in the values)"
-        env_text = f"# secrets of the Grafana provisioning file {what}\n" + "".join(f"{line}\n" for line in env_lines)
-    return ExportResult(text, env_text, findings, inline, options.write_secrets_to_env_file)
+        return [Finding(Severity.ERROR, exc.message), *findings]
 
 
 class _KeepVariables(Mapping[str, str]):
