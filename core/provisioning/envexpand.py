@@ -56,13 +56,11 @@ class Expander:
     def __init__(self, environ: Mapping[str, str] | None = None, read_file: FileReader | None = None) -> None:
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
         self.read_file = read_file or _read_file
-        self.used_variables: set[str] = set()
         self.unset_variables: set[str] = set()
 
     def env(self, name: str, hostname_fallback: bool = False) -> str:
         """One variable; unset gives "". Only Grafana's env expander (`${HOSTNAME}`, `$__env{HOSTNAME}`)
         falls back to the machine's name (pkg/setting/expanders.go); os.ExpandEnv's `$HOSTNAME` does not."""
-        self.used_variables.add(name)
         value = self.environ.get(name)
         if name == "HOSTNAME" and not value and hostname_fallback:
             return socket.gethostname()
