@@ -77,27 +77,10 @@ def _interpolated(flavor: str, text: str, variables: Mapping[str, Variable], spa
     return prepared.interpolation.text
 
 
-def grafana_settings(ws: Workspace, ds: DataSource) -> dict[str, Any]:
-    """DataSourceInstanceSettings as Grafana would pass them for this data source once provisioned."""
-    from core.provisioning.mapping import instance_settings
-
-    credentials = ws.credentials(ds)
-    secrets = {name: value for name, value in (("user", credentials.user), ("password", credentials.password))
-               if value is not None}
-    return {"user": "", "database": "", **instance_settings(ds, secrets)}
-
-
 def _instance(ws: Workspace, ds: DataSource) -> Any:
-    from core.grafana.plugins import PLUGIN_TYPES, instance_for
+    from core.query.plugin_answers import plugin_instance
 
-    module_name = PLUGIN_TYPES.get(ds.flavor.plugin_id, ("", ""))[0]
-    try:
-        return instance_for(ds.flavor.plugin_id, grafana_settings(ws, ds))
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        raise CqlscopeError(f"this build of cqlscope has no emulation of the {ds.flavor.value} plugin yet.",
-                            title="Not available") from None
+    return plugin_instance(ws, ds)
 
 
 def _plugin_query(ws: Workspace, ds: DataSource, target: dict[str, Any], args: argparse.Namespace) -> int:
