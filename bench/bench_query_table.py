@@ -66,6 +66,11 @@ class PaintWatcher(QObject):
         return False
 
 
+MAX_STALL_MS = 50
+MAX_FIRST_PAINT_MS = 100
+MAX_RESULT_RATIO = 1.1
+
+
 def main() -> int:
     from cassandra.auth import PlainTextAuthProvider
     from cassandra.cluster import Cluster
@@ -147,6 +152,17 @@ def main() -> int:
     print(f"longest main-thread stall overall (incl. showing the result): {heartbeat.longest_ms:.0f} ms")
     for at, gap in heartbeat.stalls:
         print(f"  stall of {gap:.0f} ms starting {at:.2f} s after Run")
+    result_at = marks["received_at"] - started
+    checks = [
+        (f"main-thread stall at most {MAX_STALL_MS} ms (longest {heartbeat.longest_ms:.0f} ms)",
+         heartbeat.longest_ms <= MAX_STALL_MS),
+        (f"first table paint within {MAX_FIRST_PAINT_MS} ms of the result ({first_paint_ms:.0f} ms)",
+         first_paint_ms <= MAX_FIRST_PAINT_MS),
+        (f"result ready within {MAX_RESULT_RATIO}x the time of the last page ({result_at:.2f} s vs "
+         f"{marks['last_page_at']:.2f} s)", result_at <= MAX_RESULT_RATIO * marks["last_page_at"]),
+    ]
+    for label, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}")
     window.close()
     workspace.close()
     window.deleteLater()
