@@ -21,7 +21,10 @@ def check(ws: Workspace, args: argparse.Namespace) -> int:
     span = None
     if args.time_from or args.time_to or args.timezone:
         zone = args.timezone or (dashboard.timezone if dashboard.timezone not in ("", "browser") else "utc")
-        span = time_range(args.time_from or dashboard.time_from, args.time_to or dashboard.time_to, zone)
+        span = time_range(args.time_from or dashboard.time_from, args.time_to or dashboard.time_to, zone,
+                          week_start=dashboard.week_start or None,
+                          fiscal_year_start_month=dashboard.fiscal_year_start_month,
+                          source="url" if args.time_from or args.time_to else "dashboard")
     report = check_dashboard(ws, dashboard, CheckOptions(args.datasource, args.var, span))
     if args.format == "json":
         write_json(report, sys.stdout)

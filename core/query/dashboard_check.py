@@ -116,7 +116,9 @@ def check_dashboard(workspace: Workspace, dashboard: Dashboard, options: CheckOp
     """Resolve the variables, expand repeats and run every target; each failure is a line of the report."""
     from core.grafana.timerange import time_range
 
-    span = options.time_range or time_range(dashboard.time_from, dashboard.time_to, _zone(dashboard.timezone))
+    span = options.time_range or time_range(
+        dashboard.time_from, dashboard.time_to, _zone(dashboard.timezone), week_start=dashboard.week_start or None,
+        fiscal_year_start_month=dashboard.fiscal_year_start_month, source="dashboard")
     binder = Binder(workspace, options.datasources)
     try:
         states = resolve_variables(dashboard.variables, parse_overrides(options.overrides),
@@ -173,9 +175,8 @@ def expand_repeats(panels: Sequence[Panel], variables: Mapping[str, Variable]
                 continue
             scopes = [{**scope, name: one} for scope in scopes for one in _each_value(variables[name])]
         for scope in scopes:
-            title = panel.title or f"panel {panel.id}"
+            title = interpolate(panel.title or f"panel {panel.id}", {**variables, **scope}).text
             if scope:
-                title = interpolate(title, {**variables, **scope}).text
                 suffix = ", ".join(f"{k}={v.value}" for k, v in scope.items())
                 title = f"{title} [{suffix}]"
             runs.append((panel, title, scope))
