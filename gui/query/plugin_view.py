@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QTableV
 
 from core.findings import Finding
 from core.grafana.plugin_response import PluginView
+from gui.query.plugin_answer import PluginAnswerBox
 from gui.query.results_table import FrameTableModel
 
 SEVERITY_COLORS = {"error": "#a50e0e", "warning": "#7a4f01", "info": "#174ea6"}
@@ -63,6 +64,8 @@ class PluginViewPanel(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(QLabel("<b>Compatibility report</b>"))
         right_layout.addWidget(self.report, 1)
+        self.answer = PluginAnswerBox()
+        right_layout.addWidget(self.answer, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)

@@ -138,6 +138,7 @@ class QueryTab(QWidget):
         self.table.failed.connect(self.error)
         self.graph = ResultsGraph()
         self.plugin_panel = PluginViewPanel()
+        self.plugin_panel.answer.requested.connect(self.ask_plugin)
         self.inspector = Inspector()
         self.history = HistoryPanel()
         self.history.rerun_requested.connect(self.rerun)
@@ -359,6 +360,26 @@ class QueryTab(QWidget):
             raw_to=raw_to, timezone=zone, flavor=self.flavor_combo.currentText(), host=host,
             duration_ms=result.duration_ms, rows=result.rows, ok=result.ok, error=result.error_message))
         self.finished.emit(result)
+
+    def ask_plugin(self) -> None:
+        """Run the query through the emulated plugin on a worker; its exact answer fills the plugin view."""
+        from core.query.plugin_answers import answer_for, answer_json
+
+        try:
+            request = self.request()
+            ds = self.workspace.store.by_uid(self.uid)
+        except CqlscopeError as exc:
+            self.error.emit(exc.title, exc.message)
+            return
+        box = self.plugin_panel.answer
+        box.set_busy()
+        workspace = self.workspace
+
+        def shown(answer: Any) -> None:
+            box.show_answer(answer_json(answer), "error" in answer)
+
+        self.tasks.start(lambda: answer_for(workspace, ds, request), shown,
+                         lambda: box.ask_button.setEnabled(True))
 
     def rerun(self, entry: Any) -> None:
         """Restore a history entry's query, variables, time range, flavor and host, then run it."""

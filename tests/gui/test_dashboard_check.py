@@ -1,4 +1,5 @@
-"""`cqlscope dashboard check` and the GUI's dashboard view on the same dashboards, against the local cluster
+"""`cqlscope dashboard check` and the GUI's dashboard view on the same dashboards (and the plugin view's JSON
+against `query --target --format plugin`), against the local cluster
 loaded with the plugin vectors' data: they agree panel by panel, and each panel gets the status the plugin
 would give it (rows, no data, the plugin's own error, skipped)."""
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from core.config.secrets import SecretStore
@@ -136,3 +138,28 @@ def test_open_dashboard_and_open_a_panel_in_a_query_tab(qtbot: QtBot, open_windo
     assert tab is not None and window.current_uid() == sources.store.get("cass").uid
     assert tab.editor.toPlainText() == view.report.checks[row].cql
     assert tab.flavor_combo.currentText() == "cassandra"
+
+
+def test_the_plugin_view_shows_the_same_json_as_the_cli(qtbot: QtBot, open_window: Any, sources: Workspace,
+                                                        tmp_path: Path) -> None:
+    cql = ("SELECT sensor, value, ts FROM oracle_ks.ts WHERE sensor IN ('a', 'b') "
+           "AND ts >= $__timeFrom AND ts <= $__timeTo")
+    target = tmp_path / "target.json"
+    target.write_text(json.dumps({"refId": "A", "rawQuery": True, "target": cql, "queryType": "query"}))
+    cli = run_cli("query", "cass", "--target", str(target), "--format", "plugin",
+                  "--from", "1704067200000", "--to", "1704067800000")
+    assert cli.returncode == 0, cli.stderr
+    window = open_window(sources)
+    assert window.select_datasource(sources.store.get("cass").uid)
+    window.tabs.setCurrentWidget(window.query_area)
+    tab = window.query_area.current_tab()
+    assert tab is not None
+    tab.flavor_combo.setCurrentText("cassandra")
+    tab.editor.setPlainText(cql)
+    tab.time_picker.set_range("1704067200000", "1704067800000", "utc", 1000)
+    box = tab.plugin_panel.answer
+    box.ask_button.click()
+    qtbot.waitUntil(lambda: box.copy_button.isEnabled(), timeout=120_000)
+    assert box.text.toPlainText() == cli.stdout.strip()
+    box.copy_button.click()
+    assert QGuiApplication.clipboard().text() == cli.stdout.strip()
