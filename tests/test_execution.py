@@ -134,6 +134,7 @@ def test_tracing_reports_coordinator_and_events(workspace: Workspace) -> None:
     assert trace.coordinator == outcome.hosts[0] and trace.events and trace.duration_us
 
 
+@pytest.mark.faults
 def test_pinning_a_node_that_is_down_names_it_and_the_known_nodes(
     workspace: Workspace, two_node_cluster: LocalNode
 ) -> None:
