@@ -29,9 +29,10 @@ from gui.menus import build_menus
 from gui.provisioning.export_panel import ExportPanel
 from gui.provisioning.import_dialog import run_import
 from gui.query.area import QueryArea
+from gui.query.window_actions import QueryWindowActions
 
 APP_NAME = "cqlscope"
-DEFAULT_SIZE = (1100, 700)
+DEFAULT_SIZE = (1200, 760)
 # How long closing waits for a running health check before closing the sessions anyway.
 CLOSE_WAIT_MS = 15_000
 EMPTY_TEXT = "No data source selected.\nClick Add to create one."
@@ -45,7 +46,7 @@ class _StoreEvents(QObject):
     changed = Signal()
 
 
-class MainWindow(DataSourceActions, QMainWindow):
+class MainWindow(QueryWindowActions, DataSourceActions, QMainWindow):
     """Configure, save and test the data sources of one workspace."""
 
     def __init__(self, workspace: Workspace, prompts: Prompts | None = None, parent: QWidget | None = None) -> None:
@@ -66,6 +67,7 @@ class MainWindow(DataSourceActions, QMainWindow):
         self._store_events.changed.connect(self._refresh_list)
         self._unsubscribe = self.store.subscribe(self._on_store_changed)
         self._load_profile()
+        self.restore_layout()
 
     # -- building ------------------------------------------------------------------------------
 
@@ -73,7 +75,7 @@ class MainWindow(DataSourceActions, QMainWindow):
         self.setWindowTitle(f"{APP_NAME}[*]")
         self.resize(*DEFAULT_SIZE)
         self.list_panel = DataSourceList()
-        self.list_panel.setMinimumWidth(220)
+        self.list_panel.setMinimumWidth(180)
         self.list_panel.selection_changed.connect(self._on_list_selection)
         self.list_panel.add_clicked.connect(self.add_datasource)
         self.list_panel.duplicate_clicked.connect(self.duplicate_datasource)
@@ -94,11 +96,18 @@ class MainWindow(DataSourceActions, QMainWindow):
         self.query_area = QueryArea(self.workspace)
         self.query_area.status.connect(self.statusBar().showMessage)
         self.query_area.error.connect(self.show_error)
+        self.query_area.succeeded.connect(self._clear_error_banner)
+        self.query_area.current_tab_changed.connect(self._sync_query_actions)
         self.tabs.addTab(self.query_area, "Query")
         self.export_panel = ExportPanel(self.store)
         self.export_panel.saved.connect(
             lambda path: self.banner.show_message(BannerKind.SUCCESS, "Provisioning file saved", path))
+        self.export_panel.draft = self._unsaved_datasource
+        self.export_panel.copied.connect(lambda: self.statusBar().showMessage(
+            "Provisioning file copied to the clipboard.", 5000))
+        self.editor.edited.connect(self._refresh_export_preview)
         self.tabs.addTab(self.export_panel, "Export")
+        self.tabs.currentChanged.connect(lambda _index: self._refresh_export_preview())
         self.placeholder = QLabel(EMPTY_TEXT)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: #5f6368;")
@@ -108,8 +117,8 @@ class MainWindow(DataSourceActions, QMainWindow):
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(12, 0, 0, 0)
-        right_layout.setSpacing(10)
+        right_layout.setContentsMargins(8, 0, 0, 0)
+        right_layout.setSpacing(6)
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.stack, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -117,10 +126,11 @@ class MainWindow(DataSourceActions, QMainWindow):
         splitter.addWidget(self.list_panel)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, DEFAULT_SIZE[0] - 260])
+        splitter.setSizes([230, DEFAULT_SIZE[0] - 230])
+        self.splitter = splitter
         central = QWidget()
         central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(12, 12, 12, 8)
+        central_layout.setContentsMargins(8, 8, 8, 4)
         central_layout.addWidget(splitter)
         self.setCentralWidget(central)
 
@@ -208,6 +218,7 @@ class MainWindow(DataSourceActions, QMainWindow):
             draft = self.editor.datasource() if self.is_new() else self._draft
             entries.append(ListEntry(draft.uid, draft.name, _detail(draft), modified=True, is_new=True))
         self.list_panel.set_entries(entries, self._current_uid)
+        self.query_area.keep_only({ds.uid for ds in self.store.list()})
         self._shown_dirty = dirty
         self._update_chrome(dirty)
 
@@ -359,6 +370,7 @@ class MainWindow(DataSourceActions, QMainWindow):
             event.ignore()
             return
         self._closed = True
+        self.save_layout()
         self._unsubscribe()
         self.hide()
         self.tasks.shutdown(CLOSE_WAIT_MS)

@@ -33,6 +33,7 @@ from core.provisioning import (
     plan_import,
     read_provisioning_file,
 )
+from gui.common.folders import remember, start_path
 
 # Asks which file to import; None when cancelled. Tests inject a function returning a path.
 OpenPathProvider = Callable[[QWidget | None], "Path | None"]
@@ -46,7 +47,9 @@ CONFLICT_LABELS = {
 
 def ask_open_path(parent: QWidget | None) -> Path | None:
     """A native open dialog for YAML files."""
-    name, _ = QFileDialog.getOpenFileName(parent, "Import provisioning file", "", "YAML files (*.yaml *.yml)")
+    name, _ = QFileDialog.getOpenFileName(parent, "Import provisioning file", start_path(),
+                                          "YAML files (*.yaml *.yml)")
+    remember(name)
     return Path(name) if name else None
 
 
