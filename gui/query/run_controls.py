@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.config.datasource import CONSISTENCIES
-from core.cql.execution import DEFAULT_FETCH_SIZE
+from core.config.saved_queries import QueryTabState
 from core.grafana.flavors import FLAVOR_NAMES
+
+_DEFAULTS = QueryTabState()  # a new tab's run options: the Options button names those that differ
 
 
 class RunControls(QWidget):
@@ -121,11 +123,11 @@ class RunControls(QWidget):
         changed = []
         if self.consistency_combo.currentData():
             changed.append(self.consistency_combo.currentText())
-        if self.limit_spin.value():
-            changed.append(f"limit {self.limit_spin.value():,}")
-        if self.fetch_spin.value() != DEFAULT_FETCH_SIZE:
+        if self.limit_spin.value() != _DEFAULTS.limit:
+            changed.append(f"limit {self.limit_spin.value():,}" if self.limit_spin.value() else "no limit")
+        if self.fetch_spin.value() != _DEFAULTS.fetch_size:
             changed.append(f"fetch {self.fetch_spin.value():,}")
-        if self.timeout_spin.value():
+        if self.timeout_spin.value() != _DEFAULTS.timeout:
             changed.append(f"timeout {self.timeout_spin.value():g} s")
         if self.trace_check.isChecked():
             changed.append("tracing")

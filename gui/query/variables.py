@@ -63,9 +63,13 @@ class VariablesPanel(QWidget):
                 header_item.setToolTip(tip)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(VALUES, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((NAME, 90), (TEXTS, 90), (ALL, 34), (ALL_CUSTOM, 110)):
+        # Values take the width they need (the table scrolls sideways) instead of being cut to "...".
+        header.setSectionResizeMode(VALUES, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(30)
+        for column, width in ((NAME, 80), (TEXTS, 80), (ALL, 30), (ALL_CUSTOM, 90)):
             self.table.setColumnWidth(column, width)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.itemChanged.connect(lambda _item: self.changed.emit())
