@@ -20,6 +20,7 @@ from core.cql.health import HealthReport, check_health
 from core.errors import CqlscopeError, NotFoundError, ProfileError
 from gui.common.banner import Banner, BannerKind
 from gui.common.prompts import Prompts, UnsavedChoice
+from gui.common.text import plural
 from gui.common.workers import TaskRunner, describe_error
 from gui.datasources.actions import DataSourceActions
 from gui.datasources.editor import DataSourceEditor
@@ -146,7 +147,8 @@ class MainWindow(QueryWindowActions, DataSourceActions, QMainWindow):
             return
         names = run_import(self.store, self)
         if names:
-            self.banner.show_message(BannerKind.SUCCESS, f"Imported {len(names)} data source(s)", ", ".join(names))
+            self.banner.show_message(BannerKind.SUCCESS, f"Imported {plural(len(names), 'data source')}",
+                                     ", ".join(names))
 
     # -- loading and state ---------------------------------------------------------------------
 

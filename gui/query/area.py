@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTabBar, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from core.config.saved_queries import HistoryEntry, QueryFileState, QueryTabsFile, QueryTabState
 from core.config.workspace import Workspace
@@ -74,7 +74,7 @@ class QueryArea(QWidget):
 
     def _new_tab_widget(self) -> QTabWidget:
         tabs = QTabWidget()
-        tabs.setTabsClosable(True)
+        tabs.setTabsClosable(False)  # our own plain close buttons: the style's red one looked like an error mark
         tabs.setMovable(True)
         tabs.setDocumentMode(False)
         tabs.tabCloseRequested.connect(self.close_tab)
@@ -219,7 +219,9 @@ class QueryArea(QWidget):
         tab.state_changed.connect(self._save_timer.start)
         tab.ran.connect(lambda entry, page=page: self._record(page, entry))
         tab.refresh_schema_requested.connect(self.refresh_schema)
-        page.tabs.insertTab(index, tab, tab.title)
+        index = page.tabs.insertTab(index, tab, tab.title)
+        page.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, _close_button(page.tabs, tab,
+                                                                                               self.close_tab))
         page.tabs.setCurrentWidget(tab)
         return tab
 
@@ -338,3 +340,15 @@ class QueryArea(QWidget):
         for tab in self.all_query_tabs():
             tab.cancel()
         self.tasks.shutdown(timeout_ms)
+
+
+def _close_button(tabs: QTabWidget, tab: QueryTab, close: Callable[[int], None]) -> QToolButton:
+    """A flat, grey "×" that closes `tab` wherever it has moved to (Ctrl+W closes the current tab)."""
+    button = QToolButton()
+    button.setText("×")
+    button.setAutoRaise(True)
+    button.setToolTip("Close this tab (Ctrl+W; Ctrl+Shift+T reopens it)")
+    button.setStyleSheet("QToolButton { color: #5f6368; border: none; padding: 0 2px; }"
+                         "QToolButton:hover { color: #202124; background: #e8eaed; border-radius: 3px; }")
+    button.clicked.connect(lambda: close(tabs.indexOf(tab)))
+    return button

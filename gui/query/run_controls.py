@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -70,7 +71,9 @@ class RunControls(QWidget):
         self.trace_check = QCheckBox("Tracing")
         self.progress_label = QLabel()
         self.progress_label.setStyleSheet("color: #5f6368;")
-        self.progress_label.setMinimumWidth(0)
+        # The progress text takes the room left and never widens the row (the status bar has it too).
+        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.options_button = QToolButton()
         self.options_button.setCheckable(True)
         self.options_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -85,8 +88,7 @@ class RunControls(QWidget):
         top.addWidget(self.host_combo)
         top.addWidget(self.refresh_button)
         top.addWidget(self.options_button)
-        top.addStretch(1)
-        top.addWidget(self.progress_label)
+        top.addWidget(self.progress_label, 1)
         top.addWidget(self.run_button)
         top.addWidget(self.cancel_button)
         self.options_row = QWidget()

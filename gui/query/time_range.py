@@ -38,7 +38,7 @@ class TimeRangePicker(QWidget):
         self.to_edit = QLineEdit("now")
         self.to_edit.setToolTip(self.from_edit.toolTip())
         for edit in (self.from_edit, self.to_edit):
-            edit.setMinimumWidth(120)
+            edit.setMinimumWidth(90)
         self.zone = QComboBox()
         self.zone.setEditable(True)
         self.zone.addItems(ZONES)
@@ -47,6 +47,9 @@ class TimeRangePicker(QWidget):
         self.max_points.setRange(1, 1_000_000)
         self.max_points.setValue(1000)
         self.max_points.setToolTip("Max data points of the panel: $__interval = range / max data points, rounded.")
+        for combo in (self.quick, self.zone):  # shrink on a small window instead of clipping the row
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(9)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for label, widget in (("Range", self.quick), ("From", self.from_edit), ("To", self.to_edit),

@@ -185,3 +185,29 @@ def test_inspector_shows_time_macros_as_macros() -> None:
     text = inspector_html(InspectorData(prepared))
     assert "<b>missing</b>" not in text, "the cassandra plugin expands $__timeFrom: not an unknown variable"
     assert "<td>backend macro</td>" in text
+
+
+def test_counts_use_the_right_plural_form(qtbot: QtBot) -> None:
+    from core.grafana.frames import Field, Frame
+    from gui.common.text import plural
+    from gui.query.results_table import ResultsTable
+
+    assert [plural(n, "row") for n in (0, 1, 2, 1000)] == ["0 rows", "1 row", "2 rows", "1,000 rows"]
+    table = ResultsTable()
+    qtbot.addWidget(table)
+    table.show_frame(Frame("r", [Field.of("v", "int", [7])]))
+    assert table.summary.text() == "1 row · 1 column"
+
+
+def test_tab_close_button_is_a_plain_cross(
+        qtbot: QtBot, open_window: OpenWindow, config_dir: Path, memory_secrets: SecretStore) -> None:
+    from PySide6.QtWidgets import QTabBar, QToolButton
+
+    window = open_window(_workspace(config_dir, memory_secrets))
+    area = window.query_area
+    second = area.add_tab()
+    assert second is not None
+    button = area.tabs.tabBar().tabButton(1, QTabBar.ButtonPosition.RightSide)
+    assert isinstance(button, QToolButton) and button.text() == "×" and "red" not in button.styleSheet()
+    button.click()
+    assert area.query_tabs() == [area.current_tab()] and second not in area.query_tabs()
