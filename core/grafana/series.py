@@ -1,9 +1,10 @@
 """Time series for the graph, drawn as Grafana's time series panel draws a frame: every row, no de-duplication.
 
-Rows are grouped into series by their text (label) columns, one series per numeric column and label values, and
-sorted by time (stable, so rows sharing a time keep their order and the line goes back and forth between them, as
-in Grafana). A NULL value is a NaN point: the curve breaks there, as Grafana leaves a gap. Built on a worker thread;
-x values are epoch seconds (what pyqtgraph's DateAxisItem expects).
+Rows are grouped into series by their text (label) columns, one series per numeric column and label values. Like
+Grafana's join of a single frame (outerJoinDataFrames with enforceSort), a series is drawn in row order unless its
+times look descending (the first two times, or the last against the first), and only then sorted by time, stably:
+two partitions with the same times are drawn as they come, the line going back to the first time. A NULL value is a
+NaN point: the curve breaks there, as Grafana leaves a gap. x values are epoch seconds (pyqtgraph's DateAxisItem).
 """
 
 from __future__ import annotations
@@ -98,11 +99,19 @@ def _row_groups(time_field: Field, label_fields: list[Field]) -> dict[tuple[str,
 def _series(number: Field, labels: dict[str, str], rows: list[int], time_field: Field) -> Series:
     x = np.fromiter((time_field.values[r] for r in rows), dtype=np.float64, count=len(rows)) / 1000.0
     y = np.fromiter((_as_float(number.values[r]) for r in rows), dtype=np.float64, count=len(rows))
-    order = np.argsort(x, kind="stable")
-    x, y = x[order], y[order]
-    shared = int(np.count_nonzero(x[1:] == x[:-1])) if x.size > 1 else 0
+    if not _likely_ascending(x):
+        order = np.argsort(x, kind="stable")
+        x, y = x[order], y[order]
+    shared = len(rows) - int(np.unique(x).size)
     name = Field.of(number.name, number.cql_type, [], labels).display_name
     return Series(name, x, y, shared)
+
+
+def _likely_ascending(x: FloatArray) -> bool:
+    """Grafana's quick test: the first two times ascend and the last is not before the first."""
+    if x.size < 2:
+        return True
+    return bool(x[0] <= x[1] and x[0] <= x[-1])
 
 
 def _as_float(value: Any) -> float:

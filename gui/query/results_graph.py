@@ -111,7 +111,7 @@ class ResultsGraph(QWidget):
         self.readout.setText(self.readout_text(point.x()))
 
     def readout_text(self, x: float) -> str:
-        """The time under the crosshair and each series' nearest value at or before it."""
+        """The time under the crosshair and each series' value nearest to it (the first of equal times)."""
         import numpy as np
 
         when = datetime.fromtimestamp(x, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -119,7 +119,7 @@ class ResultsGraph(QWidget):
         for series in self._data.series:
             if series.point_count == 0:
                 continue
-            i = int(np.clip(np.searchsorted(series.x, x, side="right") - 1, 0, series.point_count - 1))
+            i = int(np.argmin(np.abs(series.x - x)))  # points keep the frame's order, so no binary search
             value = float(series.y[i])
             parts.append(f"{series.name}: {'NULL' if np.isnan(value) else f'{value:g}'}")
         return "   ".join(parts)

@@ -34,15 +34,24 @@ def test_rows_sharing_a_time_are_all_drawn_in_one_series(qtbot: QtBot) -> None:
     assert len(data.series) == 1
     series = data.series[0]
     assert series.point_count == 6, "no row is dropped"
-    assert list(series.x) == [1_714_521_600.0, 1_714_521_600.0, 1_714_521_660.0, 1_714_521_660.0,
-                              1_714_521_720.0, 1_714_521_720.0]
-    assert list(series.y) == [1.0, 10.0, 2.0, 20.0, 3.0, 30.0], "the line goes back and forth at each time"
+    # Grafana draws a single frame whose times look ascending (first two, last against first) as it comes:
+    # the second partition starts again at the first time (joinDataFrames.ts, isLikelyAscendingVector).
+    assert list(series.x) == [1_714_521_600.0, 1_714_521_660.0, 1_714_521_720.0,
+                              1_714_521_600.0, 1_714_521_660.0, 1_714_521_720.0]
+    assert list(series.y) == [1.0, 2.0, 3.0, 10.0, 20.0, 30.0], "the line goes back to the first time"
     assert series.shared_times == 3
     graph = ResultsGraph()
     qtbot.addWidget(graph)
     graph.show_data(data)
     x, y = graph.curves[0].getData()
     assert len(x) == 6 and sorted(y) == [1.0, 2.0, 3.0, 10.0, 20.0, 30.0]
+
+
+def test_descending_times_are_sorted_like_grafana() -> None:
+    frame = Frame("r", [Field.of("ts", "timestamp", [T0 + 2000, T0 + 1000, T0]), Field.of("v", "int", [3, 2, 1])])
+    series = graph_data(frame).series[0]
+    assert list(series.x) == [1_714_521_600.0, 1_714_521_601.0, 1_714_521_602.0]
+    assert list(series.y) == [1.0, 2.0, 3.0]
 
 
 def test_shared_timestamps_give_a_report_finding_and_a_label_column_splits_them() -> None:
