@@ -211,3 +211,15 @@ def test_tab_close_button_is_a_plain_cross(
     assert isinstance(button, QToolButton) and button.text() == "×" and "red" not in button.styleSheet()
     button.click()
     assert area.query_tabs() == [area.current_tab()] and second not in area.query_tabs()
+
+
+def test_file_dialogs_start_at_home_then_at_the_last_folder(tmp_path: Path) -> None:
+    from gui.common import folders
+
+    folders._last_folder.clear()
+    assert folders.start_path("result.csv") == str(Path.home() / "result.csv"), "not the working directory"
+    folders.remember(str(tmp_path / "out" / "x.csv"))
+    assert folders.start_path("result.csv") == str((tmp_path / "out").resolve() / "result.csv")
+    folders.remember("")  # a cancelled dialog changes nothing
+    assert folders.start_path() == str((tmp_path / "out").resolve())
+    folders._last_folder.clear()
