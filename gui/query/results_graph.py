@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -86,7 +87,9 @@ class ResultsGraph(QWidget):
             colour = PALETTE[number % len(PALETTE)]
             curve = self.plot.plot(series.x, series.y, pen=pg.mkPen(colour, width=1.5), connect="finite")
             curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
+            # Clipping to the view looks points up by time, which needs ascending times; a series drawn in the
+            # frame's order (going back in time) is drawn whole.
+            curve.setClipToView(bool(series.x.size < 2 or np.all(np.diff(series.x) >= 0)))
             self.curves.append(curve)
             self.legend.addItem(_legend_item(series.name, colour))
         self.legend.blockSignals(False)
@@ -112,8 +115,6 @@ class ResultsGraph(QWidget):
 
     def readout_text(self, x: float) -> str:
         """The time under the crosshair and each series' value nearest to it (the first of equal times)."""
-        import numpy as np
-
         when = datetime.fromtimestamp(x, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         parts = [when]
         for series in self._data.series:

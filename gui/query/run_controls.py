@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from core.config.datasource import CONSISTENCIES
 from core.config.saved_queries import QueryTabState
 from core.grafana.flavors import FLAVOR_NAMES
+from gui.common.eliding_label import ElidingLabel
 
 _DEFAULTS = QueryTabState()  # a new tab's run options: the Options button names those that differ
 
@@ -36,7 +36,7 @@ class RunControls(QWidget):
         self.flavor_combo.setToolTip("Prepare the query as this Grafana plugin would (default: the data source's).")
         self.host_combo = QComboBox()
         self.host_combo.setEditable(True)
-        self.host_combo.setMinimumWidth(230)
+        self.host_combo.setMinimumWidth(160)
         host_edit = self.host_combo.lineEdit()
         assert host_edit is not None
         host_edit.setPlaceholderText("Default routing")
@@ -69,10 +69,9 @@ class RunControls(QWidget):
         self.timeout_spin.setSpecialValueText("(data source)")
         self.timeout_spin.setSuffix(" s")
         self.trace_check = QCheckBox("Tracing")
-        self.progress_label = QLabel()
+        # The progress text takes the room left, elided when narrow (the status bar and tooltip have it all).
+        self.progress_label = ElidingLabel()
         self.progress_label.setStyleSheet("color: #5f6368;")
-        # The progress text takes the room left and never widens the row (the status bar has it too).
-        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.options_button = QToolButton()
         self.options_button.setCheckable(True)

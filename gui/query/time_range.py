@@ -47,9 +47,10 @@ class TimeRangePicker(QWidget):
         self.max_points.setRange(1, 1_000_000)
         self.max_points.setValue(1000)
         self.max_points.setToolTip("Max data points of the panel: $__interval = range / max data points, rounded.")
-        for combo in (self.quick, self.zone):  # shrink on a small window instead of clipping the row
+        # Shrink on a small window instead of widening it; "Custom range" stays whole, zones are short or typed.
+        for combo, characters in ((self.quick, 12), (self.zone, 6)):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(9)
+            combo.setMinimumContentsLength(characters)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for label, widget in (("Range", self.quick), ("From", self.from_edit), ("To", self.to_edit),
@@ -85,6 +86,7 @@ class TimeRangePicker(QWidget):
     def set_range(self, raw_from: str, raw_to: str, timezone: str, max_points: int) -> None:
         for widget, text in ((self.from_edit, raw_from), (self.to_edit, raw_to)):
             widget.setText(text)
+            widget.setCursorPosition(0)  # a narrow field shows the start of a long date, not its seconds
         self.zone.setCurrentText(timezone)
         self.max_points.setValue(max_points)
         self._sync_quick()

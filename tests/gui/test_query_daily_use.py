@@ -19,6 +19,7 @@ from core.config.secrets import SecretStore
 from core.config.workspace import Workspace
 from core.query.service import RunResult
 from gui.common.banner import BannerKind
+from gui.common.eliding_label import ElidingLabel
 from gui.main_window import MainWindow
 from gui.query.history import CANCELLED_TEXT
 from gui.query.tab import QueryTab
@@ -135,8 +136,8 @@ def _clipped(root: QWidget) -> list[str]:
     for widget in root.findChildren(QWidget):
         if not isinstance(widget, QLabel | QAbstractButton | QComboBox) or not widget.isVisibleTo(root):
             continue
-        if isinstance(widget, QLabel) and widget.wordWrap():
-            continue
+        if isinstance(widget, ElidingLabel) or (isinstance(widget, QLabel) and widget.wordWrap()):
+            continue  # these fit any width by design
         if widget.width() < widget.minimumSizeHint().width():
             text = widget.text() if isinstance(widget, QLabel | QAbstractButton) else widget.currentText()
             clipped.append(f"{type(widget).__name__} {text!r}: {widget.width()} < {widget.minimumSizeHint().width()}")
@@ -160,6 +161,12 @@ def test_window_sizes_give_results_half_the_height(
     assert (window.width(), window.height()) == (width, height)
     assert tab.results.height() >= tab.main_split.height() // 2, "the results get at least half the height"
     assert _clipped(tab.controls) == [] and _clipped(tab.time_picker) == []
+    progress = tab.progress_label
+    assert progress.toolTip() == progress.text() and progress.text().startswith("360 rows in ")
+    assert progress.width() >= 60, "room for at least the end of the run summary"
+    assert tab.time_picker.from_edit.cursorPosition() == 0, "a narrow field shows where the date starts"
+    # The committed screenshots show the usual profile location, not this test's temporary directory.
+    window.profile_label.setText("Profile: ~/.config/cqlscope/datasources.yaml")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     image = window.grab().toImage()
     assert image.save(str(SCREENSHOTS / f"query-{width}x{height}.png"), "PNG", 9)
