@@ -18,6 +18,7 @@ from typing import Any
 from core.config.workspace import Workspace
 from core.demo.setup import DEMO_UID, demo_workspace, load_data, local_cassandra, say, start_cassandra
 from core.errors import CqlscopeError
+from gui.common.text import plural
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -87,7 +88,7 @@ def run_window(workspace: Workspace, args: list[str], exit_after_first_query: bo
         first = tabs[0]
 
         def finished(result: Any) -> None:
-            say(f"first example query: {'ok' if result.ok else 'failed'}, {result.rows} rows"
+            say(f"first example query: {'ok' if result.ok else 'failed'}, {plural(result.rows, 'row')}"
                 + ("" if result.ok else f" ({result.error_title}: {result.error_message})"))
             if screenshot:
                 first.results.setCurrentWidget(first.graph)

@@ -20,6 +20,7 @@ from core.cql.health import HealthReport, check_health
 from core.errors import CqlscopeError, NotFoundError, ProfileError
 from gui.common.banner import Banner, BannerKind
 from gui.common.prompts import Prompts, UnsavedChoice
+from gui.common.text import plural
 from gui.common.workers import TaskRunner, describe_error
 from gui.datasources.actions import DataSourceActions
 from gui.datasources.editor import DataSourceEditor
@@ -30,9 +31,10 @@ from gui.menus import build_menus
 from gui.provisioning.export_panel import ExportPanel
 from gui.provisioning.import_dialog import run_import
 from gui.query.area import QueryArea
+from gui.query.window_actions import QueryWindowActions
 
 APP_NAME = "cqlscope"
-DEFAULT_SIZE = (1100, 700)
+DEFAULT_SIZE = (1200, 760)
 # How long closing waits for a running health check before closing the sessions anyway.
 CLOSE_WAIT_MS = 15_000
 EMPTY_TEXT = "No data source selected.\nClick Add to create one."
@@ -46,7 +48,7 @@ class _StoreEvents(QObject):
     changed = Signal()
 
 
-class MainWindow(DataSourceActions, QMainWindow):
+class MainWindow(QueryWindowActions, DataSourceActions, QMainWindow):
     """Configure, save and test the data sources of one workspace."""
 
     def __init__(self, workspace: Workspace, prompts: Prompts | None = None, parent: QWidget | None = None) -> None:
@@ -68,6 +70,7 @@ class MainWindow(DataSourceActions, QMainWindow):
         self._unsubscribe = self.store.subscribe(self._on_store_changed)
         self._load_profile()
         self._watch_profile()
+        self.restore_layout()
 
     # -- building ------------------------------------------------------------------------------
 
@@ -75,7 +78,7 @@ class MainWindow(DataSourceActions, QMainWindow):
         self.setWindowTitle(f"{APP_NAME}[*]")
         self.resize(*DEFAULT_SIZE)
         self.list_panel = DataSourceList()
-        self.list_panel.setMinimumWidth(220)
+        self.list_panel.setMinimumWidth(180)
         self.list_panel.selection_changed.connect(self._on_list_selection)
         self.list_panel.add_clicked.connect(self.add_datasource)
         self.list_panel.duplicate_clicked.connect(self.duplicate_datasource)
@@ -96,11 +99,18 @@ class MainWindow(DataSourceActions, QMainWindow):
         self.query_area = QueryArea(self.workspace)
         self.query_area.status.connect(self.statusBar().showMessage)
         self.query_area.error.connect(self.show_error)
+        self.query_area.succeeded.connect(self._clear_error_banner)
+        self.query_area.current_tab_changed.connect(self._sync_query_actions)
         self.tabs.addTab(self.query_area, "Query")
         self.export_panel = ExportPanel(self.store)
         self.export_panel.saved.connect(
             lambda path: self.banner.show_message(BannerKind.SUCCESS, "Provisioning file saved", path))
+        self.export_panel.draft = self._unsaved_datasource
+        self.export_panel.copied.connect(lambda: self.statusBar().showMessage(
+            "Provisioning file copied to the clipboard.", 5000))
+        self.editor.edited.connect(self._refresh_export_preview)
         self.tabs.addTab(self.export_panel, "Export")
+        self.tabs.currentChanged.connect(lambda _index: self._refresh_export_preview())
         self.placeholder = QLabel(EMPTY_TEXT)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: #5f6368;")
@@ -110,8 +120,8 @@ class MainWindow(DataSourceActions, QMainWindow):
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(12, 0, 0, 0)
-        right_layout.setSpacing(10)
+        right_layout.setContentsMargins(8, 0, 0, 0)
+        right_layout.setSpacing(6)
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.stack, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -119,10 +129,11 @@ class MainWindow(DataSourceActions, QMainWindow):
         splitter.addWidget(self.list_panel)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, DEFAULT_SIZE[0] - 260])
+        splitter.setSizes([230, DEFAULT_SIZE[0] - 230])
+        self.splitter = splitter
         central = QWidget()
         central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(12, 12, 12, 8)
+        central_layout.setContentsMargins(8, 8, 8, 4)
         central_layout.addWidget(splitter)
         self.setCentralWidget(central)
 
@@ -138,7 +149,8 @@ class MainWindow(DataSourceActions, QMainWindow):
             return
         names = run_import(self.store, self)
         if names:
-            self.banner.show_message(BannerKind.SUCCESS, f"Imported {len(names)} data source(s)", ", ".join(names))
+            self.banner.show_message(BannerKind.SUCCESS, f"Imported {plural(len(names), 'data source')}",
+                                     ", ".join(names))
 
     # -- loading and state ---------------------------------------------------------------------
 
@@ -210,6 +222,7 @@ class MainWindow(DataSourceActions, QMainWindow):
             draft = self.editor.datasource() if self.is_new() else self._draft
             entries.append(ListEntry(draft.uid, draft.name, _detail(draft), modified=True, is_new=True))
         self.list_panel.set_entries(entries, self._current_uid)
+        self.query_area.keep_only({ds.uid for ds in self.store.list()})
         self._shown_dirty = dirty
         self._update_chrome(dirty)
 
@@ -381,6 +394,7 @@ class MainWindow(DataSourceActions, QMainWindow):
             event.ignore()
             return
         self._closed = True
+        self.save_layout()
         self._unsubscribe()
         self.hide()
         self.tasks.shutdown(CLOSE_WAIT_MS)

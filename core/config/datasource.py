@@ -111,6 +111,7 @@ class DataSource:
     is_default: bool = False
     org_id: int = 1
     editable: bool = False
+    test_datasource: bool = False  # cqlscope only: statements that change data or schema run without asking
 
     def copy(self, **changes: Any) -> DataSource:
         """A deep copy with some fields changed (lists are not shared)."""

@@ -95,6 +95,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
                "the Grafana plugin: scylla (scylladb-scylla-datasource) or cassandra "
                "(hadesarchitect-cassandra-datasource)", "General", "--flavor",
                choices=tuple(f.value for f in Flavor)),
+    OptionSpec("test_datasource", "Test data source", OptionKind.BOOL,
+               "cqlscope only, never exported: statements that change data or schema (INSERT, DELETE, DROP...) "
+               "run without a confirmation", "General", "--test-datasource"),
     OptionSpec("hosts", "Hosts", OptionKind.HOSTS,
                "contact points, comma separated: host or host:port", "Connection", "--hosts",
                metavar="H1,H2"),

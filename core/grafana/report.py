@@ -18,6 +18,7 @@ from core.grafana.plugin_response import (
     CASSANDRA_FAILING_TYPES,
     cassandra_id_problem,
 )
+from core.grafana.series import shared_times
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -186,6 +187,7 @@ def compatibility_report(prepared: PreparedQuery, frame: Frame | None = None, er
     findings = query_findings(prepared)
     if frame is not None and prepared.flavor.name != "generic":
         findings += result_findings(prepared.flavor.name, frame)
+        findings += graph_findings(frame)
     if prepared.flavor.name == "scylla":
         from core.grafana.scylla_findings import scylla_error_findings, scylla_settings_findings
 
@@ -194,3 +196,21 @@ def compatibility_report(prepared: PreparedQuery, frame: Frame | None = None, er
         if datasource_host is not None:
             findings += scylla_settings_findings(datasource_host)
     return by_severity(findings)
+
+
+def graph_findings(frame: Frame) -> list[Finding]:
+    """A warning when rows share a timestamp inside one series: the time series panel draws them all, the line
+    going back and forth at that time."""
+    repeats = shared_times(frame)
+    if not repeats:
+        return []
+    total = sum(count for _labels, count in repeats)
+    where = "; ".join(", ".join(f"{k}={v!r}" for k, v in labels.items()) or "the only series"
+                      for labels, _count in repeats[:3])
+    more = f" and {len(repeats) - 3} more" if len(repeats) > 3 else ""
+    return [Finding(
+        "shared-timestamps", WARNING,
+        f"{total} row{'s' if total != 1 else ''} share a timestamp with another row of the same series ({where}"
+        f"{more}): the time series panel draws every row, so the line goes back and forth at those times.",
+        "Select the column that tells the rows apart (e.g. the partition key) as a text column, so each gets its "
+        "own series, or aggregate the rows per time.")]

@@ -214,6 +214,20 @@ def plan_import(store: DataSourceStore, parsed: ParsedFile, on_conflict: Conflic
     return ImportPlan(items, findings, conflicts)
 
 
+def usable_part(plan: ImportPlan) -> tuple[ImportPlan, list[str]]:
+    """The plan without the entries that have errors, and a line for each error saying what is skipped and why.
+
+    Errors about the whole file (no data source named) stay errors: then nothing can be imported."""
+    broken = {f.datasource for f in plan.errors if f.datasource}
+    skipped = [f"skipped '{f.datasource}': {f.message}" for f in plan.errors if f.datasource]
+    items = [item for item in plan.items if item.source_name not in broken]
+    findings = [f for f in plan.findings if not (f.severity == Severity.ERROR and f.datasource)]
+    findings += [Finding(Severity.NOTE, f"skipped (not imported): {f.message}", f.datasource)
+                 for f in plan.errors if f.datasource]
+    conflicts = [c for c in plan.conflicts if not any(c.startswith(f"'{name}':") for name in broken)]
+    return ImportPlan(items, findings, conflicts), skipped
+
+
 def _free_name(base: str, taken: set[str]) -> str:
     name, counter = f"{base} (imported)", 2
     while name in taken:

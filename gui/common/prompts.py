@@ -47,3 +47,23 @@ class Prompts:
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Yes
+
+    def confirm_change(self, datasource: str, what: str) -> bool:
+        """Ask before running a statement that changes data, schema or permissions (`what` says which)."""
+        answer = QMessageBox.question(
+            self.parent, "Run a statement that changes something?",
+            f"This statement {what} on '{datasource}'. Run it?\n\n"
+            "Mark the data source as a test data source (Connection tab, General) to stop this question.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def confirm_copy_secrets(self) -> bool:
+        """Ask before putting real secrets on the clipboard, where other programs can read them."""
+        answer = QMessageBox.question(
+            self.parent, "Copy secrets to the clipboard?",
+            "The copied text contains the real passwords of these data sources. Any program can read the "
+            "clipboard. Copy anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes

@@ -55,19 +55,21 @@ class DataSourceEditor(QWidget):
         self.test_button.setToolTip("Save, then connect with these settings and report the cluster's health.")
         self.test_button.setDefault(True)
         self.test_button.clicked.connect(self.test_clicked)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        # One header row (title, detail, Save, Test) above the tabs, so the Query tab keeps the height.
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.header_title)
+        titles.addWidget(self.header_detail)
+        header = QHBoxLayout()
+        header.addLayout(titles, 1)
         for button in (self.save_button, self.test_button):
-            button.setMinimumWidth(110)
-            buttons.addWidget(button)
+            button.setMinimumWidth(90)
+            header.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.header_title)
-        layout.addWidget(self.header_detail)
-        layout.addSpacing(4)
+        layout.setSpacing(4)
+        layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
-        layout.addLayout(buttons)
 
     def load(self, ds: DataSource, states: dict[str, SecretState], *, is_new: bool,
              keep_secrets: set[str] | frozenset[str] = frozenset()) -> None:

@@ -6,6 +6,7 @@ from html import escape
 
 from core.cql.health import HealthReport
 from core.cql.nodes import NodeInfo
+from gui.common.text import plural
 
 MAX_NODE_ROWS = 12
 _UP = "#188038"
@@ -60,6 +61,6 @@ def _nodes_table(nodes: list[NodeInfo]) -> str:
         rows.append("<tr>" + "".join(f"<td style='padding-right:18px'>{cell}</td>" for cell in cells) + "</tr>")
     more = ""
     if len(nodes) > MAX_NODE_ROWS:
-        more = f"<p style='margin:0'>… and {len(nodes) - MAX_NODE_ROWS} more nodes</p>"
-    return (f"<p style='margin:6px 0 2px 0'>{up} of {len(nodes)} nodes up</p>"
+        more = f"<p style='margin:0'>… and {len(nodes) - MAX_NODE_ROWS} more</p>"
+    return (f"<p style='margin:6px 0 2px 0'>{up} of {plural(len(nodes), 'node')} up</p>"
             f"<table cellspacing='0' cellpadding='1'>{''.join(rows)}</table>{more}")

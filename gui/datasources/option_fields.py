@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QL
 
 from core.config.datasource import DataSource
 from core.config.options import OptionKind, OptionSpec
+from gui.common.folders import remember, start_path
 
 _PLACEHOLDERS = {
     OptionKind.HOSTS: "host or host:port, comma separated",
@@ -77,7 +78,9 @@ class PathField(LineField):
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, f"Choose the {self.spec.label.lower()}",
-                                              self.line_edit.text(), "PEM files (*.pem *.crt *.key);;All files (*)")
+                                              self.line_edit.text() or start_path(),
+                                              "PEM files (*.pem *.crt *.key);;All files (*)")
+        remember(path)
         if path:
             self.line_edit.setText(path)
 

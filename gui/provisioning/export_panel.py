@@ -40,6 +40,8 @@ from core.config.datasource import DataSource
 from core.config.store import DataSourceStore
 from core.errors import CqlscopeError
 from core.provisioning import ExportOptions, ExportResult, SecretsMode, build_export, export_options_for, write_export
+from gui.common.folders import remember, start_path
+from gui.common.prompts import Prompts
 
 UID_ROLE = Qt.ItemDataRole.UserRole
 MASK = "<from keyring>"
@@ -50,8 +52,9 @@ SavePathProvider = Callable[[QWidget], "Path | None"]
 
 def ask_save_path(parent: QWidget) -> Path | None:
     """A native save dialog for YAML files."""
-    name, _ = QFileDialog.getSaveFileName(parent, "Save provisioning file", "cqlscope-datasources.yaml",
+    name, _ = QFileDialog.getSaveFileName(parent, "Save provisioning file", start_path("cqlscope-datasources.yaml"),
                                           "YAML files (*.yaml *.yml)")
+    remember(name)
     return Path(name) if name else None
 
 
@@ -92,6 +95,9 @@ class ExportPanel(QWidget):
         self.store = store
         self.save_path_provider = save_path_provider or ask_save_path
         self.result: ExportResult | None = None
+        # The shown data source with its unsaved edits (set by the window), so preview and file follow the form.
+        self.draft: Callable[[], DataSource | None] = lambda: None
+        self.confirm_secrets: Callable[[], bool] = Prompts(self).confirm_copy_secrets
 
         self.source_list = QListWidget()
         self.source_list.itemChanged.connect(self._on_option_changed)
@@ -163,8 +169,9 @@ class ExportPanel(QWidget):
             self._unsubscribe = None
 
     def selected(self) -> list[DataSource]:
-        """The data sources to export, in store order."""
-        items = self.store.list()
+        """The data sources to export, in store order, the shown one with its unsaved edits."""
+        draft = self.draft()
+        items = [draft if draft is not None and ds.uid == draft.uid else ds for ds in self.store.list()]
         if self.all_check.isChecked():
             return items
         checked = {self.source_list.item(i).data(UID_ROLE) for i in range(self.source_list.count())
@@ -189,6 +196,9 @@ class ExportPanel(QWidget):
         self.result = build_export(self.selected(), self.options(), lambda ds, field: MASK)
         self.preview.setPlainText(self.result.text)
         lines = [str(f) for f in self.result.findings]
+        draft = self.draft()
+        if draft is not None and any(ds.uid == draft.uid for ds in self.selected()):
+            lines.append(f"Includes the unsaved edits of '{draft.name}'.")
         self.messages.setText("\n".join(lines) if lines else "Ready to export.")
         has_errors = bool(self.result.errors)
         self.messages.setStyleSheet("color: #b22222;" if has_errors else "")
@@ -221,8 +231,14 @@ class ExportPanel(QWidget):
         if result.errors:
             self.refresh()
             return None
+        if result.has_inline_secrets and not self.confirm_secrets():
+            self.messages.setText("Not copied: the text holds real secrets.")
+            return None
         clipboard = QGuiApplication.clipboard()
         clipboard.setText(result.text)
+        count = len(self.selected())
+        self.messages.setText(f"Copied the provisioning file ({count} data source{'s' if count != 1 else ''}) "
+                              "to the clipboard.")
         self.copied.emit()
         return result.text
 

@@ -1,11 +1,14 @@
 """The Import dialog: preview what a provisioning file adds or changes, choose what conflicts do, import.
 
-Nothing changes until Import is clicked, and not at all when the file has errors.
+Entries with errors (an unset ${VAR}, a bad field) are skipped with the reason listed; the valid ones import. The
+variables the file references can be given values in the dialog (secrets masked). Nothing changes until Import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -33,9 +37,33 @@ from core.provisioning import (
     plan_import,
     read_provisioning_file,
 )
+from core.provisioning.importer import usable_part
+from gui.common.folders import remember, start_path
 
 # Asks which file to import; None when cancelled. Tests inject a function returning a path.
 OpenPathProvider = Callable[[QWidget | None], "Path | None"]
+
+_SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|KEY|PW", re.IGNORECASE)
+
+
+class _RecordingEnviron(Mapping[str, str]):
+    """An environment that remembers every variable name the file asks for."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._data = values
+        self.asked: list[str] = []
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self.asked:
+            self.asked.append(name)
+        return self._data[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
 
 CONFLICT_LABELS = {
     ConflictChoice.SKIP: "Skip them (keep what is configured)",
@@ -46,7 +74,9 @@ CONFLICT_LABELS = {
 
 def ask_open_path(parent: QWidget | None) -> Path | None:
     """A native open dialog for YAML files."""
-    name, _ = QFileDialog.getOpenFileName(parent, "Import provisioning file", "", "YAML files (*.yaml *.yml)")
+    name, _ = QFileDialog.getOpenFileName(parent, "Import provisioning file", start_path(),
+                                          "YAML files (*.yaml *.yml)")
+    remember(name)
     return Path(name) if name else None
 
 
@@ -64,6 +94,15 @@ class ImportDialog(QDialog):
         self.plan: ImportPlan | None = None
         self.parsed: ParsedFile | None = None
         self.imported_names: list[str] = []
+        self.skipped: list[str] = []
+        self.environ: Mapping[str, str] = os.environ if environ is None else environ
+        self.env_values: dict[str, QLineEdit] = {}
+        self.env_table = QTableWidget(0, 2)
+        self.env_table.setHorizontalHeaderLabels(["Variable", "Value"])
+        self.env_table.horizontalHeader().setStretchLastSection(True)
+        self.env_table.verticalHeader().hide()
+        self.env_table.setMaximumHeight(130)
+        self.env_label = QLabel("Variables the file uses (their values here apply to this import only):")
 
         self.conflict_combo = QComboBox()
         for choice, label in CONFLICT_LABELS.items():
@@ -87,16 +126,43 @@ class ImportDialog(QDialog):
         layout.addWidget(QLabel(str(path)))
         layout.addLayout(form)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.env_label)
+        layout.addWidget(self.env_table)
         layout.addWidget(self.messages)
         layout.addWidget(self.buttons)
         self.resize(720, 420)
 
+        self.read_file()
+
+    def read_file(self) -> None:
+        """Read the file with the environment and the values entered here, then plan again."""
+        values = dict(self.environ)
+        values.update({name: edit.text() for name, edit in self.env_values.items() if edit.text()})
+        recording = _RecordingEnviron(values)
         try:
-            self.parsed = read_provisioning_file(path, environ)
+            self.parsed = read_provisioning_file(self.path, recording)
         except CqlscopeError as exc:
             self._fail(f"{exc.title}: {exc.message}")
             return
+        for name in recording.asked:
+            if name not in self.env_values:
+                self._add_variable(name, values.get(name, ""))
+        has_variables = bool(self.env_values)
+        self.env_label.setVisible(has_variables)
+        self.env_table.setVisible(has_variables)
         self.refresh()
+
+    def _add_variable(self, name: str, value: str) -> None:
+        row = self.env_table.rowCount()
+        self.env_table.insertRow(row)
+        self.env_table.setItem(row, 0, QTableWidgetItem(name))
+        edit = QLineEdit(value)
+        edit.setPlaceholderText("not set: empty in Grafana")
+        if _SECRET_NAME.search(name):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.editingFinished.connect(self.read_file)
+        self.env_values[name] = edit
+        self.env_table.setCellWidget(row, 1, edit)
 
     def choice(self) -> ConflictChoice:
         """The conflict choice selected in the dialog."""
@@ -109,7 +175,7 @@ class ImportDialog(QDialog):
         """Plan again with the current conflict choice and show it."""
         if self.parsed is None:
             return
-        self.plan = plan_import(self.store, self.parsed, self.choice())
+        self.plan, self.skipped = usable_part(plan_import(self.store, self.parsed, self.choice()))
         self.table.setRowCount(0)
         for item in self.plan.items:
             row = self.table.rowCount()
@@ -119,7 +185,9 @@ class ImportDialog(QDialog):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.conflict_combo.setEnabled(bool(self.plan.conflicts))
-        lines = [str(f) for f in self.plan.findings]
+        lines = [str(f) for f in self.plan.findings if not f.message.startswith("skipped (not imported)")]
+        if self.skipped:
+            lines.insert(0, "Not imported (fix the file or enter the variables below): " + "; ".join(self.skipped))
         if self.plan.conflicts:
             lines.insert(0, "Conflicts: " + "; ".join(self.plan.conflicts))
         self.messages.setText("\n".join(lines) or "Ready to import.")

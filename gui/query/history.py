@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.config.saved_queries import HistoryEntry, search_history
 
+CANCELLED_TEXT = "Cancelled (Esc or the Cancel button)"  # the error of a history entry for a cancelled run
 HEADERS = ("When", "Result", "Rows", "Duration", "Query")
 
 
@@ -63,7 +64,7 @@ class HistoryPanel(QWidget):
         self.table.setRowCount(len(self.shown))
         for row, entry in enumerate(self.shown):
             when = datetime.fromtimestamp(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S")
-            result = "ok" if entry.ok else f"error: {entry.error}"
+            result = "ok" if entry.ok else "cancelled" if entry.error == CANCELLED_TEXT else f"error: {entry.error}"
             cells = (when, result, f"{entry.rows:,}", f"{entry.duration_ms:.0f} ms", " ".join(entry.text.split()))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

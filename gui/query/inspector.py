@@ -31,6 +31,13 @@ def _pre(text: str) -> str:
             f"{html.escape(text)}</pre>")
 
 
+def _state(found: bool, is_macro: bool) -> str:
+    """A reference's state: a backend macro the plugin expands is not a missing variable."""
+    if is_macro:
+        return "backend macro"
+    return "found" if found else "<b>missing</b>"
+
+
 def inspector_html(data: InspectorData) -> str:
     """The inspector's content as rich text."""
     parts: list[str] = []
@@ -42,9 +49,11 @@ def inspector_html(data: InspectorData) -> str:
         parts.append(_section(f"CQL sent ({prepared.flavor.name} flavor)", _pre(prepared.text)))
         if prepared.rejected:
             parts.append(f"<p style='color:#a50e0e'>{html.escape(prepared.rejected)}</p>")
+        macros = dict(prepared.macros)
         rows = "".join(
-            f"<tr><td><code>{html.escape(ref.match)}</code></td><td>{'found' if ref.found else '<b>missing</b>'}"
-            f"</td><td><code>{html.escape(ref.value)}</code></td><td>{html.escape(ref.note)}</td></tr>"
+            f"<tr><td><code>{html.escape(ref.match)}</code></td><td>{_state(ref.found, ref.match in macros)}"
+            f"</td><td><code>{html.escape(macros.get(ref.match, ref.value))}</code></td>"
+            f"<td>{html.escape(ref.note)}</td></tr>"
             for ref in prepared.interpolation.references)
         if rows:
             parts.append(_section("Variables", "<table cellspacing=6><tr><th align=left>Expression</th>"

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QTableV
 
 from core.findings import Finding
 from core.grafana.plugin_response import PluginView
+from gui.common.text import plural
 from gui.query.plugin_answer import PluginAnswerBox
 from gui.query.results_table import FrameTableModel
 
@@ -82,7 +83,8 @@ class PluginViewPanel(QWidget):
         self.frame_combo.blockSignals(True)
         self.frame_combo.clear()
         for frame in self.view.frames:
-            self.frame_combo.addItem(f"{frame.name} ({frame.row_count:,} rows, {len(frame.fields)} fields)")
+            counts = f"{plural(frame.row_count, 'row')}, {plural(len(frame.fields), 'field')}"
+            self.frame_combo.addItem(f"{frame.name} ({counts})")
         self.frame_combo.blockSignals(False)
         lines = []
         if "plugin" in errors:

@@ -1,21 +1,25 @@
-"""The Graph results view: pyqtgraph time series with a date axis, legend, crosshair, zoom and pan.
+"""The Graph results view: pyqtgraph time series with a date axis, a scrollable legend, crosshair, zoom and pan.
 
-Curves downsample by peak and clip to the view, so a million points draw quickly. When the result has
-no time or no numeric column the view says so instead of an empty plot.
+Curves break at NULL (NaN) points as Grafana leaves a gap, downsample by peak and clip to the view, so a million
+points draw quickly. When the result has no time or no numeric column the view says so instead of an empty plot.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from core.grafana.series import GraphData
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf")
+# 24 colours that stay apart from each other on white: no colour repeats before the 25th series.
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+           "#bcbd22", "#7f7f7f", "#000075", "#800000", "#469990", "#f032e6", "#9a6324", "#3cb44b",
+           "#4363d8", "#808000", "#e6194b", "#911eb4", "#42d4f4", "#f58231", "#000000", "#5e3c99")
 
 
 class ResultsGraph(QWidget):
@@ -31,8 +35,10 @@ class ResultsGraph(QWidget):
             axis = item.getAxis(name)
             axis.setPen(pg.mkPen("#5f6368"))
             axis.setTextPen(pg.mkPen("#3c4043"))
-        self.legend = item.addLegend(offset=(10, 10), labelTextColor="#202124",
-                                     brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#dadce0"))
+        self.legend = QListWidget()
+        self.legend.setToolTip("The series, in the colours of their curves. Untick one to hide its curve.")
+        self.legend.setMinimumWidth(120)
+        self.legend.itemChanged.connect(self._on_legend_item)
         self.curves: list[pg.PlotDataItem] = []
         self._data = GraphData()
         self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#9aa0a6", style=Qt.PenStyle.DashLine))
@@ -50,7 +56,12 @@ class ResultsGraph(QWidget):
         plot_page = QWidget()
         plot_layout = QVBoxLayout(plot_page)
         plot_layout.setContentsMargins(0, 0, 0, 0)
-        plot_layout.addWidget(self.plot, 1)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(self.plot)
+        self.split.addWidget(self.legend)
+        self.split.setStretchFactor(0, 1)
+        self.split.setSizes([700, 180])
+        plot_layout.addWidget(self.split, 1)
         plot_layout.addWidget(self.readout)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.message)
@@ -71,15 +82,25 @@ class ResultsGraph(QWidget):
             self.message.setText(data.message or "Nothing to graph.")
             self.stack.setCurrentWidget(self.message)
             return
+        self.legend.blockSignals(True)
         for number, series in enumerate(data.series):
-            pen = pg.mkPen(PALETTE[number % len(PALETTE)], width=1.5)
-            curve = self.plot.plot(series.x, series.y, pen=pen, name=series.name)
+            colour = PALETTE[number % len(PALETTE)]
+            curve = self.plot.plot(series.x, series.y, pen=pg.mkPen(colour, width=1.5), connect="finite")
             curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
+            # Clipping to the view looks points up by time, which needs ascending times; a series drawn in the
+            # frame's order (going back in time) is drawn whole.
+            curve.setClipToView(bool(series.x.size < 2 or np.all(np.diff(series.x) >= 0)))
             self.curves.append(curve)
+            self.legend.addItem(_legend_item(series.name, colour))
+        self.legend.blockSignals(False)
         self.plot.enableAutoRange()
         self.plot.autoRange()
         self.stack.setCurrentIndex(1)
+
+    def _on_legend_item(self, item: QListWidgetItem) -> None:
+        row = self.legend.row(item)
+        if 0 <= row < len(self.curves):
+            self.curves[row].setVisible(item.checkState() == Qt.CheckState.Checked)
 
     def show_message(self, text: str) -> None:
         self.show_data(GraphData(message=text))
@@ -93,14 +114,25 @@ class ResultsGraph(QWidget):
         self.readout.setText(self.readout_text(point.x()))
 
     def readout_text(self, x: float) -> str:
-        """The time under the crosshair and each series' nearest value at or before it."""
-        import numpy as np
-
+        """The time under the crosshair and each series' value nearest to it (the first of equal times)."""
         when = datetime.fromtimestamp(x, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         parts = [when]
         for series in self._data.series:
             if series.point_count == 0:
                 continue
-            i = int(np.clip(np.searchsorted(series.x, x, side="right") - 1, 0, series.point_count - 1))
-            parts.append(f"{series.name}: {series.y[i]:g}")
+            i = int(np.argmin(np.abs(series.x - x)))  # points keep the frame's order, so no binary search
+            value = float(series.y[i])
+            parts.append(f"{series.name}: {'NULL' if np.isnan(value) else f'{value:g}'}")
         return "   ".join(parts)
+
+
+def _legend_item(name: str, colour: str) -> QListWidgetItem:
+    """A checkable legend entry with a swatch of the curve's colour."""
+    swatch = QPixmap(14, 14)
+    swatch.fill(QColor(colour))
+    item = QListWidgetItem(QIcon(swatch), name)
+    item.setToolTip(name)
+    item.setData(Qt.ItemDataRole.UserRole, colour)
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Checked)
+    return item

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from core.grafana.frames import NULL_TEXT, Frame
 from core.query.result_writers import write_csv, write_json_rows
+from gui.common.folders import remember, start_path
+from gui.common.text import plural
 
 MAX_CELL_CHARS = 500
 NULL_COLOR = QColor("#9aa0a6")
@@ -114,6 +116,7 @@ class ResultsTable(QWidget):
     """The table view with a notice line, copy (Ctrl+C) and CSV / JSON export."""
 
     exported = Signal(str)
+    notified = Signal(str)  # a short confirmation for the status bar (copied, exported)
     failed = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -134,7 +137,9 @@ class ResultsTable(QWidget):
         self.summary = QLabel("No result yet.")
         self.summary.setStyleSheet("color: #5f6368;")
         self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy the selected cells as tab-separated text (Ctrl+C).")
+        self.copy_button.setToolTip("Copy the selected cells, or the whole table when nothing is selected, as "
+                                    "tab-separated text with a header row; NULL is written as NULL, empty text "
+                                    "as nothing (Ctrl+C).")
         self.copy_button.clicked.connect(self.copy_selection)
         self.csv_button = QPushButton("Export CSV…")
         self.csv_button.clicked.connect(lambda: self._export_dialog("csv"))
@@ -166,12 +171,12 @@ class ResultsTable(QWidget):
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.model.set_frame(frame)
         rows = frame.row_count if frame is not None else 0
-        self.summary.setText(f"{rows:,} row{'s' if rows != 1 else ''} · {len(frame.fields) if frame else 0} columns")
+        self.summary.setText(f"{plural(rows, 'row')} · {plural(len(frame.fields) if frame else 0, 'column')}")
         notices = []
         if truncated:
-            notices.append(f"Truncated: only the first {rows:,} rows are shown (row limit {limit or rows:,}).")
+            notices.append(f"Truncated: only the first {plural(rows, 'row')} shown (row limit {limit or rows:,}).")
         if cancelled:
-            notices.append(f"Cancelled: {rows:,} rows were fetched before the query was stopped.")
+            notices.append(f"Cancelled: {plural(rows, 'row')} fetched before the query was stopped.")
         self.notice.setText(" ".join(notices))
         self.notice.setVisible(bool(notices))
         self._set_buttons(frame is not None)
@@ -189,27 +194,39 @@ class ResultsTable(QWidget):
                 width = max(width, metrics.horizontalAdvance(str(text)[:80]))
             self.view.setColumnWidth(column, min(width + 24, 360))
 
-    def selected_text(self) -> str:
-        """The selected cells as tab-separated rows (NULL as empty), the exact values."""
+    def selected_text(self) -> tuple[str, int]:
+        """The selected cells (every cell when none is selected) as tab-separated rows under a header row of
+        column names, exact values, NULL written as NULL and empty text as nothing; and the number of rows."""
         indexes = self.view.selectionModel().selectedIndexes()
-        if not indexes:
-            return ""
-        rows = sorted({i.row() for i in indexes})
-        columns = sorted({i.column() for i in indexes})
-        chosen = {(i.row(), i.column()) for i in indexes}
-        lines = []
+        if indexes:
+            rows = sorted({i.row() for i in indexes})
+            columns = sorted({i.column() for i in indexes})
+            chosen = {(i.row(), i.column()) for i in indexes}
+        else:
+            rows = list(range(self.model.rowCount()))
+            columns = list(range(self.model.columnCount()))
+            chosen = None
+        if not rows or not columns:
+            return "", 0
+        frame = self.model.frame()
+        assert frame is not None
+        lines = ["\t".join(frame.fields[column].name for column in columns)]
         for row in rows:
             cells = []
             for column in columns:
-                text = self.model.cell_text(row, column) if (row, column) in chosen else ""
-                cells.append("" if text is None else text)
+                if chosen is not None and (row, column) not in chosen:
+                    cells.append("")
+                    continue
+                text = self.model.cell_text(row, column)
+                cells.append(NULL_TEXT if text is None else text)
             lines.append("\t".join(cells))
-        return "\n".join(lines)
+        return "\n".join(lines), len(rows)
 
     def copy_selection(self) -> None:
-        text = self.selected_text()
+        text, rows = self.selected_text()
         if text:
             QApplication.clipboard().setText(text)
+            self.notified.emit(f"Copied {plural(rows, 'row')} with the header row to the clipboard.")
 
     def export(self, path: Path, kind: str) -> None:
         """Write the whole frame (in its original order) as CSV or JSON rows."""
@@ -222,10 +239,12 @@ class ResultsTable(QWidget):
             else:
                 write_json_rows(frame, out)
         self.exported.emit(str(path))
+        self.notified.emit(f"Exported {plural(frame.row_count, 'row')} to {path}.")
 
     def _export_dialog(self, kind: str) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, f"Export {kind.upper()}", f"result.{kind}",
+        name, _ = QFileDialog.getSaveFileName(self, f"Export {kind.upper()}", start_path(f"result.{kind}"),
                                               f"{kind.upper()} files (*.{kind})")
+        remember(name)
         if name:
             try:
                 self.export(Path(name), kind)

@@ -1,8 +1,10 @@
-"""The run controls of a query tab: flavor, cqlscope's host override, Run/Cancel, progress, and the run options
-(consistency, row limit, fetch size, timeout, tracing)."""
+"""The run controls of a query tab: flavor, cqlscope's host override, Run/Cancel, progress, and the rarely changed
+run options (consistency, row limit, fetch size, timeout, tracing) in a row that folds away; the Options button
+names the options that differ from their defaults, so a folded row never hides a setting."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,7 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.config.datasource import CONSISTENCIES
+from core.config.saved_queries import QueryTabState
 from core.grafana.flavors import FLAVOR_NAMES
+from gui.common.eliding_label import ElidingLabel
+
+_DEFAULTS = QueryTabState()  # a new tab's run options: the Options button names those that differ
 
 
 class RunControls(QWidget):
@@ -30,7 +36,7 @@ class RunControls(QWidget):
         self.flavor_combo.setToolTip("Prepare the query as this Grafana plugin would (default: the data source's).")
         self.host_combo = QComboBox()
         self.host_combo.setEditable(True)
-        self.host_combo.setMinimumWidth(230)
+        self.host_combo.setMinimumWidth(160)
         host_edit = self.host_combo.lineEdit()
         assert host_edit is not None
         host_edit.setPlaceholderText("Default routing")
@@ -63,8 +69,16 @@ class RunControls(QWidget):
         self.timeout_spin.setSpecialValueText("(data source)")
         self.timeout_spin.setSuffix(" s")
         self.trace_check = QCheckBox("Tracing")
-        self.progress_label = QLabel()
+        # The progress text takes the room left, elided when narrow (the status bar and tooltip have it all).
+        self.progress_label = ElidingLabel()
         self.progress_label.setStyleSheet("color: #5f6368;")
+        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.options_button = QToolButton()
+        self.options_button.setCheckable(True)
+        self.options_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.options_button.setToolTip("Show or hide the run options: consistency, row limit, fetch size, timeout "
+                                       "and tracing (Ctrl+Shift+O).")
+        self.options_button.toggled.connect(self.set_options_visible)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Flavor"))
@@ -72,11 +86,13 @@ class RunControls(QWidget):
         top.addWidget(QLabel("Host"))
         top.addWidget(self.host_combo)
         top.addWidget(self.refresh_button)
-        top.addStretch(1)
-        top.addWidget(self.progress_label)
+        top.addWidget(self.options_button)
+        top.addWidget(self.progress_label, 1)
         top.addWidget(self.run_button)
         top.addWidget(self.cancel_button)
-        options = QHBoxLayout()
+        self.options_row = QWidget()
+        options = QHBoxLayout(self.options_row)
+        options.setContentsMargins(0, 0, 0, 0)
         option_widgets: list[tuple[str, QWidget]] = [
             ("Consistency", self.consistency_combo), ("Row limit", self.limit_spin),
             ("Fetch size", self.fetch_spin), ("Timeout", self.timeout_spin)]
@@ -89,4 +105,36 @@ class RunControls(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addLayout(top)
-        layout.addLayout(options)
+        layout.addWidget(self.options_row)
+        self.options_row.setVisible(False)
+        for signal in (self.consistency_combo.currentIndexChanged, self.limit_spin.valueChanged,
+                       self.fetch_spin.valueChanged, self.timeout_spin.valueChanged, self.trace_check.toggled):
+            signal.connect(lambda *_args: self._update_options_button())
+        self._update_options_button()
+
+    def set_options_visible(self, visible: bool) -> None:
+        """Unfold or fold the run options row."""
+        self.options_row.setVisible(visible)
+        if self.options_button.isChecked() != visible:
+            self.options_button.setChecked(visible)
+        self._update_options_button()
+
+    def options_summary(self) -> list[str]:
+        """The run options that differ from their defaults, in a few words each."""
+        changed = []
+        if self.consistency_combo.currentData():
+            changed.append(self.consistency_combo.currentText())
+        if self.limit_spin.value() != _DEFAULTS.limit:
+            changed.append(f"limit {self.limit_spin.value():,}" if self.limit_spin.value() else "no limit")
+        if self.fetch_spin.value() != _DEFAULTS.fetch_size:
+            changed.append(f"fetch {self.fetch_spin.value():,}")
+        if self.timeout_spin.value() != _DEFAULTS.timeout:
+            changed.append(f"timeout {self.timeout_spin.value():g} s")
+        if self.trace_check.isChecked():
+            changed.append("tracing")
+        return changed
+
+    def _update_options_button(self) -> None:
+        arrow = "▾" if self.options_row.isVisible() else "▸"
+        changed = self.options_summary()
+        self.options_button.setText(f"Options {arrow}" + (f" ({', '.join(changed)})" if changed else ""))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import html
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -26,14 +27,17 @@ from core.config.saved_queries import HistoryEntry, QueryTabState
 from core.config.workspace import Workspace
 from core.cql.execution import CancelToken
 from core.cql.schema import Schema
+from core.cql.statements import classify
 from core.errors import CqlscopeError, NotFoundError
 from core.grafana.flavors import PreparedQuery
 from core.grafana.templating import dump_variables, load_variables
 from core.query import service
 from core.query.service import QueryRequest, RunResult
+from gui.common.prompts import Prompts
+from gui.common.text import plural
 from gui.common.workers import TaskRunner
 from gui.query.editor import CqlEditor
-from gui.query.history import HistoryPanel
+from gui.query.history import CANCELLED_TEXT, HistoryPanel
 from gui.query.inspector import Inspector, InspectorData
 from gui.query.plugin_view import PluginViewPanel
 from gui.query.preview import preview_html
@@ -62,6 +66,7 @@ class QueryTab(QWidget):
     status = Signal(str)
     error = Signal(str, str)
     ran = Signal(object)  # HistoryEntry
+    succeeded = Signal()  # a run showed its result without error
     refresh_schema_requested = Signal()
 
     def __init__(self, workspace: Workspace, uid: str, tasks: TaskRunner, state: QueryTabState,
@@ -75,6 +80,9 @@ class QueryTab(QWidget):
         self._cancel: CancelToken | None = None
         self._running = False
         self._started = 0.0
+        self._run_number = 0
+        self._connected = False  # the running query reported its first page
+        self.last_status = ""
         self.last_result: RunResult | None = None
         self._relay = _ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
@@ -82,6 +90,8 @@ class QueryTab(QWidget):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.update_preview)
+        # Asks before a statement that changes data or schema runs (tests answer it without a dialog).
+        self.confirm_change: Callable[[str, str], bool] = Prompts(self).confirm_change
         self._build()
         self.set_state(state)
 
@@ -108,6 +118,8 @@ class QueryTab(QWidget):
         self.preview.setReadOnly(True)
         self.preview.setFont(self.editor.font())
         self.preview.setPlaceholderText("The query as the plugin would send it appears here.")
+        self.editor.setMinimumHeight(48)
+        self.preview.setMinimumHeight(36)
         self.preview_title = QLabel("<b>Preview</b> — the query after interpolation")
         self.variables = VariablesPanel()
         self.variables.failed.connect(self.error)
@@ -120,7 +132,7 @@ class QueryTab(QWidget):
         preview_layout.addWidget(self.preview_title)
         preview_layout.addWidget(self.preview, 1)
         editor_split.addWidget(preview_box)
-        editor_split.setSizes([170, 90])
+        editor_split.setSizes([150, 70])
         variables_box = QWidget()
         variables_layout = QVBoxLayout(variables_box)
         variables_layout.setContentsMargins(0, 0, 0, 0)
@@ -136,6 +148,7 @@ class QueryTab(QWidget):
 
         self.table = ResultsTable()
         self.table.failed.connect(self.error)
+        self.table.notified.connect(self._status)
         self.graph = ResultsGraph()
         self.plugin_panel = PluginViewPanel()
         self.plugin_panel.answer.requested.connect(self.ask_plugin)
@@ -150,13 +163,15 @@ class QueryTab(QWidget):
         self.results.addTab(self.inspector, "Inspector")
         self.results.addTab(self.history, "History")
 
-        main_split = QSplitter(Qt.Orientation.Vertical)
+        self.query_split = query_split
+        main_split = self.main_split = QSplitter(Qt.Orientation.Vertical)
         main_split.setChildrenCollapsible(False)
         main_split.addWidget(query_split)
         main_split.addWidget(self.results)
-        main_split.setStretchFactor(0, 0)
-        main_split.setStretchFactor(1, 1)
-        main_split.setSizes([260, 440])
+        # Both parts give and take space in proportion, so the results keep at least half the height.
+        main_split.setStretchFactor(0, 2)
+        main_split.setStretchFactor(1, 3)
+        main_split.setSizes([400, 600])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
@@ -169,6 +184,11 @@ class QueryTab(QWidget):
         self.time_picker.changed.connect(self._on_edited)
         self.flavor_combo.currentTextChanged.connect(lambda _text: self._on_edited())
         self.host_combo.currentTextChanged.connect(lambda _text: self._on_edited())
+
+    def _status(self, text: str) -> None:
+        """Say something in the status bar (the area shows it while this tab is the current one)."""
+        self.last_status = text
+        self.status.emit(text)
 
     def _on_edited(self) -> None:
         self._preview_timer.start()
@@ -285,28 +305,46 @@ class QueryTab(QWidget):
         except CqlscopeError as exc:
             self.error.emit(exc.title, exc.message)
             return
+        kind = classify(prepared.text)
+        if kind.changes_something and not ds.test_datasource and not self.confirm_change(ds.name, kind.describe()):
+            self._status(f"Not run: the statement {kind.describe()}.")
+            return
         options = service.route(prepared, request)
         cancel = CancelToken()
         self._cancel = cancel
+        self._run_number += 1
+        run_number = self._run_number
+        self._connected = False
         self._set_running(True)
         self._started = time.perf_counter()
-        self.status.emit("Running…")
+        self._status("Running…")
         workspace = self.workspace
         relay = self._relay
 
         def progress(rows: int, pages: int, elapsed: float) -> None:
             relay.progress.emit(rows, pages, elapsed)
 
-        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress), self._show_result)
+        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress),
+                         lambda result: self._show_result(result) if run_number == self._run_number else None)
 
     def cancel(self) -> None:
         """Ask the running query to stop before its next page; the buttons react at once."""
         if not self._running or self._cancel is None:
             return
         self._cancel.cancel()
+        if not self._connected:
+            # Still connecting: the driver cannot be interrupted, so the run is abandoned here and its late
+            # result dropped; the tab is free at once.
+            self._run_number += 1
+            self._set_running(False)
+            duration = (time.perf_counter() - self._started) * 1000
+            self.progress_label.setText(f"Cancelled after {duration:.0f} ms")
+            self._status("Cancelled before the first rows arrived: nothing was fetched.")
+            self._record(duration, rows=0, ok=False, error=CANCELLED_TEXT)
+            return
         self.cancel_button.setEnabled(False)
         self.progress_label.setText("Cancelling…")
-        self.status.emit("Cancelling…")
+        self._status("Cancelling…")
 
     def _set_running(self, running: bool) -> None:
         self._running = running
@@ -318,11 +356,12 @@ class QueryTab(QWidget):
     def _on_progress(self, rows: int, pages: int, elapsed: float) -> None:
         if not self._running:
             return
-        text = f"{rows:,} rows · {pages} page{'s' if pages != 1 else ''} · {elapsed:.1f} s"
+        self._connected = True
+        text = f"{plural(rows, 'row')} · {plural(pages, 'page')} · {elapsed:.1f} s"
         if self._cancel is not None and self._cancel.cancelled:
             text = "Cancelling… " + text
         self.progress_label.setText(text)
-        self.status.emit(text)
+        self._status(text)
 
     def _show_result(self, result: Any) -> None:
         assert isinstance(result, RunResult)
@@ -336,7 +375,7 @@ class QueryTab(QWidget):
             self.plugin_panel.show_view(None, result.findings, result.view_errors)
             self.results.setCurrentWidget(self.inspector)
             self.progress_label.setText("Failed")
-            self.status.emit(f"Query failed: {result.error_title}")
+            self._status(f"Query failed: {result.error_title}")
             self.error.emit(result.error_title, result.error_message)
         else:
             self.table.show_frame(outcome.frame, truncated=outcome.truncated, cancelled=outcome.cancelled,
@@ -349,17 +388,24 @@ class QueryTab(QWidget):
             if self.results.currentWidget() in (self.inspector, self.history):
                 self.results.setCurrentWidget(self.table)
             state = " (cancelled)" if outcome.cancelled else " (truncated)" if outcome.truncated else ""
-            pages = f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}"
-            summary = f"{outcome.row_count:,} rows{state} in {outcome.total_ms:.0f} ms · {pages}"
+            summary = (f"{plural(outcome.row_count, 'row')}{state} in {result.duration_ms:.0f} ms · "
+                       f"{plural(outcome.pages, 'page')}")
             self.progress_label.setText(summary)
-            self.status.emit(summary)
+            self._status(summary)
+            if not outcome.cancelled:
+                self.succeeded.emit()
+        cancelled = outcome is not None and outcome.cancelled
+        self._record(result.duration_ms, rows=result.rows, ok=result.ok and not cancelled,
+                     error=CANCELLED_TEXT if cancelled else result.error_message)
+        self.finished.emit(result)
+
+    def _record(self, duration_ms: float, *, rows: int, ok: bool, error: str) -> None:
+        """Add the run to the history, with the same duration the toolbar shows (RunResult.duration_ms)."""
         raw_from, raw_to, zone = self.time_picker.raw()
-        host = self.host_text()
         self.ran.emit(HistoryEntry(
             text=self.editor.toPlainText(), variables=dump_variables(self.variables.variables()), raw_from=raw_from,
-            raw_to=raw_to, timezone=zone, flavor=self.flavor_combo.currentText(), host=host,
-            duration_ms=result.duration_ms, rows=result.rows, ok=result.ok, error=result.error_message))
-        self.finished.emit(result)
+            raw_to=raw_to, timezone=zone, flavor=self.flavor_combo.currentText(), host=self.host_text(),
+            duration_ms=duration_ms, rows=rows, ok=ok, error=error))
 
     def ask_plugin(self) -> None:
         """Run the query through the emulated plugin on a worker; its exact answer fills the plugin view."""

@@ -38,7 +38,7 @@ class TimeRangePicker(QWidget):
         self.to_edit = QLineEdit("now")
         self.to_edit.setToolTip(self.from_edit.toolTip())
         for edit in (self.from_edit, self.to_edit):
-            edit.setMinimumWidth(120)
+            edit.setMinimumWidth(90)
         self.zone = QComboBox()
         self.zone.setEditable(True)
         self.zone.addItems(ZONES)
@@ -47,6 +47,10 @@ class TimeRangePicker(QWidget):
         self.max_points.setRange(1, 1_000_000)
         self.max_points.setValue(1000)
         self.max_points.setToolTip("Max data points of the panel: $__interval = range / max data points, rounded.")
+        # Shrink on a small window instead of widening it; "Custom range" stays whole, zones are short or typed.
+        for combo, characters in ((self.quick, 12), (self.zone, 6)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(characters)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for label, widget in (("Range", self.quick), ("From", self.from_edit), ("To", self.to_edit),
@@ -82,6 +86,7 @@ class TimeRangePicker(QWidget):
     def set_range(self, raw_from: str, raw_to: str, timezone: str, max_points: int) -> None:
         for widget, text in ((self.from_edit, raw_from), (self.to_edit, raw_to)):
             widget.setText(text)
+            widget.setCursorPosition(0)  # a narrow field shows the start of a long date, not its seconds
         self.zone.setCurrentText(timezone)
         self.max_points.setValue(max_points)
         self._sync_quick()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from core.config.naming import free_name
 from core.errors import CqlscopeError
 from core.grafana.templating import ALL_TEXT, ALL_VALUE, Variable, load_variables, save_variables
+from gui.common.folders import remember, start_path
 
 NAME, VALUES, TEXTS, ALL, ALL_CUSTOM = range(5)
 HEADERS = ("Name", "Values (a, b, …)", "Texts", "All", "Custom all")
@@ -62,9 +63,13 @@ class VariablesPanel(QWidget):
                 header_item.setToolTip(tip)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(VALUES, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((NAME, 90), (TEXTS, 90), (ALL, 34), (ALL_CUSTOM, 110)):
+        # Values take the width they need (the table scrolls sideways) instead of being cut to "...".
+        header.setSectionResizeMode(VALUES, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(30)
+        for column, width in ((NAME, 80), (TEXTS, 80), (ALL, 30), (ALL_CUSTOM, 90)):
             self.table.setColumnWidth(column, width)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.itemChanged.connect(lambda _item: self.changed.emit())
@@ -164,11 +169,14 @@ class VariablesPanel(QWidget):
             self.failed.emit("Variables not saved", f"Cannot write {path}: {exc.strerror}")
 
     def _load_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Load variables", "", "JSON files (*.json)")
+        name, _ = QFileDialog.getOpenFileName(self, "Load variables", start_path(), "JSON files (*.json)")
+        remember(name)
         if name:
             self.load_file(Path(name))
 
     def _save_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Save variables", "variables.json", "JSON files (*.json)")
+        name, _ = QFileDialog.getSaveFileName(self, "Save variables", start_path("variables.json"),
+                                              "JSON files (*.json)")
+        remember(name)
         if name:
             self.save_file(Path(name))

@@ -76,11 +76,19 @@ def test_save_writes_file_and_copy(qtbot: QtBot, memory_workspace: Workspace, tm
     # `$VAR`, expanded once by Grafana (pkg/services/provisioning/values/values.go interpolateValue)
     assert document["datasources"][0]["secureJsonData"] == {"password": "$CASS_PASSWORD"}
     assert (tmp_path / "prov.env").read_text().splitlines()[1:] == ["CASS_USER=", "CASS_PASSWORD="]
+    QGuiApplication.clipboard().setText("before")
     panel.secrets_combo.setCurrentIndex(1)
+    answers = [False, True]
+    panel.confirm_secrets = lambda: answers.pop(0)
+    click(qtbot, panel.copy_button)
+    assert QGuiApplication.clipboard().text() == "before", "declined: the secrets stay off the clipboard"
+    assert panel.messages.text() == "Not copied: the text holds real secrets."
     with qtbot.waitSignal(panel.copied, timeout=5000):
         click(qtbot, panel.copy_button)
+    assert answers == [], "asked before each copy with inline secrets"
     assert "password: hunter2" in QGuiApplication.clipboard().text()
     assert "hunter2" not in panel.preview.toPlainText()
+    assert panel.messages.text() == "Copied the provisioning file (1 data source) to the clipboard."
 
 
 def test_save_checks_the_other_files_of_the_directory(qtbot: QtBot, memory_workspace: Workspace,

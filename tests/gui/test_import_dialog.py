@@ -94,3 +94,51 @@ def test_bad_file_disables_import(qtbot: QtBot, memory_workspace: Workspace, tmp
 
 def test_run_import_cancelled(memory_workspace: Workspace) -> None:
     assert run_import(memory_workspace.store, None, lambda parent: None) == []
+
+
+PARTLY_BROKEN = """\
+apiVersion: 1
+datasources:
+  - name: Good
+    type: hadesarchitect-cassandra-datasource
+    uid: good
+    url: c1:9042
+    jsonData:
+      consistency: ONE
+    secureJsonData:
+      password: ${GOOD_PASSWORD}
+  - name: Broken
+    type: hadesarchitect-cassandra-datasource
+    uid: broken
+    url: ${CASS_URL}
+    jsonData:
+      consistency: ONE
+"""
+
+
+def test_partly_broken_file_imports_the_valid_entries_and_takes_variables(
+        qtbot: QtBot, memory_workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "partly.yaml"
+    path.write_text(PARTLY_BROKEN)
+    dialog = ImportDialog(memory_workspace.store, path, environ={"GOOD_PASSWORD": "s3cret"})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert _rows(dialog) == [("add", "Good")], "the broken entry is left out, not the whole file"
+    assert dialog.import_button.isEnabled()
+    text = dialog.messages.text()
+    assert "Not imported" in text and "skipped 'Broken': url is empty" in text
+    names = [dialog.env_table.item(r, 0).text() for r in range(dialog.env_table.rowCount())]
+    assert names == ["GOOD_PASSWORD", "CASS_URL"]
+    password = dialog.env_values["GOOD_PASSWORD"]
+    assert password.text() == "s3cret" and password.echoMode() == password.EchoMode.Password, "secrets masked"
+    assert dialog.env_values["CASS_URL"].echoMode() == password.EchoMode.Normal
+    dialog.env_values["CASS_URL"].setText("c2:9042")
+    dialog.env_values["CASS_URL"].editingFinished.emit()
+    assert _rows(dialog) == [("add", "Good"), ("add", "Broken")], "the value entered here fixes the entry"
+    with qtbot.waitSignal(dialog.imported, timeout=5000) as blocker:
+        click(qtbot, dialog.import_button)
+    assert blocker.args == [["Good", "Broken"]]
+    broken = memory_workspace.store.get("Broken")
+    assert (broken.hosts, broken.port) == (["c2"], 9042)
+    assert memory_workspace.store.secrets.get("good", "password") == "s3cret"

@@ -42,4 +42,4 @@ def test_import_action_adds_data_sources(open_window: Any, memory_workspace: Wor
     monkeypatch.setattr("gui.main_window.run_import", fake_run_import)
     window.import_action.trigger()
     assert "Imported" in memory_workspace.store.names()
-    assert "Imported 1 data source(s)" in window.banner.title()
+    assert "Imported 1 data source" in window.banner.title() and "(s)" not in window.banner.title()

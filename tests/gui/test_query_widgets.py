@@ -57,8 +57,15 @@ def test_copy_and_export(qtbot: QtBot, tmp_path: Path) -> None:
     selection = table.view.selectionModel()
     for row, column in ((0, 1), (0, 2), (1, 1), (1, 2)):
         selection.select(table.model.index(row, column), QItemSelectionModel.SelectionFlag.Select)
+    with qtbot.waitSignal(table.notified) as copied:
+        table.copy_selection()
+    assert QApplication.clipboard().text() == "name\tvalue\n\t1.10\nNULL\t-3", "a header row; NULL apart from ''"
+    assert copied.args == ["Copied 2 rows with the header row to the clipboard."]
+    table.view.clearSelection()
     table.copy_selection()
-    assert QApplication.clipboard().text() == "\t1.10\n\t-3"
+    assert QApplication.clipboard().text().splitlines() == [
+        "ts\tname\tvalue", "2024-05-01T00:00:00.000Z\t\t1.10", "NULL\tNULL\t-3",
+        "2024-05-01T00:01:00.000Z\tb\tNULL"], "nothing selected: the whole table"
     table.export(tmp_path / "r.csv", "csv")
     assert (tmp_path / "r.csv").read_text().splitlines()[1] == '2024-05-01T00:00:00.000Z,"",1.10'
     table.export(tmp_path / "r.json", "json")
