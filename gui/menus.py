@@ -1,5 +1,5 @@
-"""The main window's menus and shortcuts: File (import, quit), Query (tabs, run, run options), Help (About), and
-the window-wide Save."""
+"""The main window's menus and shortcuts: File (import, open dashboard, quit), Query (tabs, run, run options),
+Help (About), and the window-wide Save."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class Menus:
 
     save_action: QAction
     import_action: QAction
+    dashboard_action: QAction
     quit_action: QAction
     new_tab_action: QAction
     close_tab_action: QAction
@@ -45,6 +46,7 @@ def build_menus(window: MainWindow) -> Menus:
     save_action = _action(window, None, "Save", QKeySequence.StandardKey.Save, window.save)
     file_menu = window.menuBar().addMenu("&File")
     import_action = _action(window, file_menu, "&Import provisioning file…", "Ctrl+I", window.import_provisioning)
+    dashboard_action = _action(window, file_menu, "Open &dashboard…", "Ctrl+D", lambda: _open_dashboard(window))
     file_menu.addSeparator()
     quit_action = _action(window, file_menu, "&Quit", QKeySequence.StandardKey.Quit, window.close)
     query_menu = window.menuBar().addMenu("&Query")
@@ -59,5 +61,11 @@ def build_menus(window: MainWindow) -> Menus:
     options_action.setCheckable(True)
     help_menu = window.menuBar().addMenu("&Help")
     about_action = _action(window, help_menu, "&About cqlscope", "", window.show_about)
-    return Menus(save_action, import_action, quit_action, new_tab_action, close_tab_action, reopen_tab_action,
-                 run_action, options_action, about_action)
+    return Menus(save_action, import_action, dashboard_action, quit_action, new_tab_action, close_tab_action,
+                 reopen_tab_action, run_action, options_action, about_action)
+
+
+def _open_dashboard(window: MainWindow) -> None:
+    from gui.dashboards.opener import open_dashboard
+
+    open_dashboard(window)
