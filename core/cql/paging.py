@@ -87,4 +87,4 @@ class PageStream:
                 self.future.start_fetching_next_page()
             else:
                 self._done = True
-            return list(payload)
+            return [] if payload is None else list(payload)  # statements without rows (INSERT, DDL)
