@@ -14,6 +14,7 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+    NOTE = "info"  # an alias: provisioning calls its notes NOTE
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def test_unexpressible_settings_warn() -> None:
                                 connect_timeout=3.0, request_timeout=20.0)
     cassandra = cassandra_full().copy(local_dc="dc1", protocol_version=4)
     result = build_export([scylla, cassandra], ExportOptions())
-    warned = [(f.datasource, f.message.rsplit(" (", 1)[0].split(" (", 1)[0] if "(s)" not in f.message
+    warned = [(f.subject, f.message.rsplit(" (", 1)[0].split(" (", 1)[0] if "(s)" not in f.message
                else f.message.split(" (")[0] + " (s)") for f in result.findings if f.severity == Severity.WARNING]
     for label in ("keyspace", "consistency", "local datacenter", "protocol version", "connect timeout (s)",
                   "request timeout (s)"):

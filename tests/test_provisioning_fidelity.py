@@ -207,7 +207,7 @@ def test_scylla_050_gets_one_contact_point_and_nothing_it_ignores() -> None:
     entry = yaml.safe_load(result.text)["datasources"][0]
     assert entry["jsonData"] == {"host": "10.0.0.1"}
     assert set(entry["secureJsonData"]) == {"user", "password"}
-    warnings = [f.message for f in result.warnings if f.datasource == "Scylla prod"]
+    warnings = [f.message for f in result.warnings if f.subject == "Scylla prod"]
     assert any("only the first contact point (10.0.0.1) is written" in m for m in warnings)
     assert any(m.startswith("scylla 0.5.0 ignores TLS (use TLS, CA certificate, client certificate, client key, "
                             "verify server certificate off)") for m in warnings)

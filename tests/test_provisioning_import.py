@@ -106,7 +106,7 @@ def test_v1_import_maps_back(config_dir: Path, memory_secrets: SecretStore,
     assert scylla.hosts == ["10.0.0.1"] and scylla.port == 9043
     # scylla 0.5.0 reads only jsonData.host (pkg/plugin/datasource.go): scope and TLS keys are ignored
     assert scylla.scope == ConnectionScope.CLUSTER_ONLY and not scylla.tls_enabled and scylla.tls_verify_hostname
-    ignored = {f.message for f in plan.findings if f.datasource == "Scylla prod"}
+    ignored = {f.message for f in plan.findings if f.subject == "Scylla prod"}
     for key in ("connectionScope", "enableTls", "tlsSkipVerify"):
         assert f"scylla 0.5.0 ignores jsonData.{key}: not imported" in ignored
     assert scylla.org_id == 1 and scylla.is_default and scylla.editable

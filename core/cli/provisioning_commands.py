@@ -38,7 +38,8 @@ def export(ws: Workspace, args: argparse.Namespace) -> int:
     if result.errors:
         for finding in result.errors:
             print(finding, file=sys.stderr)
-        raise ProvisioningError([Finding(Severity.ERROR, f"{len(result.errors)} problem(s) found, nothing written")])
+        raise ProvisioningError([Finding("", Severity.ERROR,
+                                         f"{len(result.errors)} problem(s) found, nothing written")])
     if output is None:
         sys.stdout.write(result.text)
         if options.env_file is not None and result.env_text is not None:
@@ -68,7 +69,7 @@ def import_file(ws: Workspace, args: argparse.Namespace) -> int:
     if plan.errors:
         for finding in plan.errors:
             print(finding, file=sys.stderr)
-        raise ProvisioningError([Finding(Severity.ERROR, f"{len(plan.errors)} problem(s) found, nothing imported")])
+        raise ProvisioningError([Finding("", Severity.ERROR, f"{len(plan.errors)} problem(s) found, nothing imported")])
     for item in plan.items:
         print(("would " if args.dry_run else "") + item.describe())
     if args.dry_run:

@@ -95,13 +95,13 @@ def _option_findings(datasources: Sequence[DataSource], options: ExportOptions) 
     """Problems with the export options themselves."""
     findings: list[Finding] = []
     if options.secrets == SecretsMode.INLINE:
-        findings.append(Finding(Severity.WARNING, INLINE_WARNING))
+        findings.append(Finding("", Severity.WARNING, INLINE_WARNING))
         if options.env_file is not None or options.write_secrets_to_env_file:
-            findings.append(Finding(Severity.ERROR, "an env file only goes with placeholders, not inline secrets"))
+            findings.append(Finding("", Severity.ERROR, "an env file only goes with placeholders, not inline secrets"))
     if options.write_secrets_to_env_file and options.env_file is None:
-        findings.append(Finding(Severity.ERROR, "writing secrets to the env file needs an env file path"))
+        findings.append(Finding("", Severity.ERROR, "writing secrets to the env file needs an env file path"))
     if not datasources:
-        findings.append(Finding(Severity.ERROR, "no data source to export"))
+        findings.append(Finding("", Severity.ERROR, "no data source to export"))
     return findings
 
 
@@ -118,8 +118,8 @@ def _entries(datasources: Sequence[DataSource], options: ExportOptions, lookup: 
         findings.extend(release_findings(ds))
         prefix = options.variable_prefixes.get(ds.name) or variable_prefix(ds.name)
         if not VARIABLE_NAME.fullmatch(prefix):
-            findings.append(Finding(Severity.ERROR, f"variable prefix '{prefix}' is not a variable name: use "
-                                    "letters, digits and _ (not starting with a digit)", ds.name))
+            findings.append(Finding("", Severity.ERROR, f"variable prefix '{prefix}' is not a variable name: use "
+                                    "letters, digits and _ (not starting with a digit)", subject=ds.name))
         variables = secret_variables(prefix)
         secrets: dict[str, str] = {}
         for secret_field in SECRET_FIELDS:
@@ -131,8 +131,8 @@ def _entries(datasources: Sequence[DataSource], options: ExportOptions, lookup: 
                     inline = True
                 continue
             if variable in owners and owners[variable] != ds.name:
-                findings.append(Finding(Severity.ERROR, f"variable {variable} would also hold a secret of "
-                                        f"'{owners[variable]}': give one of them another prefix", ds.name))
+                findings.append(Finding("", Severity.ERROR, f"variable {variable} would also hold a secret of "
+                                        f"'{owners[variable]}': give one of them another prefix", subject=ds.name))
             owners[variable] = ds.name
             secrets[secret_field] = placeholder(variable)
             value = _lookup(lookup, ds, secret_field, findings) if options.write_secrets_to_env_file else None
@@ -148,7 +148,7 @@ def _document(entries: list[dict[str, Any]], options: ExportOptions, findings: l
     if options.merge_into is not None and options.merge_into.exists():
         existing = load_document(options.merge_into)
         if goyaml.interface_value(existing.get("apiVersion")) in (None, 0):
-            findings.append(Finding(Severity.ERROR, f"{options.merge_into} uses the deprecated format without "
+            findings.append(Finding("", Severity.ERROR, f"{options.merge_into} uses the deprecated format without "
                                     "apiVersion: cqlscope only merges into apiVersion 1 files"))
             existing = {}
     deletes = [_delete_entry(name, org) for name, org in options.delete]
@@ -157,7 +157,7 @@ def _document(entries: list[dict[str, Any]], options: ExportOptions, findings: l
         document["deleteDatasources"] = merged_deletes
     if options.prune or goyaml.interface_value(existing.get("prune")) is True:
         document["prune"] = True
-        findings.append(Finding(Severity.NOTE, PRUNE_NOTE))
+        findings.append(Finding("", Severity.NOTE, PRUNE_NOTE))
     others = [entry for entry in existing.get("datasources") or [] if isinstance(entry, dict)]
     document["datasources"] = _merge_entries(others, entries)
     for key, value in existing.items():
@@ -175,12 +175,12 @@ def _checked(text: str, options: ExportOptions, findings: list[Finding]) -> list
             decoded = decode_document(load_document(sibling), str(sibling), Expander())
             files.append((str(sibling), decoded.entries))
         except CqlscopeError as exc:
-            findings.append(Finding(Severity.WARNING, f"not checked against {sibling}: {exc.message}"))
+            findings.append(Finding("", Severity.WARNING, f"not checked against {sibling}: {exc.message}"))
     try:
         written = decode_document(goyaml.load(text), "the exported file", Expander(_KeepVariables(), _no_file))
         return validate_entries(written.entries, files) + findings
     except CqlscopeError as exc:
-        return [Finding(Severity.ERROR, exc.message), *findings]
+        return [Finding("", Severity.ERROR, exc.message), *findings]
 
 
 class _KeepVariables(Mapping[str, str]):
@@ -215,8 +215,8 @@ def _lookup(lookup: SecretLookup | None, ds: DataSource, secret_field: str, find
     try:
         return lookup(ds, secret_field)
     except SecretStoreError as exc:
-        findings.append(Finding(Severity.ERROR, f"{secret_field} cannot be read from the keyring: {exc.message}",
-                                ds.name))
+        findings.append(Finding("", Severity.ERROR, f"{secret_field} cannot be read from the keyring: {exc.message}",
+                                subject=ds.name))
         return None
 
 
@@ -276,7 +276,7 @@ def select(datasources: Sequence[DataSource], names: Sequence[str]) -> list[Data
     missing = [name for name in names if name not in by_name]
     if missing:
         known = ", ".join(by_name) or "none"
-        raise ProvisioningError([Finding(Severity.ERROR, f"no data source named '{name}' (configured: {known})")
+        raise ProvisioningError([Finding("", Severity.ERROR, f"no data source named '{name}' (configured: {known})")
                                  for name in missing])
     seen: set[str] = set()
     result = []

@@ -102,10 +102,10 @@ def decode_document(document: Any, source: str, expander: Expander) -> DecodedFi
             deletes.append(_decode_entry(raw, source, number, expander if v1 else None, delete=True))
     if v1:
         if expander.unset_variables:
-            findings.append(Finding(Severity.NOTE, "unset environment variables became empty: "
+            findings.append(Finding("", Severity.NOTE, "unset environment variables became empty: "
                                     + ", ".join(sorted(expander.unset_variables))))
     else:
-        findings.append(Finding(Severity.WARNING, f"{DEPRECATED_V0} ({source}: no apiVersion, so the snake_case "
+        findings.append(Finding("", Severity.WARNING, f"{DEPRECATED_V0} ({source}: no apiVersion, so the snake_case "
                                 "format is read and no variables are expanded)"))
     return DecodedFile(version, entries, deletes, findings)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.config.datasource import DataSource, file_warnings, new_uid, validate
+from core.config.naming import free_name
 from core.errors import CqlscopeError, PartialChangeError
 from core.provisioning import goyaml
 from core.provisioning.envexpand import Expander, FileReader
@@ -138,11 +139,10 @@ def plan_import(store: DataSourceStore, parsed: ParsedFile, on_conflict: Conflic
     last_of = {(org_of(e), str(e.get("name") or "")): i for i, e in enumerate(parsed.entries)}
     planned_orgs: dict[str, int] = {}
     for delete in parsed.deletes:
-        findings.append(Finding(Severity.NOTE, f"the file deletes '{delete.get('name')}' in Grafana; cqlscope "
+        findings.append(Finding("", Severity.NOTE, f"the file deletes '{delete.get('name')}' in Grafana; cqlscope "
                                 "leaves its own data sources alone"))
     existing = store.list()
-    taken_names = {ds.name for ds in existing}
-    taken_uids = {ds.uid for ds in existing}
+    taken = _Taken({ds.name for ds in existing}, {ds.uid for ds in existing})
     items: list[PlannedItem] = []
     conflicts: list[str] = []
     for index, entry in enumerate(parsed.entries):
@@ -151,89 +151,108 @@ def plan_import(store: DataSourceStore, parsed: ParsedFile, on_conflict: Conflic
         flavor = PLUGIN_FLAVORS.get(kind)
         if flavor is None:
             items.append(PlannedItem(Action.UNSUPPORTED, name, kind))
-            findings.append(Finding(Severity.NOTE, f"skipped: type '{kind}' is not a CQL plugin", name))
+            findings.append(Finding("", Severity.NOTE, f"skipped: type '{kind}' is not a CQL plugin", subject=name))
             continue
         org = org_of(entry)
         if last_of[(org, name)] != index:
-            findings.append(Finding(Severity.NOTE, f"a later entry of the same name in org {org} updates this data "
-                                    "source in Grafana: only that one is imported", name))
+            findings.append(Finding("", Severity.NOTE, f"a later entry of the same name in org {org} updates this data "
+                                    "source in Grafana: only that one is imported", subject=name))
             continue
         if planned_orgs.setdefault(name, org) != org:
-            findings.append(Finding(Severity.ERROR, f"the name is also used in org {planned_orgs[name]} of this "
-                                    "file: cqlscope keeps one data source per name, so import one of them", name))
+            findings.append(Finding("", Severity.ERROR, f"the name is also used in org {planned_orgs[name]} of this "
+                                    "file: cqlscope keeps one data source per name, so import one of them",
+                                    subject=name))
             continue
         try:
             mapped = from_entry(entry, flavor)
         except ValueError as exc:
-            findings.append(Finding(Severity.ERROR, str(exc), name))
+            findings.append(Finding("", Severity.ERROR, str(exc), subject=name))
             continue
         findings.extend(mapped.findings)
         ds = mapped.datasource
         item = PlannedItem(Action.ADD, name, kind, ds, mapped.secrets)
-        same_name = [o for o in existing if o.name == ds.name]
-        same_uid = [o for o in existing if o.uid == ds.uid and o.name != ds.name]
-        clash = same_name + same_uid
-        if clash:
-            reasons = []
-            if same_name:
-                reasons.append(f"name '{ds.name}' is already configured")
-            if same_uid:
-                reasons.append(f"uid '{ds.uid}' is already used by '{same_uid[0].name}'")
-            what = " and ".join(reasons)
-            conflicts.append(f"'{name}': {what}")
-            item.conflict = what
-            if on_conflict is None:
-                findings.append(Finding(Severity.ERROR, f"{what}: choose skip, rename or replace", name))
-            elif on_conflict == ConflictChoice.SKIP:
-                item.action = Action.SKIP
-            elif on_conflict == ConflictChoice.REPLACE:
-                item.action = Action.REPLACE
-                item.replaces = [o.name for o in clash]
-                for other in clash:
-                    taken_names.discard(other.name)
-                    taken_uids.discard(other.uid)
-            else:
-                item.action = Action.RENAME
-                if same_name:
-                    ds.name = _free_name(ds.name, taken_names)
-                if ds.uid in taken_uids:
-                    ds.uid = new_uid()
-                item.conflict = f"{what}; imported as '{ds.name}' (uid {ds.uid})"
+        _resolve_conflict(item, existing, on_conflict, taken, findings, conflicts)
         if item.action != Action.SKIP:
-            taken_names.add(ds.name)
-            taken_uids.add(ds.uid)
-            if ds.is_default:
-                item.make_default = True
-                ds.is_default = False  # set through the store after adding, which unmarks the old default
-            for field_name, message in validate(ds, check_files=False):
-                findings.append(Finding(Severity.ERROR, f"{field_name}: {message}", name))
-            for field_name, message in file_warnings(ds):  # paths of the Grafana server, maybe not this machine
-                findings.append(Finding(Severity.WARNING, f"{field_name}: {message} (kept; fix it before connecting)",
-                                        name))
+            _accept(item, taken, findings)
         items.append(item)
     return ImportPlan(items, findings, conflicts)
+
+
+@dataclass
+class _Taken:
+    """Names and uids in use: the configured ones, then the ones the plan adds."""
+
+    names: set[str]
+    uids: set[str]
+
+
+def _resolve_conflict(item: PlannedItem, existing: list[DataSource], on_conflict: ConflictChoice | None,
+                      taken: _Taken, findings: list[Finding], conflicts: list[str]) -> None:
+    """An entry whose name or uid is configured already: skip, replace or rename it, or an error asking which."""
+    ds = item.datasource
+    assert ds is not None
+    same_name = [o for o in existing if o.name == ds.name]
+    same_uid = [o for o in existing if o.uid == ds.uid and o.name != ds.name]
+    clash = same_name + same_uid
+    if not clash:
+        return
+    reasons = []
+    if same_name:
+        reasons.append(f"name '{ds.name}' is already configured")
+    if same_uid:
+        reasons.append(f"uid '{ds.uid}' is already used by '{same_uid[0].name}'")
+    what = " and ".join(reasons)
+    conflicts.append(f"'{item.source_name}': {what}")
+    item.conflict = what
+    if on_conflict is None:
+        findings.append(Finding("", Severity.ERROR, f"{what}: choose skip, rename or replace",
+                                subject=item.source_name))
+    elif on_conflict == ConflictChoice.SKIP:
+        item.action = Action.SKIP
+    elif on_conflict == ConflictChoice.REPLACE:
+        item.action = Action.REPLACE
+        item.replaces = [o.name for o in clash]
+        for other in clash:
+            taken.names.discard(other.name)
+            taken.uids.discard(other.uid)
+    else:
+        item.action = Action.RENAME
+        if same_name:
+            base = ds.name
+            ds.name = free_name(taken.names, f"{base} (imported)", lambda n: f"{base} (imported {n})")
+        if ds.uid in taken.uids:
+            ds.uid = new_uid()
+        item.conflict = f"{what}; imported as '{ds.name}' (uid {ds.uid})"
+
+
+def _accept(item: PlannedItem, taken: _Taken, findings: list[Finding]) -> None:
+    """Reserve the entry's name and uid, move its default mark to after the add, and check its settings."""
+    ds = item.datasource
+    assert ds is not None
+    taken.names.add(ds.name)
+    taken.uids.add(ds.uid)
+    if ds.is_default:
+        item.make_default = True
+        ds.is_default = False  # set through the store after adding, which unmarks the old default
+    for field_name, message in validate(ds, check_files=False):
+        findings.append(Finding("", Severity.ERROR, f"{field_name}: {message}", subject=item.source_name))
+    for field_name, message in file_warnings(ds):  # paths of the Grafana server, maybe not this machine
+        findings.append(Finding("", Severity.WARNING, f"{field_name}: {message} (kept; fix it before connecting)",
+                                subject=item.source_name))
 
 
 def usable_part(plan: ImportPlan) -> tuple[ImportPlan, list[str]]:
     """The plan without the entries that have errors, and a line for each error saying what is skipped and why.
 
     Errors about the whole file (no data source named) stay errors: then nothing can be imported."""
-    broken = {f.datasource for f in plan.errors if f.datasource}
-    skipped = [f"skipped '{f.datasource}': {f.message}" for f in plan.errors if f.datasource]
+    broken = {f.subject for f in plan.errors if f.subject}
+    skipped = [f"skipped '{f.subject}': {f.message}" for f in plan.errors if f.subject]
     items = [item for item in plan.items if item.source_name not in broken]
-    findings = [f for f in plan.findings if not (f.severity == Severity.ERROR and f.datasource)]
-    findings += [Finding(Severity.NOTE, f"skipped (not imported): {f.message}", f.datasource)
-                 for f in plan.errors if f.datasource]
+    findings = [f for f in plan.findings if not (f.severity == Severity.ERROR and f.subject)]
+    findings += [Finding("", Severity.NOTE, f"skipped (not imported): {f.message}", subject=f.subject)
+                 for f in plan.errors if f.subject]
     conflicts = [c for c in plan.conflicts if not any(c.startswith(f"'{name}':") for name in broken)]
     return ImportPlan(items, findings, conflicts), skipped
-
-
-def _free_name(base: str, taken: set[str]) -> str:
-    name, counter = f"{base} (imported)", 2
-    while name in taken:
-        name = f"{base} (imported {counter})"
-        counter += 1
-    return name
 
 
 def apply_import(store: DataSourceStore, plan: ImportPlan) -> list[str]:

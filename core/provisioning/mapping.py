@@ -122,21 +122,21 @@ def release_findings(ds: DataSource) -> list[Finding]:
     if release is SCYLLA_0_5_0:
         if len(ds.hosts) > 1:
             first = scylla_host(*split_host_port(ds.hosts[0], ds.port))
-            findings.append(Finding(Severity.WARNING, f"{release.label} passes jsonData.host whole to gocql, so a "
+            findings.append(Finding("", Severity.WARNING, f"{release.label} passes jsonData.host whole to gocql, so a "
                                     "comma list is looked up as one DNS name and fails: only the first contact "
                                     f"point ({first}) is written; the driver finds the other nodes from it",
-                                    ds.name))
+                                    subject=ds.name))
         tls = [label for label, on in (("use TLS", ds.tls_enabled), ("CA certificate", bool(ds.tls_ca_file)),
                                         ("client certificate", bool(ds.tls_cert_file)),
                                         ("client key", bool(ds.tls_key_file)),
                                         ("verify server certificate off", not ds.tls_verify_hostname)) if on]
         if tls:
-            findings.append(Finding(Severity.WARNING, f"{release.label} ignores TLS ({', '.join(tls)}): left out "
-                                    "of the file; Grafana connects without TLS", ds.name))
+            findings.append(Finding("", Severity.WARNING, f"{release.label} ignores TLS ({', '.join(tls)}): left out "
+                                    "of the file; Grafana connects without TLS", subject=ds.name))
         if ds.scope != ConnectionScope.CLUSTER_ONLY:
-            findings.append(Finding(Severity.WARNING, f"{release.label} ignores the connection scope "
+            findings.append(Finding("", Severity.WARNING, f"{release.label} ignores the connection scope "
                                     f"({ds.scope.value}): left out of the file; the driver uses every node it "
-                                    "discovers", ds.name))
+                                    "discovers", subject=ds.name))
     return findings
 
 
@@ -224,7 +224,7 @@ def from_entry(entry: Mapping[str, Any], flavor: Flavor) -> MappedEntry:
     mapped = MappedEntry(ds)
 
     def note(message: str, severity: Severity = Severity.NOTE) -> None:
-        mapped.findings.append(Finding(severity, message, name))
+        mapped.findings.append(Finding("", severity, message, subject=name))
 
     release = RELEASES[flavor]
     mapped.findings.extend(json_data_findings(release, json_data, name))

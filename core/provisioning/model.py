@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 
 from core.errors import CqlscopeError
+from core.findings import Finding, Severity
+
+__all__ = ["Finding", "Severity"]  # provisioning speaks the one finding vocabulary (core.findings)
 
 API_VERSION = 1
 ACCESS = "proxy"
@@ -28,27 +30,6 @@ PRUNE_NOTE = "prune: true needs Grafana 11.1 or newer; older versions ignore it"
 # Top-level order of a data source entry in the files we write.
 ENTRY_KEYS = ("name", "type", "uid", "access", "orgId", "isDefault", "editable", "version", "url",
               "jsonData", "secureJsonData")
-
-
-class Severity(StrEnum):
-    """How much a finding matters: errors stop the export or import, the rest are shown."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    NOTE = "note"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One message about an export or import, optionally about one data source."""
-
-    severity: Severity
-    message: str
-    datasource: str = ""
-
-    def __str__(self) -> str:
-        where = f"'{self.datasource}': " if self.datasource else ""
-        return f"{self.severity.value}: {where}{self.message}"
 
 
 class ProvisioningError(CqlscopeError):

@@ -111,19 +111,19 @@ def json_data_findings(release: PluginRelease, json_data: Mapping[str, Any], nam
     for raw_key, value in json_data.items():
         key = release.key(str(raw_key))
         if key is None:
-            findings.append(Finding(Severity.WARNING, f"{release.label} ignores jsonData.{raw_key}: not imported",
-                                    name))
+            findings.append(Finding("", Severity.WARNING, f"{release.label} ignores jsonData.{raw_key}: not imported",
+                                    subject=name))
             continue
         error = decode_error(release, key, value)
         if error is not None:
             shown = f'the string "{value}"' if isinstance(value, str) else repr(value)
-            findings.append(Finding(Severity.WARNING, f"jsonData.{raw_key} is {shown} after expansion, not a "
+            findings.append(Finding("", Severity.WARNING, f"jsonData.{raw_key} is {shown} after expansion, not a "
                                     f"{key.go_type}: the {release.label} plugin cannot start this data source "
-                                    f"({error}); write it unquoted in the file", name))
+                                    f"({error}); write it unquoted in the file", subject=name))
     return findings
 
 
 def secure_findings(release: PluginRelease, secure: Mapping[str, Any], name: str) -> list[Finding]:
     """secureJsonData keys the release never reads."""
-    return [Finding(Severity.WARNING, f"{release.label} ignores secureJsonData.{key}: not imported", name)
+    return [Finding("", Severity.WARNING, f"{release.label} ignores secureJsonData.{key}: not imported", subject=name)
             for key in secure if key not in release.secure_keys]

@@ -54,31 +54,31 @@ def validate_entries(entries: Sequence[Mapping[str, Any]],
         if parse_bool(entry.get("isDefault")):
             defaults.setdefault(org, []).append((name, ""))
         if not name:
-            errors.append(Finding(Severity.ERROR, "a data source entry has no name"))
+            errors.append(Finding("", Severity.ERROR, "a data source entry has no name"))
         size = len(name.encode("utf-8"))
         if size > MAX_NAME_LENGTH:
-            errors.append(Finding(Severity.ERROR, f"data source name is invalid: max length is {MAX_NAME_LENGTH} "
-                                  f"bytes (it has {size} bytes in UTF-8)", name[:40] + "…"))
+            errors.append(Finding("", Severity.ERROR, f"data source name is invalid: max length is {MAX_NAME_LENGTH} "
+                                  f"bytes (it has {size} bytes in UTF-8)", subject=name[:40] + "…"))
         url = str(entry.get("url") or "")
         if len(url.encode("utf-8")) > MAX_URL_LENGTH:
-            errors.append(Finding(Severity.ERROR, f"data source URL is invalid: max length is {MAX_URL_LENGTH} "
-                                  f"bytes (it has {len(url.encode('utf-8'))})", name))
+            errors.append(Finding("", Severity.ERROR, f"data source URL is invalid: max length is {MAX_URL_LENGTH} "
+                                  f"bytes (it has {len(url.encode('utf-8'))})", subject=name))
         key = (org, name)
         seen_names[key] = seen_names.get(key, 0) + 1
         if seen_names[key] == 2:
-            errors.append(Finding(Severity.WARNING, f"the name is used twice in org {org}: Grafana updates the same "
-                                  "data source with each entry, so the later one wins", name))
+            errors.append(Finding("", Severity.WARNING, f"the name is used twice in org {org}: Grafana updates the "
+                                  "same data source with each entry, so the later one wins", subject=name))
         uid = str(entry.get("uid") or "")
         if uid:
             if (org, uid) in seen_uids and seen_uids[(org, uid)] != name:
-                errors.append(Finding(Severity.ERROR, f"uid '{uid}' is also used by '{seen_uids[(org, uid)]}' in "
-                                      f"org {org}: uids are unique per org", name))
+                errors.append(Finding("", Severity.ERROR, f"uid '{uid}' is also used by '{seen_uids[(org, uid)]}' in "
+                                      f"org {org}: uids are unique per org", subject=name))
             seen_uids.setdefault((org, uid), name)
         errors.extend(_plugin_checks(entry, name))
     for org, marked in sorted(defaults.items()):
         if len(marked) > 1:
             where = ", ".join(f"'{n}' in {f}" if f else f"'{n}' in this file" for n, f in marked)
-            errors.insert(0, Finding(Severity.ERROR, f"{TOO_MANY_DEFAULTS} (org {org}: {where})"))
+            errors.insert(0, Finding("", Severity.ERROR, f"{TOO_MANY_DEFAULTS} (org {org}: {where})"))
     return errors
 
 
@@ -87,23 +87,24 @@ def _plugin_checks(entry: Mapping[str, Any], name: str) -> list[Finding]:
     errors: list[Finding] = []
     json_data = entry.get("jsonData") or {}
     if not isinstance(json_data, Mapping):
-        return [Finding(Severity.ERROR, "jsonData must be a mapping", name)]
+        return [Finding("", Severity.ERROR, "jsonData must be a mapping", subject=name)]
     kind = entry.get("type")
     if kind == Flavor.CASSANDRA.plugin_id:
         consistency = str(json_data.get("consistency") or "")
         if not consistency:
-            errors.append(Finding(Severity.ERROR, "jsonData.consistency is empty: the cassandra plugin fails "
-                                  "without one (LOCAL_ONE is usual)", name))
+            errors.append(Finding("", Severity.ERROR, "jsonData.consistency is empty: the cassandra plugin fails "
+                                  "without one (LOCAL_ONE is usual)", subject=name))
         elif not consistency.startswith("$") and consistency not in CASSANDRA_PLUGIN_CONSISTENCIES:
-            errors.append(Finding(Severity.ERROR, f"the cassandra plugin does not offer consistency {consistency}: "
-                                  f"use one of {', '.join(CASSANDRA_PLUGIN_CONSISTENCIES)}", name))
+            errors.append(Finding("", Severity.ERROR, f"the cassandra plugin does not offer consistency {consistency}: "
+                                  f"use one of {', '.join(CASSANDRA_PLUGIN_CONSISTENCIES)}", subject=name))
         if not str(entry.get("url") or ""):
-            errors.append(Finding(Severity.ERROR, "url is empty: the cassandra plugin needs host:port", name))
+            errors.append(Finding("", Severity.ERROR, "url is empty: the cassandra plugin needs host:port",
+                                  subject=name))
     elif kind == Flavor.SCYLLA.plugin_id:
         host = json_data.get("host")
         if not parse_hosts(host if isinstance(host, str) else ""):
-            errors.append(Finding(Severity.ERROR, "jsonData.host is empty: the scylla 0.5.0 plugin then has no "
-                                  "cluster to connect to", name))
+            errors.append(Finding("", Severity.ERROR, "jsonData.host is empty: the scylla 0.5.0 plugin then has no "
+                                  "cluster to connect to", subject=name))
     return errors
 
 
@@ -116,9 +117,10 @@ def flavor_warnings(ds: DataSource) -> list[Finding]:
         value, default = getattr(ds, spec.name), getattr(_DEFAULTS, spec.name)
         if value == default:
             continue
-        findings.append(Finding(Severity.WARNING, f"the {RELEASES[ds.flavor].label} plugin cannot express "
-                                f"{spec.label.lower()} ({spec.format(ds)}): left out of the file", ds.name))
+        findings.append(Finding("", Severity.WARNING, f"the {RELEASES[ds.flavor].label} plugin cannot express "
+                                f"{spec.label.lower()} ({spec.format(ds)}): left out of the file", subject=ds.name))
     if ds.flavor == Flavor.CASSANDRA and float(round(ds.request_timeout)) != ds.request_timeout:
-        findings.append(Finding(Severity.WARNING, f"the cassandra plugin's timeout is whole seconds: "
-                                f"{ds.request_timeout:g} s is written as {max(1, round(ds.request_timeout))}", ds.name))
+        findings.append(Finding("", Severity.WARNING, f"the cassandra plugin's timeout is whole seconds: "
+                                f"{ds.request_timeout:g} s is written as {max(1, round(ds.request_timeout))}",
+                                subject=ds.name))
     return findings
