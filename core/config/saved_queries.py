@@ -44,6 +44,9 @@ class QueryTabState:
     fetch_size: int = 5000
     timeout: float = 0.0  # 0: the data source's request timeout
     trace: bool = False
+    mode: str = "raw"  # the cassandra plugin's query mode: "raw" or "builder"
+    builder: dict[str, Any] = field(default_factory=dict)  # keyspace, table, columnTime, ... (builder mode)
+    alias: str = ""  # the cassandra plugin's series alias
 
 
 @dataclass

@@ -68,6 +68,8 @@ def answer_for(ws: Workspace, ds: DataSource, request: QueryRequest) -> dict[str
     model: dict[str, Any] = ({"refId": "A", "queryText": request.text, "queryHost": "", "allHosts": False}
                              if flavor == "scylla" else
                              {"refId": "A", "rawQuery": True, "target": request.text, "queryType": "query"})
+    if request.target_model is not None:
+        model = {"refId": "A", **request.target_model}
     prepared = prepare_target(flavor, model, None, request.variables, {}, request.time_range,
                               request.max_data_points, interval=request.interval)
     if prepared.front_end_error:

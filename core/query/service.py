@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.config.datasource import DataSource
 from core.config.workspace import Workspace
@@ -58,6 +59,7 @@ class QueryRequest:
     fetch_size: int = DEFAULT_FETCH_SIZE
     limit: int | None = None
     trace: bool = False
+    target_model: dict[str, Any] | None = None  # the plugin's own target fields (builder mode, alias), if any
     browser_timezone: str | None = None  # the viewer's zone (None: this machine's)
     grafana_globals: GrafanaGlobals | None = None  # user, org and dashboard (None: a fresh Grafana's)
 

@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from core.errors import CqlscopeError
+
+if TYPE_CHECKING:
+    from gui.query.tab import QueryTab
 
 
 class PluginAnswerBox(QWidget):
@@ -56,3 +63,24 @@ class PluginAnswerBox(QWidget):
         if clipboard is not None:
             clipboard.setText(self.text.toPlainText())
             self.status.setText("Copied to the clipboard.")
+
+
+def ask_plugin(tab: QueryTab) -> None:
+    """Run the tab's query (and its plugin fields) through the emulated plugin on a worker; the exact answer
+    fills the plugin view."""
+    from core.query.plugin_answers import answer_for, answer_json
+
+    try:
+        request = tab.request()
+        ds = tab.workspace.store.by_uid(tab.uid)
+    except CqlscopeError as exc:
+        tab.error.emit(exc.title, exc.message)
+        return
+    box = tab.plugin_panel.answer
+    box.set_busy()
+    workspace = tab.workspace
+
+    def shown(answer: Any) -> None:
+        box.show_answer(answer_json(answer), "error" in answer)
+
+    tab.tasks.start(lambda: answer_for(workspace, ds, request), shown, lambda: box.ask_button.setEnabled(True))

@@ -36,9 +36,11 @@ from core.query.service import QueryRequest, RunResult
 from gui.common.prompts import Prompts
 from gui.common.text import plural
 from gui.common.workers import TaskRunner
+from gui.query.builder import BuilderPanel, sync_builder
 from gui.query.editor import CqlEditor
 from gui.query.history import CANCELLED_TEXT, HistoryPanel
 from gui.query.inspector import Inspector, InspectorData
+from gui.query.plugin_answer import ask_plugin
 from gui.query.plugin_view import PluginViewPanel
 from gui.query.preview import preview_html
 from gui.query.results_graph import ResultsGraph
@@ -123,6 +125,8 @@ class QueryTab(QWidget):
         self.preview_title = QLabel("<b>Preview</b> — the query after interpolation")
         self.variables = VariablesPanel()
         self.variables.failed.connect(self.error)
+        self.builder = BuilderPanel()
+        self.builder.changed.connect(self._on_builder_changed)
         editor_split = QSplitter(Qt.Orientation.Vertical)
         editor_split.addWidget(self.editor)
         preview_box = QWidget()
@@ -177,18 +181,23 @@ class QueryTab(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.controls)
         layout.addWidget(self.time_picker)
+        layout.addWidget(self.builder)
         layout.addWidget(main_split, 1)
 
         self.editor.textChanged.connect(self._on_edited)
-        self.variables.changed.connect(self._on_edited)
-        self.time_picker.changed.connect(self._on_edited)
-        self.flavor_combo.currentTextChanged.connect(lambda _text: self._on_edited())
+        self.variables.changed.connect(self._on_builder_changed)
+        self.time_picker.changed.connect(self._on_builder_changed)
+        self.flavor_combo.currentTextChanged.connect(lambda _text: self._on_builder_changed())
         self.host_combo.currentTextChanged.connect(lambda _text: self._on_edited())
 
     def _status(self, text: str) -> None:
         """Say something in the status bar (the area shows it while this tab is the current one)."""
         self.last_status = text
         self.status.emit(text)
+
+    def _on_builder_changed(self) -> None:
+        sync_builder(self)
+        self._on_edited()
 
     def _on_edited(self) -> None:
         self._preview_timer.start()
@@ -213,6 +222,7 @@ class QueryTab(QWidget):
         self.fetch_spin.setValue(state.fetch_size)
         self.timeout_spin.setValue(state.timeout)
         self.trace_check.setChecked(state.trace)
+        self.builder.set_values(state.mode, state.builder, state.alias)
         self.update_preview()
 
     def state(self) -> QueryTabState:
@@ -224,7 +234,8 @@ class QueryTab(QWidget):
             variables=dump_variables(self.variables.variables()), raw_from=raw_from, raw_to=raw_to, timezone=zone,
             max_data_points=self.time_picker.max_points.value(), consistency=str(self.consistency_combo.currentData()),
             limit=self.limit_spin.value(), fetch_size=self.fetch_spin.value(), timeout=self.timeout_spin.value(),
-            trace=self.trace_check.isChecked())
+            trace=self.trace_check.isChecked(), mode="builder" if self.builder.is_builder() else "raw",
+            builder=self.builder.fields(), alias=self.builder.alias_edit.text())
 
     def set_schema(self, schema: Schema) -> None:
         """Use a freshly loaded schema for completion and list its nodes in the host combo."""
@@ -258,7 +269,9 @@ class QueryTab(QWidget):
                             host="" if host == ALL_HOSTS else host, all_hosts=host == ALL_HOSTS,
                             consistency=consistency, timeout=self.timeout_spin.value() or None,
                             fetch_size=self.fetch_spin.value(), limit=self.limit_spin.value() or None,
-                            trace=self.trace_check.isChecked())
+                            trace=self.trace_check.isChecked(),
+                            target_model=self.builder.target_model(self.editor.toPlainText())
+                            if self.flavor_combo.currentText() == "cassandra" else None)
 
     def prepare(self) -> PreparedQuery:
         """The query as the selected flavor would prepare it, through the query service."""
@@ -408,24 +421,8 @@ class QueryTab(QWidget):
             duration_ms=duration_ms, rows=rows, ok=ok, error=error))
 
     def ask_plugin(self) -> None:
-        """Run the query through the emulated plugin on a worker; its exact answer fills the plugin view."""
-        from core.query.plugin_answers import answer_for, answer_json
-
-        try:
-            request = self.request()
-            ds = self.workspace.store.by_uid(self.uid)
-        except CqlscopeError as exc:
-            self.error.emit(exc.title, exc.message)
-            return
-        box = self.plugin_panel.answer
-        box.set_busy()
-        workspace = self.workspace
-
-        def shown(answer: Any) -> None:
-            box.show_answer(answer_json(answer), "error" in answer)
-
-        self.tasks.start(lambda: answer_for(workspace, ds, request), shown,
-                         lambda: box.ask_button.setEnabled(True))
+        """Run the query through the emulated plugin on a worker (gui.query.plugin_answer)."""
+        ask_plugin(self)
 
     def rerun(self, entry: Any) -> None:
         """Restore a history entry's query, variables, time range, flavor and host, then run it."""

@@ -163,3 +163,37 @@ def test_the_plugin_view_shows_the_same_json_as_the_cli(qtbot: QtBot, open_windo
     assert box.text.toPlainText() == cli.stdout.strip()
     box.copy_button.click()
     assert QGuiApplication.clipboard().text() == cli.stdout.strip()
+
+
+def test_builder_mode_and_alias_in_a_query_tab(qtbot: QtBot, open_window: Any, sources: Workspace,
+                                               tmp_path: Path) -> None:
+    fields = {"keyspace": "oracle_ks", "table": "ts", "columnId": "sensor", "columnTime": "ts",
+              "columnValue": "value", "valueId": "a,b"}
+    target = tmp_path / "builder.json"
+    target.write_text(json.dumps({"refId": "A", "queryType": "query", "rawQuery": False, "target": "",
+                                  "alias": "{{ sensor }} value", **fields, "filtering": False, "instant": False}))
+    cli = run_cli("query", "cass", "--target", str(target), "--format", "plugin",
+                  "--from", "1704067200000", "--to", "1704067800000")
+    assert cli.returncode == 0, cli.stderr
+    window = open_window(sources)
+    assert window.select_datasource(sources.store.get("cass").uid)
+    window.tabs.setCurrentWidget(window.query_area)
+    tab = window.query_area.current_tab()
+    assert tab is not None
+    tab.flavor_combo.setCurrentText("cassandra")
+    tab.time_picker.set_range("1704067200000", "1704067800000", "utc", 1000)
+    assert tab.builder.isVisibleTo(tab)
+    tab.builder.set_values("builder", fields, "{{ sensor }} value")
+    assert tab.editor.isReadOnly()
+    assert tab.editor.toPlainText().startswith("SELECT sensor, value, ts FROM oracle_ks.ts WHERE sensor IN ('a', 'b')")
+    with qtbot.waitSignal(tab.finished, timeout=60_000) as blocker:
+        tab.run()
+    assert blocker.args[0].ok and blocker.args[0].rows == 10
+    box = tab.plugin_panel.answer
+    box.ask_button.click()
+    qtbot.waitUntil(lambda: box.copy_button.isEnabled(), timeout=120_000)
+    assert box.text.toPlainText() == cli.stdout.strip()
+    state = tab.state()
+    assert (state.mode, state.builder["valueId"], state.alias) == ("builder", "a,b", "{{ sensor }} value")
+    tab.flavor_combo.setCurrentText("scylla")
+    assert not tab.builder.isVisibleTo(tab) and not tab.editor.isReadOnly()
