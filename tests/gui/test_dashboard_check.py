@@ -197,3 +197,41 @@ def test_builder_mode_and_alias_in_a_query_tab(qtbot: QtBot, open_window: Any, s
     assert (state.mode, state.builder["valueId"], state.alias) == ("builder", "a,b", "{{ sensor }} value")
     tab.flavor_combo.setCurrentText("scylla")
     assert not tab.builder.isVisibleTo(tab) and not tab.editor.isReadOnly()
+
+
+def test_cli_and_gui_agree_on_the_demo_dashboard(qtbot: QtBot, cassandra: LocalNode, admin_session: Any,
+                                                 secret_service_env: dict[str, str], config_dir: Path,
+                                                 real_secrets: SecretStore) -> None:
+    import time as clock
+
+    from core.demo.data import load_demo_data
+    from core.demo.setup import DEMO_DASHBOARD, DEMO_SCYLLA_UID, DEMO_UID
+
+    load_demo_data(admin_session)
+    for name, uid, flavor, extra in (("demo", DEMO_UID, "cassandra", ["--keyspace", "cqlscope_demo",
+                                                                      "--consistency", "LOCAL_ONE"]),
+                                     ("demo scylla", DEMO_SCYLLA_UID, "scylla", [])):
+        assert run_cli("datasource", "add", name, "--uid", uid, "--flavor", flavor, "--hosts", cassandra.host,
+                       *extra).returncode == 0
+        for field in ("user", "password"):
+            assert run_cli("datasource", "set-secret", name, field, "--stdin", stdin="cassandra\n").returncode == 0
+    now = int(clock.time() * 1000)
+    span = (str(now - 86_400_000), str(now))
+    done = run_cli("dashboard", "check", str(DEMO_DASHBOARD), "--format", "json", "--from", span[0], "--to", span[1],
+                   timeout=300)
+    cli = json.loads(done.stdout)
+    workspace = Workspace(config_dir, real_secrets)
+    workspace.store.load()
+    try:
+        view = DashboardView(workspace, load_dashboard(DEMO_DASHBOARD))
+        qtbot.addWidget(view)
+        view.time_picker.set_range(span[0], span[1], "utc", 1000)
+        with qtbot.waitSignal(view.finished, timeout=300_000) as blocker:
+            view.run_button.click()
+        gui = blocker.args[0]
+    finally:
+        workspace.close()
+    assert [c.to_dict() for c in gui.checks] == cli["panels"]
+    statuses = {p["panel"]: p["status"] for p in cli["panels"]}
+    assert statuses["Sensors (ScyllaDB plugin)"] == "error", "the scylla plugin panics on the date column"
+    assert statuses["Builder: one sensor"] == "ok" and done.returncode == 1
