@@ -103,6 +103,17 @@ def _check_depth(text: str, source: str, limits: YamlLimits) -> None:
 
 def load(text: str, source: str, limits: YamlLimits = YamlLimits()) -> LoadedYaml:
     """Parse one YAML document within `limits`; YamlInputError names `source` and the line."""
+    return _parse(text, source, limits, construct=True)
+
+
+def check_bounds(text: str, source: str, limits: YamlLimits = YamlLimits()) -> None:
+    """Refuse text whose YAML is too large, too deep or expands too far through aliases, without building it;
+    for callers with a parser of their own (provisioning files keep their scalars as text)."""
+    _parse(text, source, limits, construct=False)
+
+
+def _parse(text: str, source: str, limits: YamlLimits, construct: bool) -> LoadedYaml:
+    """Compose within `limits`, then build the value when asked; every YAML error becomes YamlInputError."""
     if len(text) > limits.max_bytes:
         raise YamlInputError(f"{source} is larger than {limits.max_bytes // (1024 * 1024)} MB")
     loader: Any = None
@@ -113,7 +124,7 @@ def load(text: str, source: str, limits: YamlLimits = YamlLimits()) -> LoadedYam
         if node is None:
             return LoadedYaml(None, None)
         _check_expansion(node, source, limits)
-        data = loader.construct_document(node)
+        data = loader.construct_document(node) if construct else None
     except ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise YamlInputError(f"{source}, line {line}: the character {exc.character!r} is not allowed in YAML "
@@ -132,33 +143,6 @@ def load(text: str, source: str, limits: YamlLimits = YamlLimits()) -> LoadedYam
         if loader is not None:
             loader.dispose()
     return LoadedYaml(data, node)
-
-
-def check_bounds(text: str, source: str, limits: YamlLimits = YamlLimits()) -> None:
-    """Refuse text whose YAML is too large, too deep or expands too far through aliases, without building it;
-    for callers with a parser of their own (provisioning files keep their scalars as text)."""
-    if len(text) > limits.max_bytes:
-        raise YamlInputError(f"{source} is larger than {limits.max_bytes // (1024 * 1024)} MB")
-    loader: Any = None
-    try:
-        _check_depth(text, source, limits)
-        loader = _LOADER(text)
-        node = loader.get_single_node()
-        if node is not None:
-            _check_expansion(node, source, limits)
-    except ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise YamlInputError(f"{source}, line {line}: the character {exc.character!r} is not allowed in YAML "
-                             "(remove it)") from None
-    except yaml.MarkedYAMLError as exc:
-        raise YamlInputError(f"{source}{error_where(exc)}") from None
-    except yaml.YAMLError as exc:
-        raise YamlInputError(f"{source}: {exc}") from None
-    except RecursionError:
-        raise YamlInputError(f"{source}: nested too deeply") from None
-    finally:
-        if loader is not None:
-            loader.dispose()
 
 
 def _check_expansion(root: Node, source: str, limits: YamlLimits) -> None:
