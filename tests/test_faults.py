@@ -46,10 +46,20 @@ def fault_table(two_node_cluster: LocalNode, admin_session: Any) -> str:
     admin_session.execute("CREATE TABLE IF NOT EXISTS faults_ks.rows (p int, c int, v text, PRIMARY KEY (p, c))")
     count = admin_session.execute("SELECT count(*) FROM faults_ks.rows", timeout=60).one()[0]
     if count != ROWS:
-        insert = admin_session.prepare("INSERT INTO faults_ks.rows (p, c, v) VALUES (?, ?, ?)")
-        insert.consistency_level = ConsistencyLevel.ALL
-        execute_concurrent_with_args(admin_session, insert, [(n % 50, n, f"v{n}") for n in range(ROWS)],
-                                     concurrency=64)
+        # Node 2 may have just been restarted by an earlier fault test: its schema can lag for a while
+        # (INCOMPATIBLE_SCHEMA), so the load is retried until both replicas take the writes.
+        for attempt in range(30):
+            admin_session.cluster.control_connection.wait_for_schema_agreement(wait_time=30)
+            try:
+                insert = admin_session.prepare("INSERT INTO faults_ks.rows (p, c, v) VALUES (?, ?, ?)")
+                insert.consistency_level = ConsistencyLevel.ALL
+                execute_concurrent_with_args(admin_session, insert, [(n % 50, n, f"v{n}") for n in range(ROWS)],
+                                             concurrency=64)
+                break
+            except Exception:
+                if attempt == 29:
+                    raise
+                time.sleep(2)
     assert admin_session.execute(SimpleStatement("SELECT count(*) FROM faults_ks.rows",
                                                  consistency_level=ConsistencyLevel.ALL), timeout=60).one()[0] == ROWS
     return "faults_ks.rows"
