@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.config.secrets import SecretStore
@@ -14,6 +15,28 @@ from gui.main_window import MainWindow
 from tests.gui.driving import ScriptedPrompts
 
 OpenWindow = Callable[[Workspace], MainWindow]
+
+
+class ModalDialogOpened(AssertionError):
+    """A modal dialog was opened where a test cannot answer it (offscreen, it would wait forever)."""
+
+
+@pytest.fixture(autouse=True)
+def no_unanswered_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail at once, naming the dialog, when code under test opens a modal dialog with exec() or a
+    QMessageBox static call; tests answer questions through ScriptedPrompts instead."""
+
+    def refuse_exec(dialog: QDialog) -> int:
+        text = dialog.text() if isinstance(dialog, QMessageBox) else ""
+        raise ModalDialogOpened(f"modal dialog {dialog.windowTitle()!r} opened: {text}")
+
+    def refuse_static(*args: object, **_: object) -> int:
+        raise ModalDialogOpened(f"QMessageBox opened: {args[1:3]!r}")
+
+    monkeypatch.setattr(QDialog, "exec", refuse_exec)
+    monkeypatch.setattr(QMessageBox, "exec", refuse_exec)
+    for name in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse_static))
 
 
 @pytest.fixture
