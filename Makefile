@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help venv system-deps test check lint run demo screenshot bundle cassandra-start cassandra-stop clean conformance
+.PHONY: help venv system-deps gui-deps test check lint run demo screenshot bundle cassandra-start cassandra-stop clean conformance
 
 help:
 	@echo "make test    - set up, start the local Cassandra, run the whole test suite, stop what it started"
@@ -16,7 +16,7 @@ help:
 	@echo "make bundle  - PyInstaller one-folder build in build/dist/cqlscope"
 	@echo "make cassandra-start / cassandra-stop - the local Cassandra node (scripts/local-cassandra)"
 
-$(STAMP): pyproject.toml constraints.txt | system-deps
+$(STAMP): pyproject.toml constraints.txt | gui-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	@touch $@
@@ -25,6 +25,9 @@ venv: $(STAMP)
 
 system-deps:
 	@scripts/system-deps
+
+gui-deps:
+	@scripts/system-deps --gui
 
 # The session fixture in tests/conftest.py starts the local Cassandra node and the Secret Service
 # keyring, and stops them again when it started them.
@@ -37,7 +40,8 @@ lint: venv
 
 check: lint test
 
-run: system-deps venv
+# The GUI alone needs no JDK or Maven: only the Qt libraries.
+run: gui-deps venv
 	$(BIN)/cqlscope-gui
 
 # Starts the local Cassandra, loads the demo data, opens the GUI; closing it (or Ctrl+C) stops what it started.

@@ -7,6 +7,7 @@ signals; every worker error is shown by `show_error`, in the banner.
 from __future__ import annotations
 
 import contextlib
+import time
 from functools import partial
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -35,7 +36,7 @@ from gui.query.window_actions import QueryWindowActions
 
 APP_NAME = "cqlscope"
 DEFAULT_SIZE = (1200, 760)
-# How long closing waits for a running health check before closing the sessions anyway.
+# How long closing waits in all for running workers (queries are cancelled first) before closing the sessions.
 CLOSE_WAIT_MS = 15_000
 EMPTY_TEXT = "No data source selected.\nClick Add to create one."
 READ_ONLY_TEXT = ("The profile file could not be loaded, so nothing can be changed.\n"
@@ -397,8 +398,10 @@ class MainWindow(QueryWindowActions, DataSourceActions, QMainWindow):
         self.save_layout()
         self._unsubscribe()
         self.hide()
-        self.tasks.shutdown(CLOSE_WAIT_MS)
+        # One budget for every worker, so closing never waits twice (queries are cancelled first).
+        deadline = time.monotonic() + CLOSE_WAIT_MS / 1000
         self.query_area.shutdown(CLOSE_WAIT_MS)
+        self.tasks.shutdown(max(0, int((deadline - time.monotonic()) * 1000)))
         self.export_panel.detach()
         self.workspace.close()
         event.accept()

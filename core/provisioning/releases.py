@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.config.datasource import Flavor
+from core.grafana.plugins.gotext import json_kind
 from core.provisioning.model import Finding, Severity
 
 
@@ -74,19 +75,6 @@ CASSANDRA_3_3_0 = PluginRelease(
 RELEASES: dict[Flavor, PluginRelease] = {Flavor.SCYLLA: SCYLLA_0_5_0, Flavor.CASSANDRA: CASSANDRA_3_3_0}
 
 
-def _json_kind(value: Any) -> str:
-    """How Go's encoding/json names a JSON value in an UnmarshalTypeError."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    return "array"
-
-
 def decode_error(release: PluginRelease, key: JsonKey, value: Any) -> str | None:
     """The error Go's json.Unmarshal gives for `value` in `key` (None when it decodes)."""
     if value is None:
@@ -100,7 +88,7 @@ def decode_error(release: PluginRelease, key: JsonKey, value: Any) -> str | None
             return None  # Grafana stores 10.0 as the JSON number 10
         kind = f"number {value:g}"
     else:
-        kind = _json_kind(value)
+        kind = json_kind(value)
     return (f"{release.error_prefix}json: cannot unmarshal {kind} into Go struct field "
             f"{release.go_struct}.{key.tag} of type {key.go_type}")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -153,7 +154,8 @@ def decode_struct(data: Any, fields: tuple[tuple[str, str], ...], struct: str,
     the wrong kind leaves the zero value and the first such error is returned, in Go's words."""
     values: dict[str, Any] = {tag: {"string": "", "bool": False}.get(go_type) for tag, go_type in fields}
     if not isinstance(data, dict):
-        return values, f"json: cannot unmarshal {_json_kind(data)} into Go value of type {package}.{struct}"
+        kind = json_kind(data, number_text=True)
+        return values, f"json: cannot unmarshal {kind} into Go value of type {package}.{struct}"
     first_error: str | None = None
     for key, raw in data.items():
         match = next((f for f in fields if f[0] == key), None) or next(
@@ -166,19 +168,21 @@ def decode_struct(data: Any, fields: tuple[tuple[str, str], ...], struct: str,
                 or (go_type in _INT_RANGES and type(raw) is int and low <= raw <= high)):
             values[tag] = raw
         elif first_error is None:
-            first_error = (f"json: cannot unmarshal {_json_kind(raw)} into Go struct field {struct}.{tag} "
-                           f"of type {go_type}")
+            kind = json_kind(raw, number_text=True)
+            first_error = f"json: cannot unmarshal {kind} into Go struct field {struct}.{tag} of type {go_type}"
     return values, first_error
 
 
-def _json_kind(value: Any) -> str:
+def json_kind(value: Any, *, number_text: bool = False) -> str:
+    """How Go's encoding/json names a JSON value in an UnmarshalTypeError; a number into an integer field
+    carries its text (`number 1.5`), into any other type only `number`."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, (int, float)):
-        return f"number {value!r}"
+        return f"number {value!r}" if number_text else "number"
     if isinstance(value, str):
         return "string"
-    return "object" if isinstance(value, dict) else "array"
+    return "object" if isinstance(value, Mapping) else "array"
 
 
 def go_json_float(value: float) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from core.grafana.plugins import PluginRequest, ResourceAnswer
 from core.grafana.plugins.go_values import GoPanic, decode
+from core.grafana.plugins.gotext import json_kind
 from core.grafana.plugins.scylla_frames import (
     NIL_RESPONSE,
     ScyllaFrame,
@@ -200,17 +201,6 @@ def go_kind(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     return "[]interface {}" if isinstance(value, list) else "map[string]interface {}"
-
-
-def json_kind(value: Any) -> str:
-    """The JSON kind encoding/json names in an UnmarshalTypeError."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def struct_error(data: Any, struct: str, fields: tuple[str, ...]) -> str | None:
