@@ -19,7 +19,7 @@ from tests.support import LocalNode
 
 pytestmark = pytest.mark.cassandra
 
-ROWS = 100_000
+ROWS = 20_000
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def workspace(config_dir: Path, memory_secrets: SecretStore, cassandra: LocalNod
 
 @pytest.fixture(scope="module")
 def big_table(admin_session: Any) -> Iterator[str]:
-    """A table of 100,000 rows whose values sum to a known checksum."""
+    """A table of 20,000 rows whose values sum to a known checksum."""
     from cassandra.concurrent import execute_concurrent_with_args
 
     keyspace = f"t_{uuid.uuid4().hex[:12]}"
@@ -62,6 +62,29 @@ def test_paging_returns_every_row(workspace: Workspace, big_table: str) -> None:
     assert sum(outcome.frame.field("value").values) == 7 * ROWS * (ROWS - 1) // 2
     assert outcome.pages >= ROWS // 1000
     assert pages[-1] == outcome.pages
+
+
+def test_each_page_reaches_the_sink_as_it_arrives(workspace: Workspace, big_table: str) -> None:
+    ds = workspace.store.get("local")
+    events: list[tuple[str, int]] = []
+    outcome = run_query(workspace, ds, f"SELECT id, value FROM {big_table}", RunOptions(fetch_size=1000, limit=4500),
+                        progress=lambda rows, _page, _elapsed: events.append(("progress", rows)),
+                        sink=lambda page: events.append(("page", page.row_count)))
+    pages = [count for kind, count in events if kind == "page"]
+    assert pages == [1000, 1000, 1000, 1000, 500], "one call per page, cut at the limit"
+    # Each page is handed over before the next one is counted: the sink never receives the result at the end.
+    assert [kind for kind, _ in events] == ["page", "progress"] * 5
+    assert outcome.row_count == 4500 and outcome.truncated
+
+
+def test_all_hosts_pages_carry_the_node(workspace: Workspace, big_table: str, two_node_cluster: LocalNode) -> None:
+    ds = workspace.store.get("local")
+    seen: list[list[str]] = []
+    outcome = run_query(workspace, ds, f"SELECT id FROM {big_table} LIMIT 3", RunOptions(all_hosts=True),
+                        sink=lambda page: seen.append([f.name for f in page.fields]))
+    assert seen and all(names == ["id", "_host"] for names in seen)
+    assert sorted(set(outcome.frame.field("_host").values)) == ["127.0.0.1", "127.0.0.2"]
+    assert outcome.row_count == 6
 
 
 def test_limit_truncates_and_says_so(workspace: Workspace, big_table: str) -> None:
@@ -180,7 +203,7 @@ def test_cancel_from_another_thread_stops_before_the_next_page(workspace: Worksp
         first_page.set()
 
     worker = threading.Thread(target=lambda: results.append(run_query(
-        workspace, ds, f"SELECT id FROM {big_table}", RunOptions(fetch_size=500), cancel=token, progress=progress)))
+        workspace, ds, f"SELECT id FROM {big_table}", RunOptions(fetch_size=100), cancel=token, progress=progress)))
     worker.start()
     assert first_page.wait(30)
     token.cancel()
@@ -188,7 +211,7 @@ def test_cancel_from_another_thread_stops_before_the_next_page(workspace: Worksp
     assert not worker.is_alive()
     outcome = results[0]
     assert outcome.cancelled and outcome.row_count < ROWS
-    assert outcome.row_count == outcome.pages * 500
+    assert outcome.row_count == outcome.pages * 100
 
 
 def test_request_timeout_is_explained(workspace: Workspace, big_table: str) -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from core.cql.column_text import column_texts
 from core.cql.values import value_text
 from core.grafana.frames import Field, Frame
-from core.query.result_writers import write_csv, write_json_rows, write_table
+from core.query.result_writers import StreamingWriter, write_csv, write_json_rows, write_table
 
 
 def small_frame() -> Frame:
@@ -71,3 +71,39 @@ def test_column_texts_equal_the_per_value_texts() -> None:
         values = [*values, None]
         expected = [None if v is None else value_text(v, cql_type) for v in values]
         assert column_texts(values, cql_type) == expected, cql_type
+
+
+def _pages(frame: Frame, sizes: list[int]) -> list[Frame]:
+    pages, start = [], 0
+    for size in sizes:
+        pages.append(Frame(frame.name, [Field.of(f.name, f.cql_type, f.values[start:start + size])
+                                        for f in frame.fields]))
+        start += size
+    return pages
+
+
+def test_streamed_pages_write_the_same_text_as_the_whole_result() -> None:
+    frame = small_frame()
+    for sizes in ([5], [0, 2, 0, 3], [1, 1, 1, 1, 1], [0]):
+        for fmt, whole_writer in (("csv", write_csv), ("json", write_json_rows)):
+            whole = io.StringIO()
+            if sum(sizes) == frame.row_count:
+                whole_writer(frame, whole)
+            else:
+                whole_writer(_pages(frame, [0])[0], whole)
+            streamed = io.StringIO()
+            writer = StreamingWriter(fmt, streamed)
+            for page in _pages(frame, sizes):
+                writer.page(page)
+            writer.finish(frame if sum(sizes) == frame.row_count else _pages(frame, [0])[0])
+            assert streamed.getvalue() == whole.getvalue(), (fmt, sizes)
+            assert writer.rows == sum(sizes)
+
+
+def test_a_result_without_pages_still_gets_its_csv_header_and_an_empty_json_list() -> None:
+    empty = _pages(small_frame(), [0])[0]
+    csv_out, json_out = io.StringIO(), io.StringIO()
+    StreamingWriter("csv", csv_out).finish(empty)
+    StreamingWriter("json", json_out).finish(empty)
+    assert csv_out.getvalue() == "t,ts,d,i\r\n"
+    assert json_out.getvalue() == "[]\n"

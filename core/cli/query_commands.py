@@ -80,7 +80,7 @@ def render(ws: Workspace, args: argparse.Namespace) -> int:
 def query(ws: Workspace, args: argparse.Namespace) -> int:
     """Run the query through the service and write the rows; the outcome and the report go to standard error."""
     from core.grafana.report import compatibility_report
-    from core.query.result_writers import write_csv, write_frames, write_json_rows, write_table
+    from core.query.result_writers import StreamingWriter, write_frames, write_table
 
     ds = ws.store.get(args.name)
     request = _request(args, args.flavor or ds.flavor.value)
@@ -90,17 +90,24 @@ def query(ws: Workspace, args: argparse.Namespace) -> int:
         print_findings(compatibility_report(prepared), as_json)
         print(f"cqlscope: not run: {prepared.rejected}", file=sys.stderr)
         return EXIT_FAILED
-    result = service.run(ws, ds, prepared, service.route(prepared, request), views={"report"})
+    # CSV and JSON rows are written page by page while the next page is fetched; the others need every row.
+    stream = StreamingWriter(args.format, sys.stdout) if args.format in StreamingWriter.FORMATS else None
+    result = service.run(ws, ds, prepared, service.route(prepared, request), views={"report"},
+                         sink=stream.page if stream is not None else None)
     outcome = result.outcome
     if outcome is None:
         print_findings(result.findings, as_json)  # they often explain the error
         print(f"cqlscope: {result.error_title.lower()}: {result.error_message}", file=sys.stderr)
+        if stream is not None and stream.rows:
+            print(f"cqlscope: the output is incomplete: {stream.rows:,} rows were written before the error",
+                  file=sys.stderr)
         return EXIT_FAILED
-    writers = {"table": write_table, "csv": write_csv, "json": write_json_rows}
-    if args.format == "frame":
+    if stream is not None:
+        stream.finish(outcome.frame)
+    elif args.format == "frame":
         write_frames([outcome.frame], sys.stdout)
     else:
-        writers[args.format](outcome.frame, sys.stdout)
+        write_table(outcome.frame, sys.stdout)
     sys.stdout.flush()
     _print_outcome(outcome, args.limit)
     print_findings(result.findings, as_json)

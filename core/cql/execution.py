@@ -24,7 +24,7 @@ from core.cql.nodes import address_of, describe_nodes, known_nodes
 from core.cql.paging import PageStream, PageTimeout
 from core.cql.values import cql_type_name
 from core.errors import CqlscopeError
-from core.grafana.frames import Frame, frame_from_rows
+from core.grafana.frames import Frame, FrameBuilder, frame_from_rows
 
 HOST_COLUMN = "_host"
 # With "all hosts", a node failing like this is skipped with a warning instead of failing the whole run.
@@ -108,11 +108,14 @@ class QueryOutcome:
 
 
 Progress = Callable[[int, int, float], None]  # rows so far, pages so far, elapsed seconds
+PageSink = Callable[[Frame], None]  # each page's rows as a frame, as they arrive (the CLI writes them at once)
 
 
 def run_query(workspace: Workspace, ds: DataSource, statement: str, options: RunOptions | None = None,
-              cancel: CancelToken | None = None, progress: Progress | None = None) -> QueryOutcome:
-    """Run `statement` on the data source and return every row (up to the limit) as an exact frame."""
+              cancel: CancelToken | None = None, progress: Progress | None = None,
+              sink: PageSink | None = None) -> QueryOutcome:
+    """Run `statement` on the data source and return every row (up to the limit) as an exact frame; `sink`, when
+    given, gets each page as soon as it is converted, before the next one is awaited."""
     options = options or RunOptions()
     cancel = cancel or CancelToken()
     _check_options(options)
@@ -138,37 +141,67 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
         targets = [resolve_host(session, options.host)]
     else:
         targets = [None]
+    collector = _Collector(options.all_hosts, sink)
     names: list[str] = []
     types: list[str] = []
-    rows: list[Any] = []
     answered = 0
     for target in targets:
+        collector.target = target
+        before = collector.rows
         try:
             if target is not None:
                 _ensure_pool(session, target, ds.connect_timeout)
-            page_rows, names, types = _fetch(session, ds, statement, options, target, cancel, progress, outcome,
-                                             started, secrets, len(rows))
+            names, types = _fetch(session, ds, statement, options, target, cancel, progress, outcome, started,
+                                  secrets, collector)
         except QueryError as exc:
             if not options.all_hosts or exc.failure.kind not in SKIPPABLE:
                 raise
-            outcome.warnings.append(f"Skipped {address_of(target)}, which did not answer: {exc.failure.message}")
+            got = collector.rows - before
+            kept = f" after {got:,} rows (they are kept)" if got else ""
+            outcome.warnings.append(f"Skipped {address_of(target)}, which did not answer{kept}: "
+                                    f"{exc.failure.message}")
             continue
         answered += 1
-        if options.all_hosts:
-            address = address_of(target)
-            page_rows = [(*row, address) for row in page_rows]
-        rows.extend(page_rows)
         if outcome.truncated or outcome.cancelled:
             break
     if targets and not answered and not outcome.cancelled:
         raise QueryError(Failure(FailureKind.UNREACHABLE, "No node answered: " + "; ".join(outcome.warnings)))
-    if options.all_hosts:
-        names = [*names, HOST_COLUMN]
-        types = [*types, "text"]
-    outcome.frame = frame_from_rows(names, types, rows)
+    outcome.frame = collector.frame(names, types)
     outcome.frame.meta = {"executedQueryString": statement}
     outcome.total_ms = (time.perf_counter() - started) * 1000
     return outcome
+
+
+class _Collector:
+    """Turns each page into columns as it arrives (tagging rows with the node under "all hosts") and hands the
+    page to the sink."""
+
+    def __init__(self, all_hosts: bool, sink: PageSink | None) -> None:
+        self.all_hosts = all_hosts
+        self.sink = sink
+        self.target: Any | None = None
+        self.rows = 0
+        self._builder: FrameBuilder | None = None
+
+    def add(self, names: list[str], types: list[str], rows: list[Any]) -> None:
+        if self.all_hosts:
+            address = address_of(self.target)
+            rows = [(*row, address) for row in rows]
+            names, types = [*names, HOST_COLUMN], [*types, "text"]
+        if self._builder is None:
+            self._builder = FrameBuilder(names, types)
+        page = self._builder.add(rows)
+        self.rows += len(rows)
+        if self.sink is not None:
+            self.sink(page)
+
+    def frame(self, names: list[str], types: list[str]) -> Frame:
+        """Every collected row; without any page, the columns the statement announced (or none)."""
+        if self._builder is not None:
+            return self._builder.frame()
+        if self.all_hosts:
+            names, types = [*names, HOST_COLUMN], [*types, "text"]
+        return frame_from_rows(names, types, [])
 
 
 def _check_options(options: RunOptions) -> None:
@@ -189,8 +222,9 @@ def _check_options(options: RunOptions) -> None:
 
 def _fetch(session: Any, ds: DataSource, statement: str, options: RunOptions, target: Any | None,
            cancel: CancelToken, progress: Progress | None, outcome: QueryOutcome, started: float,
-           secrets: list[str | None], already: int) -> tuple[list[Any], list[str], list[str]]:
-    """Fetch every page of one execution (core.cql.paging), stopping at the limit or on cancel."""
+           secrets: list[str | None], collector: _Collector) -> tuple[list[str], list[str]]:
+    """Fetch every page of one execution (core.cql.paging) into the collector, stopping at the limit or on
+    cancel; returns the column names and CQL types."""
     from cassandra import ConsistencyLevel
     from cassandra.cluster import EXEC_PROFILE_DEFAULT
     from cassandra.query import SimpleStatement, tuple_factory
@@ -200,34 +234,35 @@ def _fetch(session: Any, ds: DataSource, statement: str, options: RunOptions, ta
                             consistency_level=ConsistencyLevel.name_to_value[consistency])
     profile = session.execution_profile_clone_update(EXEC_PROFILE_DEFAULT, row_factory=tuple_factory)
     timeout = options.timeout if options.timeout is not None else ds.request_timeout
-    limit = None if options.limit is None else max(options.limit - already, 0)
-    rows: list[Any] = []
+    limit = None if options.limit is None else max(options.limit - collector.rows, 0)
+    got = 0
     try:
         stream = PageStream(session, query, timeout=timeout, trace=options.trace, profile=profile, host=target,
                             cancelled=lambda: cancel.cancelled)
         page = stream.next_page()
-        if page is None:  # cancelled before the first page
-            outcome.cancelled = True
-            return rows, stream.column_names, [cql_type_name(t) for t in stream.column_types]
-        if outcome.first_page_ms is None:
-            outcome.first_page_ms = (time.perf_counter() - started) * 1000
         names = stream.column_names
         types = [cql_type_name(t) for t in stream.column_types]
+        if page is None:  # cancelled before the first page
+            outcome.cancelled = True
+            return names, types
+        if outcome.first_page_ms is None:
+            outcome.first_page_ms = (time.perf_counter() - started) * 1000
         while page is not None:
             outcome.pages += 1
-            rows.extend(page)
-            if progress is not None:
-                progress(already + len(rows), outcome.pages, time.perf_counter() - started)
-            if limit is not None and len(rows) > limit:
+            cut = limit is not None and got + len(page) > limit
+            if cut:
                 outcome.truncated = True
-                del rows[limit:]
-                break
-            if not stream.has_more_pages:
+                page = page[:limit - got]  # type: ignore[operator]
+            collector.add(names, types, page)
+            got += len(page)
+            if progress is not None:
+                progress(collector.rows, outcome.pages, time.perf_counter() - started)
+            if cut or not stream.has_more_pages:
                 break
             if cancel.cancelled:
                 outcome.cancelled = True
                 break
-            if limit is not None and len(rows) == limit:
+            if limit is not None and got == limit:
                 # Probe: one more page tells whether the limit cut anything (a last page can be empty).
                 probe = stream.next_page()
                 outcome.pages += 1
@@ -248,7 +283,7 @@ def _fetch(session: Any, ds: DataSource, statement: str, options: RunOptions, ta
         if isinstance(exc, QueryError):
             raise
         raise QueryError(classify_query_error(exc, timeout=timeout, secrets=secrets)) from None
-    return rows, names, types
+    return names, types
 
 
 def _collect_host_and_trace(future: Any, outcome: QueryOutcome, trace: bool) -> None:

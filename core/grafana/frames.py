@@ -103,15 +103,42 @@ class Frame:
 def frame_from_rows(names: Sequence[str], cql_types: Sequence[str], rows: Sequence[Sequence[Any]],
                     name: str = "response") -> Frame:
     """Build a frame from driver rows (tuples), turning columns around in one pass per column."""
+    columns = _columns(len(names), cql_types, rows)
+    return Frame(name, [Field.of(n, t, values) for n, t, values in zip(names, cql_types, columns, strict=True)])
+
+
+def _columns(width: int, cql_types: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
     # One comprehension per column (not zip(*rows)): the GIL is released between bytecodes, so a 1M-row
     # result never stalls the GUI thread for the whole turn-around.
-    columns: list[list[Any]] = [[row[i] for row in rows] for i in range(len(names))]
-    fields = []
-    for column_name, cql_type, values in zip(names, cql_types, columns, strict=True):
+    columns: list[list[Any]] = [[row[i] for row in rows] for i in range(width)]
+    for index, cql_type in enumerate(cql_types):
         if base_type(cql_type) == "timestamp":
-            values = [None if v is None else epoch_ms(v) for v in values]
-        fields.append(Field.of(column_name, cql_type, values))
-    return Frame(name, fields)
+            columns[index] = [None if v is None else epoch_ms(v) for v in columns[index]]
+    return columns
+
+
+class FrameBuilder:
+    """Builds a frame page by page: each page's rows are turned into columns once and appended, so a result
+    is held once, as columns, never also as a list of rows."""
+
+    def __init__(self, names: Sequence[str], cql_types: Sequence[str], name: str = "response") -> None:
+        self.names = list(names)
+        self.cql_types = list(cql_types)
+        self.name = name
+        self._columns: list[list[Any]] = [[] for _ in self.names]
+
+    def add(self, rows: Sequence[Sequence[Any]]) -> Frame:
+        """Append one page; returns the page alone as a frame (for writers that stream it)."""
+        columns = _columns(len(self.names), self.cql_types, rows)
+        for whole, part in zip(self._columns, columns, strict=True):
+            whole.extend(part)
+        return Frame(self.name, [Field.of(n, t, values)
+                                 for n, t, values in zip(self.names, self.cql_types, columns, strict=True)])
+
+    def frame(self) -> Frame:
+        """Every page so far, as one frame (its field lists are the builder's own, not copies)."""
+        return Frame(self.name, [Field.of(n, t, values)
+                                 for n, t, values in zip(self.names, self.cql_types, self._columns, strict=True)])
 
 
 # -- Grafana data frame JSON -----------------------------------------------------------------------

@@ -21,6 +21,10 @@ MAX_TABLE_WIDTH = 60
 def write_csv(frame: Frame, out: TextIO, chunk_rows: int = 50_000) -> None:
     """RFC 4180 CSV with a header; exact values; NULL as an empty unquoted field."""
     out.write(",".join(_csv_cell(f.name) for f in frame.fields) + "\r\n")
+    _write_csv_rows(frame, out, chunk_rows)
+
+
+def _write_csv_rows(frame: Frame, out: TextIO, chunk_rows: int = 50_000) -> None:
     for start in range(0, frame.row_count, chunk_rows):
         columns = [_csv_column(f.values[start:start + chunk_rows], f.cql_type) for f in frame.fields]
         out.write("".join(",".join(cells) + "\r\n" for cells in zip(*columns, strict=True)))
@@ -50,14 +54,57 @@ def write_json_rows(frame: Frame, out: TextIO, chunk_rows: int = 50_000) -> None
     if frame.row_count == 0:
         out.write("[]\n")
         return
-    prefixes = [f"    {json.dumps(f.name, ensure_ascii=False)}: " for f in frame.fields]
     out.write("[\n")
+    _write_json_rows(frame, out, chunk_rows)
+    out.write("\n]\n")
+
+
+def _write_json_rows(frame: Frame, out: TextIO, chunk_rows: int = 50_000) -> None:
+    """The row objects of the list, separated by commas, without the brackets."""
+    prefixes = [f"    {json.dumps(f.name, ensure_ascii=False)}: " for f in frame.fields]
     for start in range(0, frame.row_count, chunk_rows):
         columns = [[prefix + text for text in _json_column(f.values[start:start + chunk_rows], f.cql_type)]
                    for prefix, f in zip(prefixes, frame.fields, strict=True)]
         rows = ("  {\n" + ",\n".join(cells) + "\n  }" if cells else "  {}" for cells in zip(*columns, strict=True))
         out.write((",\n" if start else "") + ",\n".join(rows))
-    out.write("\n]\n")
+
+
+class StreamingWriter:
+    """Writes CSV or JSON rows page by page, as the query's pages arrive, with the same text as `write_csv` and
+    `write_json_rows` write for the whole result; `finish` ends the output once the query is done."""
+
+    FORMATS = ("csv", "json")
+
+    def __init__(self, fmt: str, out: TextIO) -> None:
+        if fmt not in self.FORMATS:
+            raise ValueError(f"cannot stream {fmt}")
+        self.fmt = fmt
+        self.out = out
+        self.rows = 0
+        self._header_written = False
+
+    def page(self, frame: Frame) -> None:
+        """Write one page's rows (the CSV header before the first)."""
+        if self.fmt == "csv":
+            if not self._header_written:
+                self.out.write(",".join(_csv_cell(f.name) for f in frame.fields) + "\r\n")
+                self._header_written = True
+            _write_csv_rows(frame, self.out)
+        elif frame.row_count:
+            self.out.write("[\n" if self.rows == 0 else ",\n")
+            _write_json_rows(frame, self.out)
+        self.rows += frame.row_count
+        self.out.flush()
+
+    def finish(self, frame: Frame) -> None:
+        """Close the output; `frame` (the whole result) gives the CSV header when no page came."""
+        if self.fmt == "csv":
+            if not self._header_written:
+                self.out.write(",".join(_csv_cell(f.name) for f in frame.fields) + "\r\n")
+                self._header_written = True
+        else:
+            self.out.write("\n]\n" if self.rows else "[]\n")
+        self.out.flush()
 
 
 def _json_column(values: list[Any], cql_type: str) -> list[str]:

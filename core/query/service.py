@@ -19,7 +19,7 @@ from typing import Any
 from core.config.datasource import DataSource
 from core.config.workspace import Workspace
 from core.cql.defaults import DEFAULT_FETCH_SIZE
-from core.cql.execution import CancelToken, Progress, QueryOutcome, RunOptions, run_query
+from core.cql.execution import CancelToken, PageSink, Progress, QueryOutcome, RunOptions, run_query
 from core.errors import CqlscopeError
 from core.findings import Finding
 from core.grafana.flavors import PreparedQuery, prepare_query
@@ -156,14 +156,15 @@ def plugin_view_for(flavor: str, frame: Frame) -> PluginView | None:
 
 def run(workspace: Workspace, ds: DataSource, prepared: PreparedQuery, options: RunOptions,
         cancel: CancelToken | None = None, progress: Progress | None = None,
-        views: Collection[str] = ALL_VIEWS) -> RunResult:
-    """Run the prepared statement, then derive the asked views; every error is captured in the result."""
+        views: Collection[str] = ALL_VIEWS, sink: PageSink | None = None) -> RunResult:
+    """Run the prepared statement, then derive the asked views; every error is captured in the result. `sink`
+    gets each page as it arrives (streamed output)."""
     started = time.perf_counter()
     result = RunResult(prepared, options)
     try:
         with gc_paused():
             result.outcome = run_query(workspace, ds, prepared.text, options, cancel=cancel or CancelToken(),
-                                       progress=progress)
+                                       progress=progress, sink=sink)
             derive(result, views)
     except CqlscopeError as exc:
         result.error_title, result.error_message = exc.title, exc.message
