@@ -87,10 +87,14 @@ def decode_utf8(data: bytes, source: str) -> str:
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _check_depth(text: str, source: str, limits: YamlLimits) -> None:
-    """Refuse nesting deeper than the cap from the event stream, before any recursive composing."""
+def _check_depth(text: str, source: str, limits: YamlLimits) -> bool:
+    """Refuse nesting deeper than the cap from the event stream, before any recursive composing; True when the
+    text uses aliases (only then can the composed graph be larger than the text)."""
     depth = 0
+    aliases = False
     for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            aliases = True
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > limits.max_depth:
@@ -99,6 +103,7 @@ def _check_depth(text: str, source: str, limits: YamlLimits) -> None:
                                      f"{limits.max_depth} levels")
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
+    return aliases
 
 
 def load(text: str, source: str, limits: YamlLimits = YamlLimits()) -> LoadedYaml:
@@ -118,12 +123,13 @@ def _parse(text: str, source: str, limits: YamlLimits, construct: bool) -> Loade
         raise YamlInputError(f"{source} is larger than {limits.max_bytes // (1024 * 1024)} MB")
     loader: Any = None
     try:
-        _check_depth(text, source, limits)
+        aliases = _check_depth(text, source, limits)
         loader = _LOADER(text)
         node = loader.get_single_node()
         if node is None:
             return LoadedYaml(None, None)
-        _check_expansion(node, source, limits)
+        if aliases:
+            _check_expansion(node, source, limits)
         data = loader.construct_document(node) if construct else None
     except ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
