@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from core.cql.failures import Failure, FailureKind, redact, server_message
+from core.cql.failures import Failure, FailureKind, public_safe, redact, server_message
 from core.cql.nodes import address_of
 
 DEFAULT_SUPERUSER = "cassandra"  # Cassandra reads only this role's login and permissions at QUORUM
@@ -106,7 +106,7 @@ def diagnose_query_error(exc: BaseException, *, timeout: float, secrets: list[st
                          context: QueryContext) -> Failure:
     """Classify an exception raised by a query, keeping the server's own message (and position)."""
     failure = _diagnose(exc, timeout, secrets, context)
-    return Failure(failure.kind, redact(failure.message, secrets))
+    return Failure(failure.kind, redact(failure.message, public_safe(secrets, context.user)))
 
 
 def _diagnose(exc: BaseException, timeout: float, secrets: list[str | None], context: QueryContext) -> Failure:

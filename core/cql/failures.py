@@ -93,6 +93,12 @@ def redact(text: str, secrets: Iterable[str | None]) -> str:
     return text
 
 
+def public_safe(secrets: Iterable[str | None], user: str | None) -> list[str | None]:
+    """The secrets to redact: a password equal to the user name is public already (the user name is stored
+    unencrypted), and hiding it would turn every mention of the user into `***`."""
+    return [secret for secret in secrets if secret and secret != user]
+
+
 def connect_failure(exc: BaseException, ds: DataSource, credentials: Credentials | None = None, *,
                     probe: bool = True) -> Failure:
     """Classify a failed connect of `ds` with everything the message needs (the one entry for callers)."""
@@ -121,7 +127,7 @@ def classify_connect_error(
     """
     from cassandra.cluster import NoHostAvailable
 
-    secrets = list(secrets)
+    secrets = public_safe(secrets, user)
     settings = _ConnectSettings(connect_timeout, tls_enabled, protocol_version, user, probe)
     if isinstance(exc, NoHostAvailable) and exc.errors:
         failures = [_classify_one(str(endpoint), error, settings) for endpoint, error in exc.errors.items()]
