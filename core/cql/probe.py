@@ -11,8 +11,9 @@ import socket
 import struct
 from dataclasses import dataclass
 
-# version 4 request, no flags, stream 0, opcode OPTIONS (0x05), empty body
-_OPTIONS_V4 = struct.pack(">BBhBi", 0x04, 0x00, 0, 0x05, 0)
+# version 4 request, no flags, stream 0, opcode OPTIONS (0x05), empty body; then a blank line, so that a
+# line-based server (HTTP) answers too: a CQL server answers the frame before it reads further.
+_OPTIONS_V4 = struct.pack(">BBhBi", 0x04, 0x00, 0, 0x05, 0) + b"\r\n\r\n"
 _RESPONSE_FLAG = 0x80
 _CQL_VERSIONS = range(1, 7)
 _HEADER = 9
@@ -49,10 +50,11 @@ def probe_native_protocol(endpoint: str, timeout: float) -> ProbeAnswer:
         return ProbeAnswer(None, "no answer")
     except OSError as exc:
         return ProbeAnswer(None, exc.strerror or str(exc))
-    return judge_answer(data)
+    return ProbeAnswer(None, "no answer") if data is None else judge_answer(data)
 
 
-def _read_some(sock: socket.socket) -> bytes:
+def _read_some(sock: socket.socket) -> bytes | None:
+    """The first bytes answered; None when nothing came before the timeout."""
     data = b""
     try:
         while len(data) < 64:
@@ -63,7 +65,7 @@ def _read_some(sock: socket.socket) -> bytes:
             if len(data) >= _HEADER and data[0] & _RESPONSE_FLAG:
                 break
     except TimeoutError:
-        pass
+        return data or None
     return data
 
 
