@@ -16,7 +16,8 @@ def nha(error: BaseException, endpoint: str = "10.1.2.3:9042") -> NoHostAvailabl
 
 
 def test_protocol_version_mismatch() -> None:
-    failure = classify_connect_error(nha(ProtocolVersionUnsupported("10.1.2.3:9042", 5)), connect_timeout=5)
+    failure = classify_connect_error(nha(ProtocolVersionUnsupported("10.1.2.3:9042", 5)), connect_timeout=5,
+                                     protocol_version=5)
     assert failure.kind == FailureKind.PROTOCOL
     assert "protocol version" in failure.message and "auto" in failure.message
 
@@ -35,12 +36,13 @@ def test_plain_client_against_tls_only_port() -> None:
     assert failure.kind == FailureKind.TLS and "does not speak TLS" in failure.message
 
 
-def test_authentication_redacts_the_user_name() -> None:
+def test_authentication_keeps_the_user_name_and_hides_the_password() -> None:
     error = AuthenticationFailed('Failed to authenticate to 10.1.2.3:9042: Error from server: code=0100 '
-                                 '[Bad credentials] message="Provided username alice and/or password are incorrect"')
-    failure = classify_connect_error(nha(error), connect_timeout=5, secrets=["alice", "s3cret"])
+                                 '[Bad credentials] message="Provided username alice and/or password s3cret are '
+                                 'incorrect"')
+    failure = classify_connect_error(nha(error), connect_timeout=5, secrets=["s3cret"])
     assert failure.kind == FailureKind.AUTHENTICATION
-    assert "alice" not in failure.message and "***" in failure.message
+    assert "username alice" in failure.message and "s3cret" not in failure.message and "***" in failure.message
 
 
 def test_timeout_names_the_connect_timeout() -> None:

@@ -19,9 +19,11 @@ from typing import Any
 from core.config.datasource import CONSISTENCIES, DataSource
 from core.config.workspace import Workspace
 from core.cql.defaults import DEFAULT_FETCH_SIZE, MAX_TIMEOUT_S
-from core.cql.failures import Failure, FailureKind, classify_connect_error, classify_query_error
+from core.cql.diagnosis import QueryContext, down_nodes
+from core.cql.failures import Failure, FailureKind, classify_query_error, connect_failure
 from core.cql.nodes import address_of, describe_nodes, known_nodes
 from core.cql.paging import PageStream, PageTimeout
+from core.cql.sessions import Credentials
 from core.cql.values import cql_type_name
 from core.errors import CqlscopeError
 from core.grafana.frames import Frame, FrameBuilder, frame_from_rows
@@ -124,12 +126,10 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
         credentials = workspace.credentials(ds)
     except CqlscopeError as exc:
         raise QueryError(Failure(FailureKind.KEYRING, exc.message)) from None
-    secrets = [credentials.user, credentials.password]
     try:
         session = workspace.sessions.session(ds)
     except Exception as exc:
-        raise QueryError(classify_connect_error(exc, connect_timeout=ds.connect_timeout, secrets=secrets,
-                                                tls_enabled=ds.tls_enabled)) from None
+        raise QueryError(connect_failure(exc, ds, credentials)) from None
     connect_ms = (time.perf_counter() - started) * 1000
     outcome = QueryOutcome(frame=Frame("response", []), statement=statement, connect_ms=connect_ms)
     targets: list[Any | None]
@@ -152,7 +152,7 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
             if target is not None:
                 _ensure_pool(session, target, ds.connect_timeout)
             names, types = _fetch(session, ds, statement, options, target, cancel, progress, outcome, started,
-                                  secrets, collector)
+                                  credentials, collector)
         except QueryError as exc:
             if not options.all_hosts or exc.failure.kind not in SKIPPABLE:
                 raise
@@ -222,7 +222,7 @@ def _check_options(options: RunOptions) -> None:
 
 def _fetch(session: Any, ds: DataSource, statement: str, options: RunOptions, target: Any | None,
            cancel: CancelToken, progress: Progress | None, outcome: QueryOutcome, started: float,
-           secrets: list[str | None], collector: _Collector) -> tuple[list[str], list[str]]:
+           credentials: Credentials, collector: _Collector) -> tuple[list[str], list[str]]:
     """Fetch every page of one execution (core.cql.paging) into the collector, stopping at the limit or on
     cancel; returns the column names and CQL types."""
     from cassandra import ConsistencyLevel
@@ -236,6 +236,7 @@ def _fetch(session: Any, ds: DataSource, statement: str, options: RunOptions, ta
     timeout = options.timeout if options.timeout is not None else ds.request_timeout
     limit = None if options.limit is None else max(options.limit - collector.rows, 0)
     got = 0
+    stream: PageStream | None = None
     try:
         stream = PageStream(session, query, timeout=timeout, trace=options.trace, profile=profile, host=target,
                             cancelled=lambda: cancel.cancelled)
@@ -282,8 +283,19 @@ def _fetch(session: Any, ds: DataSource, statement: str, options: RunOptions, ta
     except Exception as exc:
         if isinstance(exc, QueryError):
             raise
-        raise QueryError(classify_query_error(exc, timeout=timeout, secrets=secrets)) from None
+        context = QueryContext(statement, consistency, _coordinator(target, stream), down_nodes(session),
+                               credentials.user)
+        raise QueryError(classify_query_error(exc, timeout=timeout, secrets=[credentials.password],
+                                              context=context)) from None
     return names, types
+
+
+def _coordinator(target: Any | None, stream: PageStream | None) -> str | None:
+    """The node a failed request went to, for the diagnosis (None when not known)."""
+    if target is not None:
+        return address_of(target)
+    waited = stream.waiting_on() if stream is not None else None
+    return None if waited in (None, "the coordinator") else waited
 
 
 def _collect_host_and_trace(future: Any, outcome: QueryOutcome, trace: bool) -> None:

@@ -1,7 +1,9 @@
-"""Turn driver exceptions into classified failures with a message that says what to do.
+"""Turn driver exceptions into classified failures with a message that names the cause, the node and the fix.
 
-Shared by the health check, query execution and schema loading. Secret values are redacted from every text
-that leaves this module, because server messages can echo the user name.
+Shared by the health check, query execution, schema loading and the CLI. Connection failures are classified
+here; query failures and node-aware causes (replicas down, timeouts, a login that needs a QUORUM) in
+core.cql.diagnosis. Secret values (never the user name, which Grafana stores unencrypted) are redacted from
+every text that leaves, by whole token only.
 """
 
 from __future__ import annotations
@@ -10,9 +12,16 @@ import errno
 import re
 import socket
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.config.datasource import DataSource
+    from core.cql.diagnosis import QueryContext
+    from core.cql.probe import ProbeAnswer
+    from core.cql.sessions import Credentials
 
 
 class FailureKind(StrEnum):
@@ -23,8 +32,10 @@ class FailureKind(StrEnum):
     UNREACHABLE = "unreachable"
     TIMEOUT = "timeout"
     AUTHENTICATION = "authentication"
+    AUTH_UNAVAILABLE = "auth_unavailable"
     TLS = "tls"
     PROTOCOL = "protocol"
+    NOT_CQL = "not_cql"
     KEYSPACE_MISSING = "keyspace_missing"
     SYNTAX = "syntax"
     INVALID_QUERY = "invalid_query"
@@ -52,8 +63,10 @@ _TITLES = {
     FailureKind.UNREACHABLE: "Host unreachable",
     FailureKind.TIMEOUT: "Timed out",
     FailureKind.AUTHENTICATION: "Authentication failed",
+    FailureKind.AUTH_UNAVAILABLE: "Login not checked: not enough replicas",
     FailureKind.TLS: "TLS handshake failed",
     FailureKind.PROTOCOL: "Protocol version mismatch",
+    FailureKind.NOT_CQL: "Not a CQL server",
     FailureKind.KEYSPACE_MISSING: "Keyspace missing",
     FailureKind.SYNTAX: "CQL syntax error",
     FailureKind.INVALID_QUERY: "Invalid query",
@@ -63,29 +76,65 @@ _TITLES = {
     FailureKind.OTHER: "Connection failed",
 }
 
+# A character that continues an identifier or a host name: a secret touching one is part of a bigger token.
+_WORD = r"[\w-]"
+
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """Replace every secret value in `text` with `***`."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
+    """Replace every secret value that stands as a whole token in `text` with `***`.
+
+    A match inside an identifier or host name (letters, digits, `_`, `-`, or a `.` joining two such parts)
+    is left alone, so `cassandra-nonexistent.example.invalid` keeps its name when the secret is `cassandra`.
+    """
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        before = rf"(?<!{_WORD})(?<!{_WORD}\.)" if re.match(_WORD, secret[0]) else ""
+        after = rf"(?!{_WORD}|\.{_WORD})" if re.match(_WORD, secret[-1]) else ""
+        text = re.sub(before + re.escape(secret) + after, "***", text)
     return text
+
+
+def public_safe(secrets: Iterable[str | None], user: str | None) -> list[str | None]:
+    """The secrets to redact: a password equal to the user name is public already (the user name is stored
+    unencrypted), and hiding it would turn every mention of the user into `***`."""
+    return [secret for secret in secrets if secret and secret != user]
+
+
+def connect_failure(exc: BaseException, ds: DataSource, credentials: Credentials | None = None, *,
+                    probe: bool = True) -> Failure:
+    """Classify a failed connect of `ds` with everything the message needs (the one entry for callers)."""
+    from core.cql.probe import probe_native_protocol
+
+    credentials_user = credentials.user if credentials is not None else None
+    password = credentials.password if credentials is not None else None
+
+    def ask(endpoint: str) -> ProbeAnswer:
+        return probe_native_protocol(endpoint, timeout=min(ds.connect_timeout, 3.0))
+
+    return classify_connect_error(exc, connect_timeout=ds.connect_timeout, secrets=[password],
+                                  tls_enabled=ds.tls_enabled, protocol_version=ds.protocol_version,
+                                  user=credentials_user, probe=ask if probe and not ds.tls_enabled else None)
 
 
 def classify_connect_error(
     exc: BaseException, *, connect_timeout: float, secrets: Iterable[str | None] = (),
-    tls_enabled: bool = False,
+    tls_enabled: bool = False, protocol_version: int | None = None, user: str | None = None,
+    probe: Callable[[str], ProbeAnswer] | None = None,
 ) -> Failure:
-    """Classify an exception raised while opening a session (usually NoHostAvailable)."""
+    """Classify an exception raised while opening a session (usually NoHostAvailable).
+
+    `protocol_version` None means auto (negotiated); `probe` asks a host what it speaks on its port, and is
+    only used when the driver's error leaves that open (a timeout, a reset, an unreadable answer).
+    """
     from cassandra.cluster import NoHostAvailable
 
-    secrets = list(secrets)
+    secrets = public_safe(secrets, user)
+    settings = _ConnectSettings(connect_timeout, tls_enabled, protocol_version, user, probe)
     if isinstance(exc, NoHostAvailable) and exc.errors:
-        per_host = [(str(endpoint), error) for endpoint, error in exc.errors.items()]
-        failures = [_classify_one(host, error, connect_timeout, tls_enabled) for host, error in per_host]
+        failures = [_classify_one(str(endpoint), error, settings) for endpoint, error in exc.errors.items()]
         # Report the most telling kind first (auth and TLS beat a refused second contact point).
-        order = [FailureKind.AUTHENTICATION, FailureKind.TLS, FailureKind.PROTOCOL, FailureKind.TIMEOUT,
-                 FailureKind.UNREACHABLE, FailureKind.SERVER, FailureKind.OTHER]
+        order = [FailureKind.AUTH_UNAVAILABLE, FailureKind.AUTHENTICATION, FailureKind.TLS, FailureKind.NOT_CQL,
+                 FailureKind.PROTOCOL, FailureKind.TIMEOUT, FailureKind.UNREACHABLE, FailureKind.SERVER,
+                 FailureKind.OTHER]
         failures.sort(key=lambda f: order.index(f.kind) if f.kind in order else len(order))
         main = failures[0]
         message = main.message
@@ -93,25 +142,39 @@ def classify_connect_error(
         if others:
             message += " Other contact points: " + " ".join(others)
         return Failure(main.kind, redact(message, secrets))
-    return Failure(*_fallback(exc, connect_timeout, secrets))
+    return _fallback(exc, settings, secrets)
 
 
-def _fallback(exc: BaseException, connect_timeout: float, secrets: list[str | None]) -> tuple[FailureKind, str]:
+@dataclass(frozen=True)
+class _ConnectSettings:
+    connect_timeout: float
+    tls_enabled: bool
+    protocol_version: int | None
+    user: str | None
+    probe: Callable[[str], ProbeAnswer] | None
+
+
+def _fallback(exc: BaseException, settings: _ConnectSettings, secrets: list[str | None]) -> Failure:
+    """An error raised by connect itself, not per host (a timeout, or the driver giving up on the protocol)."""
     from cassandra import OperationTimedOut
 
     if isinstance(exc, OperationTimedOut | socket.timeout | TimeoutError):
-        return FailureKind.TIMEOUT, f"No answer within {connect_timeout:g} s. Check the host and firewall."
+        return Failure(FailureKind.TIMEOUT,
+                       f"No answer within {settings.connect_timeout:g} s. Check the host and firewall.")
     text = redact(str(exc) or type(exc).__name__, secrets)
-    return FailureKind.OTHER, f"Could not connect: {text}"
+    protocol = _protocol_failure("The server", exc, text, settings)
+    return protocol or Failure(FailureKind.OTHER, f"Could not connect: {text}")
 
 
 def _host_label(endpoint: str) -> str:
     return endpoint.split(" ")[0]
 
 
-def _classify_one(endpoint: str, error: BaseException, connect_timeout: float, tls_enabled: bool) -> Failure:
+def _classify_one(endpoint: str, error: BaseException, settings: _ConnectSettings) -> Failure:
     from cassandra import AuthenticationFailed, OperationTimedOut
-    from cassandra.connection import ConnectionException, ProtocolVersionUnsupported
+    from cassandra.connection import ConnectionException, ProtocolError
+
+    from core.cql.diagnosis import auth_needs_replicas, consistency_failure
 
     host = _host_label(endpoint)
     text = str(error)
@@ -120,32 +183,80 @@ def _classify_one(endpoint: str, error: BaseException, connect_timeout: float, t
             return Failure(FailureKind.AUTHENTICATION,
                            f"{host} requires authentication but no user and password are configured: "
                            "set both on the Credentials tab (or 'cqlscope datasource set-secret').")
-        server = _server_message(text)
+        server = server_message(text)
+        if consistency_failure(server) is not None:
+            return auth_needs_replicas(host, server, settings.user, what="login")
         return Failure(FailureKind.AUTHENTICATION,
                        f"{host} rejected the credentials ({server}). Check the user and password "
                        "(Credentials tab, or 'cqlscope datasource set-secret').")
     if isinstance(error, ssl.SSLError) or "SSL" in type(error).__name__ or "[SSL" in text \
             or "certificate" in text.lower():
         return Failure(FailureKind.TLS, f"TLS with {host} failed: {_tls_reason(error)}")
-    if isinstance(error, ProtocolVersionUnsupported) or "protocol version" in text.lower():
-        return Failure(FailureKind.PROTOCOL,
-                       f"{host} does not speak the configured native protocol version ({_short(text)}). "
-                       "Set the protocol version to auto, or to one the server supports.")
+    protocol = _protocol_failure(host, error, text, settings)
+    if protocol is not None:
+        return protocol
+    if isinstance(error, ProtocolError):  # bytes that are no CQL frame: ask what answers there
+        return _probe_not_cql(endpoint, host, settings) or _not_cql(
+            endpoint, f"it answered bytes that are no CQL frame: {_short(text)}")
     if isinstance(error, OperationTimedOut | socket.timeout | TimeoutError) or "timed out" in text.lower():
-        return Failure(FailureKind.TIMEOUT,
-                       f"{host} did not answer within the connect timeout of {connect_timeout:g} s. Check "
-                       "that the address is right and that no firewall drops the traffic.")
+        found = _probe_not_cql(endpoint, host, settings)
+        return found or Failure(
+            FailureKind.TIMEOUT,
+            f"{host} did not answer within the connect timeout of {settings.connect_timeout:g} s. Check that the "
+            "address and port are right and that no firewall drops the traffic.")
     if _is_refused(error, text):
-        hint = " (the server may expect TLS)" if not tls_enabled and "reset" in text.lower() else ""
+        if "reset" in text.lower():
+            found = _probe_not_cql(endpoint, host, settings)
+            if found is not None:
+                return found
+        hint = " (the server may expect TLS)" if not settings.tls_enabled and "reset" in text.lower() else ""
         return Failure(FailureKind.UNREACHABLE,
                        f"{host} refused the connection{hint}: nothing listens there. Check the host and "
                        "port, and that the node is running with its native transport enabled.")
     if isinstance(error, OSError):
         reason = error.strerror or text
         return Failure(FailureKind.UNREACHABLE, f"{host} is unreachable: {reason}. Check the host name and network.")
+    found = _probe_not_cql(endpoint, host, settings)
+    if found is not None:
+        return found
     if isinstance(error, ConnectionException):
         return Failure(FailureKind.UNREACHABLE, f"{host}: {_short(text)}")
     return Failure(FailureKind.OTHER, f"{host}: {_short(text)}")
+
+
+def _protocol_failure(host: str, error: BaseException, text: str, settings: _ConnectSettings) -> Failure | None:
+    """A real protocol version disagreement (the server answered in CQL and named the problem)."""
+    from cassandra.connection import ProtocolVersionUnsupported
+
+    lowered = text.lower()
+    explicit = any(words in lowered for words in (
+        "explicitly set client protocol_version", "unsupported protocol version", "beta version of the protocol",
+        "cannot downgrade protocol version"))
+    if not (isinstance(error, ProtocolVersionUnsupported) or explicit):
+        return None
+    detail = server_message(text)
+    if settings.protocol_version is not None:
+        return Failure(FailureKind.PROTOCOL,
+                       f"{host} does not accept native protocol version {settings.protocol_version}, which is set "
+                       f"explicitly ({detail}). Set the protocol version to auto, or to one the server supports "
+                       "(Cassandra 4.0 and later and ScyllaDB speak 3 to 5; older servers 3 or 4).")
+    return Failure(FailureKind.PROTOCOL,
+                   f"{host} and cqlscope found no native protocol version both speak ({detail}). The driver "
+                   "speaks versions 3 to 5: the server is too old or too new for it.")
+
+
+def _probe_not_cql(endpoint: str, host: str, settings: _ConnectSettings) -> Failure | None:
+    if settings.probe is None:
+        return None
+    answer = settings.probe(endpoint)
+    return _not_cql(endpoint, answer.detail) if answer.speaks_cql is False else None
+
+
+def _not_cql(endpoint: str, detail: str) -> Failure:
+    return Failure(FailureKind.NOT_CQL,
+                   f"{endpoint} does not speak the CQL native protocol ({detail}): check the port. Cassandra and "
+                   "ScyllaDB clients connect to the native transport port (9042 by default), not to an HTTP, "
+                   "JMX or storage port.")
 
 
 def _is_refused(error: BaseException, text: str) -> bool:
@@ -174,7 +285,8 @@ def _tls_reason(error: BaseException) -> str:
     return _short(text)
 
 
-def _server_message(text: str) -> str:
+def server_message(text: str) -> str:
+    """The server's own words from a driver error text (`message="..."`), else the whole text shortened."""
     match = re.search(r'message="([^"]*)"', text)
     return match.group(1) if match else _short(text)
 
@@ -184,44 +296,9 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def classify_query_error(exc: BaseException, *, timeout: float, secrets: Iterable[str | None] = ()) -> Failure:
-    """Classify an exception raised by a query, keeping the server's own message (and position)."""
-    from cassandra import (
-        InvalidRequest,
-        OperationTimedOut,
-        ReadFailure,
-        ReadTimeout,
-        Unauthorized,
-        Unavailable,
-    )
-    from cassandra.cluster import NoHostAvailable
-    from cassandra.protocol import SyntaxException
+def classify_query_error(exc: BaseException, *, timeout: float, secrets: Iterable[str | None] = (),
+                         context: QueryContext | None = None) -> Failure:
+    """Classify an exception raised by a query, keeping the server's own message (see core.cql.diagnosis)."""
+    from core.cql.diagnosis import QueryContext, diagnose_query_error
 
-    secrets = list(secrets)
-    server = redact(_server_message(str(exc)), secrets)
-    if isinstance(exc, SyntaxException):
-        return Failure(FailureKind.SYNTAX, f"{server}. Fix the statement at the position the server gives.")
-    if isinstance(exc, Unauthorized):
-        return Failure(FailureKind.UNAUTHORIZED, f"{server}. Grant the role access, or use another user.")
-    if isinstance(exc, InvalidRequest):
-        hint = ""
-        lowered = server.lower()
-        if "no keyspace has been specified" in lowered:
-            hint = " Qualify the table with its keyspace (keyspace.table), or set the data source's keyspace."
-        elif "keyspace" in lowered and "does not exist" in lowered:
-            hint = " Check the keyspace name: SELECT keyspace_name FROM system_schema.keyspaces lists them."
-        elif "table" in lowered and "does not exist" in lowered:
-            hint = " Check the table name and its keyspace."
-        return Failure(FailureKind.INVALID_QUERY, server + "." + hint if not server.endswith(".") else server + hint)
-    if isinstance(exc, Unavailable):
-        return Failure(FailureKind.UNAVAILABLE,
-                       f"{server}. Lower the consistency level or bring the replicas back up.")
-    if isinstance(exc, ReadTimeout | ReadFailure):
-        return Failure(FailureKind.TIMEOUT, f"The replicas did not answer in time: {server}.")
-    if isinstance(exc, OperationTimedOut):
-        return Failure(FailureKind.TIMEOUT,
-                       f"No answer within the request timeout of {timeout:g} s. Raise the timeout, add a "
-                       "LIMIT, or narrow the query.")
-    if isinstance(exc, NoHostAvailable):
-        return classify_connect_error(exc, connect_timeout=timeout, secrets=secrets)
-    return Failure(FailureKind.SERVER, f"{type(exc).__name__}: {server}")
+    return diagnose_query_error(exc, timeout=timeout, secrets=list(secrets), context=context or QueryContext())

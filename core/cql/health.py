@@ -14,7 +14,8 @@ from typing import Any
 
 from core.config.datasource import DataSource, Flavor
 from core.config.workspace import Workspace
-from core.cql.failures import Failure, FailureKind, classify_connect_error, redact
+from core.cql.diagnosis import QueryContext, down_nodes
+from core.cql.failures import Failure, FailureKind, classify_query_error, connect_failure
 from core.cql.nodes import NodeInfo, node_info
 from core.cql.sessions import Credentials
 from core.errors import SecretStoreError
@@ -81,14 +82,12 @@ def check_health(workspace: Workspace, ds: DataSource) -> HealthReport:
     if bool(credentials.user) != bool(credentials.password):
         missing = "password" if credentials.user else "user"
         report.warnings.append(f"Only one secret is set: set the {missing} too, or no authentication is sent.")
-    secrets = [credentials.user, credentials.password]
 
     started = time.perf_counter()
     try:
         session = workspace.sessions.session(ds)
     except Exception as exc:
-        failure = classify_connect_error(exc, connect_timeout=ds.connect_timeout, secrets=secrets,
-                                         tls_enabled=ds.tls_enabled)
+        failure = connect_failure(exc, ds, credentials)
         if keyring_problem and failure.kind == FailureKind.AUTHENTICATION:
             failure = Failure(FailureKind.KEYRING, f"{failure.message} {keyring_problem}")
         report.failure = failure
@@ -99,14 +98,11 @@ def check_health(workspace: Workspace, ds: DataSource) -> HealthReport:
         _describe(session, report)
         _check_keyspace(session, ds, report)
         report.latency_ms = _latency_ms(session)
-    except Exception as exc:  # a query failing after a good connect: keep the server's words
-        from cassandra import OperationTimedOut
-
-        if isinstance(exc, OperationTimedOut):
-            report.failure = Failure(FailureKind.TIMEOUT,
-                                     f"The server did not answer within {ds.request_timeout:g} s.")
-        else:
-            report.failure = Failure(FailureKind.SERVER, redact(f"{type(exc).__name__}: {exc}", secrets))
+    except Exception as exc:  # a query failing after a good connect: the same diagnosis as any query
+        context = QueryContext(consistency=ds.consistency, coordinator=report.contacted_host,
+                               down=down_nodes(session), user=credentials.user)
+        report.failure = classify_query_error(exc, timeout=ds.request_timeout, secrets=[credentials.password],
+                                              context=context)
     if ds.flavor == Flavor.SCYLLA and ds.keyspace:
         report.warnings.append("The scylla plugin has no keyspace setting: fully qualify tables in queries.")
     return report

@@ -11,7 +11,7 @@ from typing import Any
 
 from core.config.datasource import DataSource
 from core.config.workspace import Workspace
-from core.cql.failures import classify_connect_error
+from core.cql.failures import connect_failure
 from core.cql.nodes import NodeInfo, address_of, node_info
 from core.cql.sessions import build_cluster
 from core.errors import CqlscopeError
@@ -56,10 +56,8 @@ def load_schema(workspace: Workspace, ds: DataSource) -> Schema:
         try:
             cluster.connect()
         except Exception as exc:
-            failure = classify_connect_error(exc, connect_timeout=ds.connect_timeout,
-                                             secrets=[credentials.user, credentials.password],
-                                             tls_enabled=ds.tls_enabled)
-            raise SchemaError(failure.message) from None
+            failure = connect_failure(exc, ds, credentials)
+            raise SchemaError(failure.message, title=f"Schema not loaded: {failure.title}") from None
         return schema_from_metadata(cluster.metadata)
     finally:
         cluster.shutdown()

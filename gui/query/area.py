@@ -20,10 +20,21 @@ from core.errors import CqlscopeError, NotFoundError
 from gui.common.text import plural
 from gui.common.workers import TaskRunner
 from gui.query.tab import QueryTab
+from gui.query.undo_notice import UndoNotice
 
 SAVE_DELAY_MS = 800
 UNSAVED_TEXT = "Save the data source first: queries run on saved data sources."
 CLOSED_KEPT = 20  # closed tabs that Ctrl+Shift+T can reopen
+UNDO_KEPT = 3  # of those, the last ones kept whole (their widget, with the last result) for Undo
+
+
+@dataclass
+class _ClosedTab:
+    """A closed tab: its saved state, and while among the last UNDO_KEPT its hidden widget (with its result)."""
+
+    index: int
+    state: QueryTabState
+    widget: QueryTab | None = None
 
 
 @dataclass
@@ -36,8 +47,7 @@ class _Page:
     history: list[HistoryEntry]
     schema: Schema = field(default_factory=Schema)
     schema_wanted: bool = True
-    closed: list[tuple[int, QueryTabState]] = field(default_factory=list)
-
+    closed: list[_ClosedTab] = field(default_factory=list)
 
 
 class QueryArea(QWidget):
@@ -68,8 +78,11 @@ class QueryArea(QWidget):
         self.stack.addWidget(self.placeholder)
         self.tabs = self._new_tab_widget()  # the shown data source's tabs (an empty one while none is)
         self.stack.addWidget(self.tabs)
+        self.undo_notice = UndoNotice()
+        self.undo_notice.undo_requested.connect(self.reopen_closed_tab)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.undo_notice)
         layout.addWidget(self.stack)
 
     def _new_tab_widget(self) -> QTabWidget:
@@ -117,6 +130,7 @@ class QueryArea(QWidget):
             return
         self.save()
         self.uid = uid
+        self.undo_notice.hide()
         if uid is None:
             self.stack.setCurrentWidget(self.placeholder)
             self.current_tab_changed.emit()
@@ -155,6 +169,9 @@ class QueryArea(QWidget):
             return
         for tab in self._tabs_of(page):
             tab.cancel()
+        for closed in page.closed:
+            if closed.widget is not None:
+                closed.widget.deleteLater()
         self.stack.removeWidget(page.tabs)
         page.tabs.deleteLater()
         if self.uid == uid:
@@ -219,11 +236,14 @@ class QueryArea(QWidget):
         tab.state_changed.connect(self._save_timer.start)
         tab.ran.connect(lambda entry, page=page: self._record(page, entry))
         tab.refresh_schema_requested.connect(self.refresh_schema)
+        self._insert(page, tab, index)
+        return tab
+
+    def _insert(self, page: _Page, tab: QueryTab, index: int) -> None:
         index = page.tabs.insertTab(index, tab, tab.title)
         page.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, _close_button(page.tabs, tab,
                                                                                                self.close_tab))
         page.tabs.setCurrentWidget(tab)
-        return tab
 
     def _tab_status(self, tab: QueryTab, text: str) -> None:
         """Only the current tab of the shown data source writes to the status bar."""
@@ -255,35 +275,57 @@ class QueryArea(QWidget):
         return text if ok else None
 
     def close_tab(self, index: int) -> None:
-        """Close a tab of the shown data source; Ctrl+Shift+T (reopen_closed_tab) brings it back."""
+        """Close a tab of the shown data source; Undo in the notice (or Ctrl+Shift+T) brings it back whole."""
         page = self.page
         if page is None:
             return
         widget = page.tabs.widget(index)
+        page.tabs.removeTab(index)
         if isinstance(widget, QueryTab):
             widget.cancel()
-            page.closed = [*page.closed, (index, widget.state())][-CLOSED_KEPT:]
-        page.tabs.removeTab(index)
-        if widget is not None:
+            widget.hide()
+            widget.setParent(self)  # kept, hidden, for Undo: its text, variables, options and last result
+            page.closed = [*page.closed, _ClosedTab(index, widget.state(), widget)]
+            self._drop_old_closed(page)
+        elif widget is not None:
             widget.deleteLater()
         if page.tabs.count() == 0:
             self.add_tab(save=False)
         self.save()
         if isinstance(widget, QueryTab):
-            self.status.emit(f"Closed '{widget.title}'. Press Ctrl+Shift+T to reopen it.")
+            self.undo_notice.show_closed(widget.title)
+            self.status.emit(f"Closed '{widget.title}'. Click Undo or press Ctrl+Shift+T to reopen it.")
+
+    @staticmethod
+    def _drop_old_closed(page: _Page) -> None:
+        """Keep the last CLOSED_KEPT states, and the widgets of the last UNDO_KEPT only."""
+        for closed in page.closed[:-UNDO_KEPT]:
+            if closed.widget is not None:
+                closed.widget.deleteLater()
+                closed.widget = None
+        page.closed = page.closed[-CLOSED_KEPT:]
 
     def close_current_tab(self) -> None:
         if self.page is not None and self.tabs.currentIndex() >= 0:
             self.close_tab(self.tabs.currentIndex())
 
     def reopen_closed_tab(self) -> QueryTab | None:
-        """Undo the last close of the shown data source: the tab comes back with its query and settings."""
+        """Undo the last close of the shown data source: the tab comes back as it was (its last result too,
+        while it is among the last few closed; older ones with their query and settings)."""
         page = self.page
+        self.undo_notice.hide()
         if page is None or not page.closed:
             return None
-        index, state = page.closed.pop()
-        tab = self._add_tab_to(page, state, min(index, page.tabs.count()))
+        closed = page.closed.pop()
+        index = min(closed.index, page.tabs.count())
+        if closed.widget is not None:
+            tab = closed.widget
+            self._insert(page, tab, index)
+            tab.show()
+        else:
+            tab = self._add_tab_to(page, closed.state, index)
         self.save()
+        self.status.emit(f"Reopened '{tab.title}'.")
         return tab
 
     def _record(self, page: _Page, entry: Any) -> None:
@@ -347,7 +389,7 @@ def _close_button(tabs: QTabWidget, tab: QueryTab, close: Callable[[int], None])
     button = QToolButton()
     button.setText("×")
     button.setAutoRaise(True)
-    button.setToolTip("Close this tab (Ctrl+W; Ctrl+Shift+T reopens it)")
+    button.setToolTip("Close this tab (Ctrl+W; Undo or Ctrl+Shift+T reopens it)")
     button.setStyleSheet("QToolButton { color: #5f6368; border: none; padding: 0 2px; }"
                          "QToolButton:hover { color: #202124; background: #e8eaed; border-radius: 3px; }")
     button.clicked.connect(lambda: close(tabs.indexOf(tab)))
