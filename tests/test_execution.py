@@ -157,40 +157,6 @@ def test_tracing_reports_coordinator_and_events(workspace: Workspace) -> None:
     assert trace.coordinator == outcome.hosts[0] and trace.events and trace.duration_us
 
 
-@pytest.mark.faults
-def test_pinning_a_node_that_is_down_names_it_and_the_known_nodes(
-    workspace: Workspace, two_node_cluster: LocalNode
-) -> None:
-    import subprocess
-    import time
-
-    from tests.support import LOCAL_CASSANDRA
-
-    # The default superuser is read at QUORUM, out of reach with one node of two down: use the spare one.
-    workspace.store.set_secret("local", "user", "cqlscope")
-    workspace.store.set_secret("local", "password", "cqlscope")
-    ds = workspace.store.get("local")
-    run_query(workspace, ds, "SELECT key FROM system.local")  # the session knows both nodes
-    cluster = workspace.sessions.cluster(ds.uid)
-    assert cluster is not None
-    subprocess.run([str(LOCAL_CASSANDRA), "stop", "--node", "2"], check=True, capture_output=True, timeout=120)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and any(
-                h.is_up for h in cluster.metadata.all_hosts() if h.address == "127.0.0.2"):
-            time.sleep(0.2)
-        with pytest.raises(QueryError) as down:
-            run_query(workspace, ds, "SELECT key FROM system.local", RunOptions(host="127.0.0.2"))
-        assert "Host 127.0.0.2 is down" in down.value.message
-        assert "127.0.0.1 (up), 127.0.0.2 (down)" in down.value.message
-        partial = run_query(workspace, ds, "SELECT broadcast_address FROM system.local", RunOptions(all_hosts=True))
-        assert partial.frame.field("_host").values == ["127.0.0.1"]
-        assert any("127.0.0.2" in w for w in partial.warnings)
-    finally:
-        subprocess.run([str(LOCAL_CASSANDRA), "start", "--node", "2", "--tls"], check=True, capture_output=True,
-                       timeout=600)
-
-
 def test_cancel_from_another_thread_stops_before_the_next_page(workspace: Workspace, big_table: str) -> None:
     import threading
 

@@ -113,15 +113,23 @@ def test_cancel_returns_at_once_while_a_page_hangs(workspace: Workspace, fault_t
     ds = workspace.store.get("f")
     cancel = CancelToken()
     outcome: list[Any] = []
+    frozen = threading.Event()
+    freeze = freeze_after_first_page(stopped_node2)
+
+    def progress(rows: int, pages: int, elapsed: float) -> None:
+        freeze(rows, pages, elapsed)
+        if pages == 1:
+            frozen.set()
 
     def run() -> None:
         outcome.append(run_query(workspace, ds, f"SELECT * FROM {fault_table}",
                                  RunOptions(host="127.0.0.2", fetch_size=500, timeout=600), cancel=cancel,
-                                 progress=freeze_after_first_page(stopped_node2)))
+                                 progress=progress))
 
     worker = threading.Thread(target=run)
     worker.start()
-    time.sleep(2)  # the first page arrived and node 2 is frozen: the second page hangs
+    assert frozen.wait(HUNG_S), "the first page arrived"
+    time.sleep(0.5)  # node 2 is frozen: the second page hangs
     asked = time.monotonic()
     cancel.cancel()
     worker.join(HUNG_S)

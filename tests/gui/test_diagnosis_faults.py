@@ -120,6 +120,18 @@ def node2_stopped(workspace: Workspace) -> Iterator[None]:
         _start_node(2)
 
 
+@pytest.mark.usefixtures("node2_stopped")
+def test_pinning_a_node_that_is_down_names_it_and_the_known_nodes(workspace: Workspace) -> None:
+    ds = workspace.store.get("spare")
+    with pytest.raises(QueryError) as down:
+        run_query(workspace, ds, "SELECT key FROM system.local", RunOptions(host="127.0.0.2"))
+    assert "Host 127.0.0.2 is down" in down.value.message
+    assert "127.0.0.1 (up), 127.0.0.2 (down)" in down.value.message
+    partial = run_query(workspace, ds, "SELECT broadcast_address FROM system.local", RunOptions(all_hosts=True))
+    assert partial.frame.field("_host").values == ["127.0.0.1"]
+    assert any("127.0.0.2" in w for w in partial.warnings)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
