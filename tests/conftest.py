@@ -19,9 +19,20 @@ from core.config.secrets import SERVICE, SecretStore
 from tests.support import LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring, private_keyring
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Fault tests (they freeze or kill node 2) run after everything else."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Fault tests (they freeze or kill node 2) run after everything else. When bundle tests were collected,
+    the PyInstaller build starts now in the background (it takes over a minute) and overlaps the other tests."""
     items.sort(key=lambda item: item.get_closest_marker("faults") is not None)
+    if any(item.get_closest_marker("bundle") for item in items):
+        from tests.bundle_build import start_build
+
+        start_build()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.bundle_build import cleanup
+
+    cleanup()
 
 
 @pytest.fixture(autouse=True)

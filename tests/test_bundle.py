@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from core import __version__
-from tests.support import REPO
+from tests.bundle_build import finished_build
 
 pytestmark = pytest.mark.bundle
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("bundle")
-    pyinstaller = Path(sys.executable).parent / "pyinstaller"
-    result = subprocess.run(
-        [str(pyinstaller), "--noconfirm", "--log-level", "WARN", "--distpath", str(out / "dist"),
-         "--workpath", str(out / "work"), str(REPO / "packaging" / "cqlscope.spec")],
-        capture_output=True, text=True, timeout=900, cwd=REPO)
-    assert result.returncode == 0, result.stderr[-3000:]
-    executable = out / "dist" / "cqlscope" / "cqlscope"
+def bundle() -> Path:
+    """The bundle built by PyInstaller from packaging/cqlscope.spec (started early, see tests/bundle_build.py)."""
+    code, executable, log = finished_build()
+    assert code == 0, log
     assert executable.is_file()
     return executable
 
