@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import ssl
 import threading
 from collections.abc import Callable
@@ -122,6 +123,22 @@ def _use_keyspace(session: Session, keyspace: str) -> None:
         session.set_keyspace(keyspace)
 
 
+SHUTDOWN_WAIT_S = 5.0  # how long closing a session may take before it is left to finish in the background
+log = logging.getLogger(__name__)
+
+
+def shutdown_within(cluster: Cluster, wait_s: float) -> bool:
+    """Shut a driver cluster down, waiting at most `wait_s`: the driver's shutdown joins its own threads and can
+    wait on a connection that never answers, and closing the window or a test must not wait with it."""
+    worker = threading.Thread(target=cluster.shutdown, name="cqlscope-cluster-shutdown", daemon=True)
+    worker.start()
+    worker.join(wait_s)
+    if worker.is_alive():
+        log.warning("closing a session took longer than %g s; it goes on in the background", wait_s)
+        return False
+    return True
+
+
 @dataclass
 class _Entry:
     fingerprint: str
@@ -185,7 +202,7 @@ class SessionManager:
     def _shutdown(self, uid: str) -> None:
         entry = self._entries.pop(uid, None)
         if entry is not None:
-            entry.cluster.shutdown()
+            shutdown_within(entry.cluster, SHUTDOWN_WAIT_S)
 
     def _lock_for(self, uid: str) -> threading.Lock:
         with self._guard:
