@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.cli.common import EXIT_FAILED, EXIT_OK, print_findings
+from core.cli.common import EXIT_FAILED, EXIT_OK, UsageError, print_findings
+from core.config.datasource import host_problem
 from core.config.workspace import Workspace
 from core.cql.execution import QueryOutcome
 from core.errors import CqlscopeError
@@ -52,7 +53,7 @@ def _request(args: argparse.Namespace, flavor: str) -> QueryRequest:
 
     variables = load_variables(args.vars) if args.vars else {}
     if args.max_data_points < 1:
-        raise CqlscopeError("--max-data-points must be 1 or more.", title="Invalid option")
+        raise UsageError("--max-data-points must be 1 or more.")
     span = flag_time_range(args)
     interval = Interval(args.interval, interval_to_ms(args.interval)) if args.interval else None
     text = args.text if hasattr(args, "text") else args.cql
@@ -85,6 +86,9 @@ def query(ws: Workspace, args: argparse.Namespace) -> int:
     ds = ws.store.get(args.name)
     request = _request(args, args.flavor or ds.flavor.value)
     prepared = service.prepare(request)
+    for host in prepared.hosts:  # the override pins the query to these nodes: each must be a host
+        if (problem := host_problem(host, ds.port)) is not None:
+            raise UsageError(f"--host: {problem}")
     as_json = args.report == "json"
     if prepared.rejected:
         print_findings(compatibility_report(prepared), as_json)
