@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any, Protocol
 
 _WORD = re.compile(r"\w+", re.ASCII)  # JavaScript's \w
 _DOT_STOPS = ":^{}[]"  # `\.[^:^{}\[\]]+`: a dotted path part runs until one of these
@@ -18,27 +19,45 @@ _DOT_STOPS = ":^{}[]"  # `\.[^:^{}\[\]]+`: a dotted path part runs until one of 
 _SIMPLE_ALTERNATIVES = r"\$(\w++)|\[\[(\w+?)(?::(\w++))?\]\]"
 _BRACES = r"\$\{(\w++)((?:\.[^:^{}\[\]]++)*+)(?:\}|:([^}]++)\})"
 _BRACKET = r"(?P<bracket>\$\{\w++(?:\.[^:^{}\[\]]++)*+(?=\[))"
-_SIMPLE = re.compile(_SIMPLE_ALTERNATIVES, re.ASCII)
+_SIMPLE = re.compile(rf"{_SIMPLE_ALTERNATIVES}|(?!)(x)(x)(x)", re.ASCII)  # groups 4-6 exist, never match
 _NO_BRACKETS = re.compile(f"{_SIMPLE_ALTERNATIVES}|{_BRACES}", re.ASCII)
 _WITH_BRACKETS = re.compile(f"{_SIMPLE_ALTERNATIVES}|{_BRACES}|{_BRACKET}", re.ASCII)
 
 
-class VariableMatch:
-    """One expression, with the regex's groups: 1 `$name`, 2-3 `[[name:fmt]]`, 4-6 `${name<path>:fmt}`."""
+class ExpressionMatch(Protocol):
+    """What both the regex's own matches and the scanner's give: the groups of VARIABLE_PATTERN and the span."""
 
-    __slots__ = ("groups", "span", "text")
+    def group(self, index: int, /) -> str | Any: ...
+
+    def start(self) -> int: ...
+
+    def end(self) -> int: ...
+
+    def span(self) -> tuple[int, int]: ...
+
+
+class VariableMatch:
+    """One `${name[...]...}` expression read by the scanner, with the regex's groups (4-6 set, 1-3 None)."""
+
+    __slots__ = ("_groups", "_span", "_text")
 
     def __init__(self, text: str, span: tuple[int, int], groups: tuple[str | None, ...]) -> None:
-        self.text, self.span, self.groups = text, span, groups
+        self._text, self._span, self._groups = text, span, groups
 
-    def group(self, index: int) -> str | None:
-        return self.text[self.span[0]:self.span[1]] if index == 0 else self.groups[index - 1]
+    def group(self, index: int, /) -> str | None:
+        return self._text[self._span[0]:self._span[1]] if index == 0 else self._groups[index - 1]
+
+    def groups(self) -> tuple[str | None, ...]:
+        return self._groups
 
     def start(self) -> int:
-        return self.span[0]
+        return self._span[0]
 
     def end(self) -> int:
-        return self.span[1]
+        return self._span[1]
+
+    def span(self) -> tuple[int, int]:
+        return self._span
 
 
 class NextFinder:
@@ -140,7 +159,7 @@ class _Scanner:
         return None
 
 
-def scan_variables(text: str) -> Iterator[VariableMatch]:
+def scan_variables(text: str) -> Iterator[ExpressionMatch]:
     """Every expression `VARIABLE_PATTERN.finditer(text)` yields, in order, in time linear in the text.
 
     The regex engine finds `$name`, `[[name:fmt]]` and the `${...}` forms without a bracketed part; a `${`
@@ -148,32 +167,30 @@ def scan_variables(text: str) -> Iterator[VariableMatch]:
     bracketed part closes after the last `]`, so the patterns drop those alternatives past them.
     """
     last_brace, last_bracket = text.rfind("}"), text.rfind("]")
-    scanner = _Scanner(text)
+    scanner: _Scanner | None = None
     position = 0
     while True:
         if position > last_brace:
             pattern, endpos = _SIMPLE, len(text)
         else:
             pattern, endpos = (_WITH_BRACKETS if position <= last_bracket else _NO_BRACKETS), last_brace + 1
-        found = pattern.search(text, position, endpos)
-        if found is None:
-            if endpos == len(text):
-                return
+        restart = -1
+        for found in pattern.finditer(text, position, endpos):
+            if found.lastgroup != "bracket":
+                yield found
+                continue
+            scanner = scanner or _Scanner(text)
+            match = scanner.braces(found.start())
+            if match is not None:
+                yield match
+            restart = match.end() if match is not None else found.start() + 1
+            break
+        if restart >= 0:
+            position = restart
+        elif endpos == len(text):
+            return
+        else:
             position = endpos  # on past the last `}`, where only `$name` and `[[name]]` can match
-            continue
-        start = found.start()
-        if found.lastgroup != "bracket":
-            first, second, fmt, *braces = found.groups()
-            name, path, brace_fmt = (*braces, None, None, None)[:3]
-            yield VariableMatch(text, found.span(), (first, second, fmt, name, path, brace_fmt))
-            position = found.end()
-            continue
-        match = scanner.braces(start)
-        if match is None:
-            position = start + 1
-            continue
-        yield match
-        position = match.end()
 
 
 def finditer_closed(full: re.Pattern[str], rest: re.Pattern[str], text: str, close: str) -> Iterator[re.Match[str]]:

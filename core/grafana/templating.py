@@ -18,7 +18,7 @@ from core.grafana.globals import GrafanaGlobals
 from core.grafana.js_numbers import js_round
 from core.grafana.moment_format import FULL_DATE_FORMAT, format_moment
 from core.grafana.template_formats import FORMATS, FORMATTERS, GLOB, format_date, to_url_params
-from core.grafana.template_scan import VariableMatch, scan_variables
+from core.grafana.template_scan import ExpressionMatch, scan_variables
 from core.grafana.template_sources import (
     Macro,
     Reinterpolated,
@@ -231,32 +231,41 @@ def _as_mapping(variables: Mapping[str, Variable] | Iterable[Variable]) -> Mappi
 
 
 _Resolved = tuple[str, str | None, str | None, str, bool, "Value | None", bool, str]
+_FIELDS = ("name", "field_path", "format", "value", "found", "source_value", "format_fallback", "note")
 
 
 def _replace(context: _Context, text: str, default_format: str | None, references: list[Reference] | None,
              chain: tuple[str, ...], scoped: bool) -> str:
     pieces: list[str] = []
     position = 0
-    resolved: dict[str, _Resolved] = {}  # the same expression always gives the same value within one text
+    # The same expression always gives the same value within one text: each is resolved once, and its
+    # references share one set of fields (a text may hold a hundred thousand of them).
+    resolved: dict[str, tuple[str, dict[str, object]]] = {}
     for match in scan_variables(text):  # VARIABLE_PATTERN's matches, in linear time
-        expression = text[match.start():match.end()]
+        start, end = match.span()
+        expression = text[start:end]
         known = resolved.get(expression)
         if known is None:
-            known = resolved[expression] = _resolve(context, match, default_format, chain, scoped)
-        name, field_path, fmt, value, found, raw, fallback, note = known
+            fields = _resolve(context, match, default_format, chain, scoped)
+            known = resolved[expression] = (fields[3], {"match": expression, **dict(zip(_FIELDS, fields, strict=True))})
+        value, shared = known
         if references is not None:
-            references.append(Reference(
-                match=expression, name=name, start=match.start(), end=match.end(), field_path=field_path,
-                format=fmt, value=value, found=found, source_value=raw, format_fallback=fallback, note=note,
-            ))
-        pieces.append(text[position:match.start()])
+            references.append(_reference(shared, start, end))
+        pieces.append(text[position:start])
         pieces.append(value)
-        position = match.end()
+        position = end
     pieces.append(text[position:])
     return "".join(pieces)
 
 
-def _resolve(context: _Context, match: VariableMatch, default_format: str | None, chain: tuple[str, ...],
+def _reference(shared: dict[str, object], start: int, end: int) -> Reference:
+    """A Reference built without the frozen dataclass's per-field checks (equal to one built normally)."""
+    reference: Reference = object.__new__(Reference)
+    reference.__dict__.update(shared, start=start, end=end)
+    return reference
+
+
+def _resolve(context: _Context, match: ExpressionMatch, default_format: str | None, chain: tuple[str, ...],
              scoped: bool) -> _Resolved:
     """One expression's name, field path, format, value, whether found, source value, fallback and note."""
     expression = match.group(0) or ""
