@@ -23,7 +23,9 @@ class UsageError(CqlscopeError):
 
 
 def usage_errors() -> tuple[type[CqlscopeError], ...]:
-    """The errors about what the user gave (option values and the files they name): these exit with EXIT_USAGE."""
+    """The errors about what the user gave (option values and the files they name): these exit with EXIT_USAGE.
+
+    Errors raised outside the CLI with the title "Invalid option" count too (see `is_usage_error`)."""
     from core.config.safe_yaml import YamlInputError
     from core.errors import ValidationError
     from core.grafana.dashboards.model import DashboardError
@@ -34,6 +36,11 @@ def usage_errors() -> tuple[type[CqlscopeError], ...]:
 
     return (UsageError, ValidationError, VariablesFileError, TemplateRecursionError, TimeExpressionError,
             DashboardError, ProvisioningFileError, YamlInputError, ExpansionError)
+
+
+def is_usage_error(error: CqlscopeError) -> bool:
+    """Whether `error` is about the user's input (exit code 2) rather than a failure (exit code 1)."""
+    return isinstance(error, usage_errors()) or error.title == UsageError.title
 
 
 def terminal_safe(text: object) -> str:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from core import unsupported_python
-from core.cli.common import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, terminal_safe, usage_errors
+from core.cli.common import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, is_usage_error, terminal_safe
 from core.cli.parser import build_parser
 from core.config.workspace import Workspace
 from core.errors import CqlscopeError, PartialChangeError
@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PARTIAL
     except CqlscopeError as exc:
         print(f"cqlscope: {exc.title.lower()}: {terminal_safe(exc.message)}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(exc, usage_errors()) else EXIT_FAILED
+        return EXIT_USAGE if is_usage_error(exc) else EXIT_FAILED
     except KeyboardInterrupt:
         print("cqlscope: interrupted", file=sys.stderr)
         return 130

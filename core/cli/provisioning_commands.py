@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.cli.common import EXIT_OK, terminal_safe
+from core.cli.common import EXIT_OK, UsageError, terminal_safe
 from core.config.workspace import Workspace
-from core.errors import CqlscopeError
 
 
 def export(ws: Workspace, args: argparse.Namespace) -> int:
@@ -17,13 +16,13 @@ def export(ws: Workspace, args: argparse.Namespace) -> int:
     from core.provisioning.model import Finding, ProvisioningError, Severity
 
     if args.all == bool(args.names):
-        raise CqlscopeError("Name the data sources to export, or use --all (not both).", title="Invalid option")
+        raise UsageError("Name the data sources to export, or use --all (not both).")
     datasources = ws.store.list() if args.all else select(ws.store.list(), args.names)
     prefixes: dict[str, str] = {}
     for item in args.var_prefix:
         name, sep, prefix = item.partition("=")
         if not sep or not prefix:
-            raise CqlscopeError(f"--var-prefix '{item}' is not NAME=PREFIX.", title="Invalid option")
+            raise UsageError(f"--var-prefix '{item}' is not NAME=PREFIX.")
         prefixes[name] = prefix
     merge = Path(args.merge) if args.merge else None
     output = Path(args.output) if args.output else merge

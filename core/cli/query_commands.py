@@ -10,7 +10,6 @@ from core.cli.common import EXIT_FAILED, EXIT_OK, UsageError, print_findings
 from core.config.datasource import host_problem
 from core.config.workspace import Workspace
 from core.cql.execution import QueryOutcome
-from core.errors import CqlscopeError
 from core.grafana.globals import GrafanaGlobals
 from core.grafana.timerange import TimeRange
 from core.query import service
@@ -30,7 +29,7 @@ def flag_time_range(args: argparse.Namespace) -> TimeRange:
     from core.grafana.timerange import time_range, week_start_index
 
     if not 1 <= args.fiscal_year_start_month <= 12:
-        raise CqlscopeError("--fiscal-year-start-month must be 1 (January) to 12 (December).", title="Invalid option")
+        raise UsageError("--fiscal-year-start-month must be 1 (January) to 12 (December).")
     week_start_index(args.week_start)  # a clear error for an unknown day
     return time_range(args.time_from, args.time_to, args.timezone, week_start=args.week_start,
                       fiscal_year_start_month=args.fiscal_year_start_month - 1, browser_timezone=browser_zone(args),
