@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from core.cli.common import usage_errors
 from core.grafana.dashboards.model import load_dashboard, parse_dashboard
 from core.grafana.datemath import parse_time, time_range
-from core.grafana.template_scan import scan_variables
+from core.grafana.template_scan import finditer_closed, scan_variables
 from core.grafana.templating import FORMATS, VARIABLE_PATTERN, Variable, interpolate, load_variables
 from core.provisioning import read_provisioning_file
 
@@ -40,6 +40,16 @@ def test_scanner_finds_exactly_what_grafanas_regex_finds(text: str) -> None:
     expected = [(match.span(), match.groups()) for match in VARIABLE_PATTERN.finditer(text)]
     found = [(match.span(), tuple(match.group(index) for index in range(1, 7))) for match in scan_variables(text)]
     assert found == expected
+
+
+@FUZZ
+@given(_texts)
+def test_closed_scans_find_what_the_plain_patterns_find(text: str) -> None:
+    from core.grafana.report import _LEFTOVER_MACRO, _LEFTOVER_OPEN
+    from gui.provisioning.export_panel import _PLACEHOLDER, _PLACEHOLDER_NAME
+
+    for full, rest in ((_LEFTOVER_MACRO, _LEFTOVER_OPEN), (_PLACEHOLDER, _PLACEHOLDER_NAME)):
+        assert [m.span() for m in finditer_closed(full, rest, text, "}")] == [m.span() for m in full.finditer(text)]
 
 
 _names = st.sampled_from(["a", "b", "c", "x_1"])
