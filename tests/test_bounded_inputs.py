@@ -27,17 +27,17 @@ def test_hostile_provisioning_files(tmp_path: Path, content: bytes, expected: st
     path = tmp_path / "p.yaml"
     path.write_bytes(content)
     done = run_cli("import", str(path), "--dry-run", timeout=30)
-    assert done.returncode == 1 and expected in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2 and expected in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_device_is_refused_as_a_file_and_as_a_file_reference(tmp_path: Path) -> None:
     done = run_cli("import", "/dev/zero", timeout=30)
-    assert done.returncode == 1 and "not a regular file" in done.stderr
+    assert done.returncode == 2 and "not a regular file" in done.stderr
     path = tmp_path / "p.yaml"
     path.write_text("apiVersion: 1\ndatasources:\n  - name: a\n    type: scylladb-scylla-datasource\n"
                     "    secureJsonData:\n      password: $__file{/dev/zero}\n")
     done = run_cli("import", str(path), "--dry-run", timeout=30)
-    assert done.returncode == 1 and "not a regular file" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "not a regular file" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_file_contents_never_reach_an_error_message(tmp_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_file_contents_never_reach_an_error_message(tmp_path: Path) -> None:
     path.write_text(f"apiVersion: 1\ndatasources:\n  - name: a\n    type: scylladb-scylla-datasource\n"
                     f"    isDefault: $__file{{{secret}}}\n")
     done = run_cli("import", str(path), "--dry-run", timeout=30)
-    assert done.returncode == 1 and "ParseBool" in done.stderr
+    assert done.returncode == 2 and "ParseBool" in done.stderr
     assert "s3cr3t" not in done.stderr + done.stdout
 
 

@@ -133,10 +133,10 @@ def test_variables_failure_is_explained(source: str) -> None:
 
 def test_bad_target_files_are_explained(source: str, tmp_path: Path) -> None:
     missing = run_cli("query", source, "--target", str(tmp_path / "nope.json"), "--format", "plugin")
-    assert missing.returncode == 1 and "cannot read the target file" in missing.stderr
+    assert missing.returncode == 2 and "cannot read the target file" in missing.stderr
     broken = tmp_path / "broken.json"
     broken.write_text("{")
     result = run_cli("query", source, "--target", str(broken), "--format", "plugin")
-    assert result.returncode == 1 and "is not JSON" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "is not JSON" in result.stderr and "Traceback" not in result.stderr
     neither = run_cli("query", source, "--format", "plugin")
-    assert neither.returncode == 1 and "--target" in neither.stderr
+    assert neither.returncode == 2 and "--target" in neither.stderr

@@ -37,9 +37,9 @@ def test_render_cassandra_flavor_and_report_json() -> None:
 
 def test_render_bad_input_is_explained() -> None:
     bad_time = run_cli("render", "--from", "yesterday", "x")
-    assert bad_time.returncode == 1 and "'yesterday'" in bad_time.stderr and "Traceback" not in bad_time.stderr
+    assert bad_time.returncode == 2 and "'yesterday'" in bad_time.stderr and "Traceback" not in bad_time.stderr
     bad_vars = run_cli("render", "--vars", "/nonexistent/vars.json", "x")
-    assert bad_vars.returncode == 1 and "cannot read" in bad_vars.stderr
+    assert bad_vars.returncode == 2 and "cannot read" in bad_vars.stderr
 
 
 @pytest.fixture

@@ -60,4 +60,4 @@ def test_import_conflicts_and_bad_yaml(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("apiVersion: 1\ndatasources:\n  - name: [x\n")
     out = run_cli("import", str(bad))
-    assert out.returncode == 1 and "bad.yaml, line" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 2 and "bad.yaml, line" in out.stderr and "Traceback" not in out.stderr

@@ -111,7 +111,7 @@ def test_a_stored_name_with_control_characters_is_printed_escaped_and_still_edit
 def test_rename_to_an_empty_name_is_an_error(config_dir: Path) -> None:
     assert run_cli("datasource", "add", "a", "--hosts", "h", env=NO_KEYRING).returncode == 0
     result = run_cli("datasource", "edit", "a", "--rename", "", env=NO_KEYRING)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a bad option value: the usage exit code
     assert "the name is empty" in result.stderr
     assert [ds.name for ds in ProfileFile().load()] == ["a"]
 

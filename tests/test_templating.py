@@ -547,7 +547,7 @@ def test_cli_grafana_settings() -> None:
 def test_cli_bad_grafana_settings_are_explained() -> None:
     for flags in (("--week-start", "someday"), ("--fiscal-year-start-month", "13"), ("--from", "garbage")):
         result = run_cli("render", *flags, "x")
-        assert result.returncode == 1 and "Traceback" not in result.stderr and result.stderr.strip()
+        assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.strip()
 
 
 def test_constant_and_text_box_variables() -> None:

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from core.cli.common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, print_table
+from core.cli.common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, print_table, terminal_safe
 from core.config.datasource import DataSource, printable
 from core.config.options import OPTIONS
 from core.config.workspace import Workspace
@@ -181,7 +181,7 @@ def _print_report(report: Any, out: TextIO) -> None:
     if not report.ok:
         print(f"FAILED  {report.failure.title}: {report.failure.message}", file=out)
         return
-    print(f"OK      {report.datasource}", file=out)
+    print(f"OK      {terminal_safe(report.datasource)}", file=out)
     print(f"version   {report.release_version}", file=out)
     print(f"cluster   {report.cluster_name}", file=out)
     print(f"contacted {report.contacted_host} (datacenter {report.datacenter})", file=out)

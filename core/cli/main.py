@@ -1,7 +1,8 @@
 """The `cqlscope` command line: manage data sources and their secrets, check their health, run queries
 as the plugins would, and export or import provisioning files.
 
-Errors print one clear line to standard error and exit non-zero; no traceback reaches the user.
+Errors print one clear line to standard error and exit non-zero (2 for a bad option value or input file, 1 for
+other errors); no traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from core import unsupported_python
-from core.cli.common import EXIT_FAILED, EXIT_PARTIAL
+from core.cli.common import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, is_usage_error, terminal_safe
 from core.cli.parser import build_parser
 from core.config.workspace import Workspace
 from core.errors import CqlscopeError, PartialChangeError
@@ -62,8 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cqlscope: {exc.title.lower()}: {exc.message}", file=sys.stderr)
         return EXIT_PARTIAL
     except CqlscopeError as exc:
-        print(f"cqlscope: {exc.title.lower()}: {exc.message}", file=sys.stderr)
-        return EXIT_FAILED
+        print(f"cqlscope: {exc.title.lower()}: {terminal_safe(exc.message)}", file=sys.stderr)
+        return EXIT_USAGE if is_usage_error(exc) else EXIT_FAILED
     except KeyboardInterrupt:
         print("cqlscope: interrupted", file=sys.stderr)
         return 130

@@ -195,7 +195,8 @@ def _add_provisioning_commands(commands: Any) -> None:
         "export", help="write data sources to a Grafana provisioning file",
         description="Write data sources to a Grafana provisioning file (apiVersion 1) on standard output or "
         "into -o FILE. Secrets become $VAR placeholders unless --secrets inline is given. Findings go to "
-        "standard error; when validation fails nothing is written and the exit code is 1.")
+        "standard error; when validation fails, or -o FILE cannot be written (a directory, a read-only or full "
+        "disk), nothing is written and the exit code is 1.")
     export.add_argument("names", nargs="*", metavar="NAME", help="data sources to export")
     export.add_argument("--all", action="store_true", help="export every configured data source")
     export.add_argument("--secrets", choices=["placeholders", "inline"], default="placeholders",
@@ -218,7 +219,8 @@ def _add_provisioning_commands(commands: Any) -> None:
     importing = commands.add_parser(
         "import", help="add data sources from a Grafana provisioning file",
         description="Read a provisioning file (apiVersion 1, or the deprecated format without it), expand "
-        "environment variables like Grafana, and add the CQL data sources; secrets go to the keyring.")
+        "environment variables like Grafana, and add the CQL data sources; secrets go to the keyring. Files over "
+        "1 MiB are refused (exit code 2), as are files that are not UTF-8 YAML.")
     importing.add_argument("file", metavar="FILE")
     importing.add_argument("--on-conflict", choices=["skip", "rename", "replace"],
                            help="what to do when a name or uid is already configured (default: stop and report)")
@@ -226,7 +228,7 @@ def _add_provisioning_commands(commands: Any) -> None:
 
 
 def _add_time_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--vars", metavar="FILE", help="JSON variables file")
+    parser.add_argument("--vars", metavar="FILE", help="JSON variables file (UTF-8, at most 4 MiB)")
     parser.add_argument("--from", dest="time_from", default=DEFAULT_FROM, metavar="T",
                         help="range start: epoch ms, ISO-8601 or now-6h style (default %(default)s)")
     parser.add_argument("--to", dest="time_to", default=DEFAULT_TO, metavar="T",

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.cli import query_commands
-from core.cli.common import EXIT_FAILED, EXIT_OK
+from core.cli.common import EXIT_FAILED, EXIT_OK, UsageError
 from core.config.datasource import DataSource, Flavor
 from core.config.workspace import Workspace
 from core.errors import CqlscopeError
@@ -25,12 +25,12 @@ def query(ws: Workspace, args: argparse.Namespace) -> int:
     """`query`: a target file (emulated plugin, or its CQL through the normal path) or plain CQL."""
     if args.target is None:
         if args.format == "plugin":
-            raise CqlscopeError("--format plugin needs --target FILE (a panel target's JSON).", title="Invalid option")
+            raise UsageError("--format plugin needs --target FILE (a panel target's JSON).")
         if args.cql is None:
-            raise CqlscopeError("Give the CQL to run, or --target FILE.", title="Invalid option")
+            raise UsageError("Give the CQL to run, or --target FILE.")
         return query_commands.query(ws, args)
     if args.cql is not None:
-        raise CqlscopeError("Give either CQL or --target FILE, not both.", title="Invalid option")
+        raise UsageError("Give either CQL or --target FILE, not both.")
     target = _load_target(args.target)
     ds = ws.store.get(args.name)
     if args.format != "plugin":
@@ -44,25 +44,28 @@ def _load_target(path: str) -> dict[str, Any]:
         with open(path, encoding="utf-8") as handle:
             target = json.load(handle)
     except OSError as error:
-        raise CqlscopeError(f"cannot read the target file {path}: {error.strerror or error}.",
-                            title="Invalid target") from None
+        raise UsageError(f"cannot read the target file {path}: {error.strerror or error}.",
+                         title="Invalid target") from None
     except json.JSONDecodeError as error:
-        raise CqlscopeError(f"{path} is not JSON (line {error.lineno}, column {error.colno}: {error.msg}).",
-                            title="Invalid target") from None
+        raise UsageError(f"{path} is not JSON (line {error.lineno}, column {error.colno}: {error.msg}).",
+                         title="Invalid target") from None
+    except (UnicodeDecodeError, RecursionError):
+        raise UsageError(f"{path} is not a JSON panel target (not UTF-8 text, or nested too deep).",
+                         title="Invalid target") from None
     if not isinstance(target, dict):
-        raise CqlscopeError(f"{path} must hold one JSON object: a panel target as Grafana stores it.",
-                            title="Invalid target")
+        raise UsageError(f"{path} must hold one JSON object: a panel target as Grafana stores it.",
+                         title="Invalid target")
     return target
 
 
 def _range(args: argparse.Namespace) -> tuple[TimeRange, Interval, dict[str, Variable]]:
     variables = load_variables(args.vars) if args.vars else {}
     if args.max_data_points < 1:
-        raise CqlscopeError("--max-data-points must be 1 or more.", title="Invalid option")
+        raise UsageError("--max-data-points must be 1 or more.")
     span = query_commands.flag_time_range(args)
     if span.to_ms < span.from_ms:
-        raise CqlscopeError(f"The range ends before it starts ({args.time_from} .. {args.time_to}).",
-                            title="Invalid time range")
+        raise UsageError(f"The range ends before it starts ({args.time_from} .. {args.time_to}).",
+                         title="Invalid time range")
     interval = (Interval(args.interval, interval_to_ms(args.interval)) if args.interval
                 else calculate_interval(span.range_ms, args.max_data_points))
     return span, interval, variables

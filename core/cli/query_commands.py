@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.cli.common import EXIT_FAILED, EXIT_OK, print_findings
+from core.cli.common import EXIT_FAILED, EXIT_OK, UsageError, print_findings
+from core.config.datasource import host_problem
 from core.config.workspace import Workspace
 from core.cql.execution import QueryOutcome
-from core.errors import CqlscopeError
 from core.grafana.globals import GrafanaGlobals
 from core.grafana.timerange import TimeRange
 from core.query import service
@@ -29,7 +29,7 @@ def flag_time_range(args: argparse.Namespace) -> TimeRange:
     from core.grafana.timerange import time_range, week_start_index
 
     if not 1 <= args.fiscal_year_start_month <= 12:
-        raise CqlscopeError("--fiscal-year-start-month must be 1 (January) to 12 (December).", title="Invalid option")
+        raise UsageError("--fiscal-year-start-month must be 1 (January) to 12 (December).")
     week_start_index(args.week_start)  # a clear error for an unknown day
     return time_range(args.time_from, args.time_to, args.timezone, week_start=args.week_start,
                       fiscal_year_start_month=args.fiscal_year_start_month - 1, browser_timezone=browser_zone(args),
@@ -52,7 +52,7 @@ def _request(args: argparse.Namespace, flavor: str) -> QueryRequest:
 
     variables = load_variables(args.vars) if args.vars else {}
     if args.max_data_points < 1:
-        raise CqlscopeError("--max-data-points must be 1 or more.", title="Invalid option")
+        raise UsageError("--max-data-points must be 1 or more.")
     span = flag_time_range(args)
     interval = Interval(args.interval, interval_to_ms(args.interval)) if args.interval else None
     text = args.text if hasattr(args, "text") else args.cql
@@ -85,6 +85,9 @@ def query(ws: Workspace, args: argparse.Namespace) -> int:
     ds = ws.store.get(args.name)
     request = _request(args, args.flavor or ds.flavor.value)
     prepared = service.prepare(request)
+    for host in prepared.hosts:  # the override pins the query to these nodes: each must be a host
+        if (problem := host_problem(host, ds.port)) is not None:
+            raise UsageError(f"--host: {problem}")
     as_json = args.report == "json"
     if prepared.rejected:
         print_findings(compatibility_report(prepared), as_json)

@@ -7,6 +7,7 @@ whether each one is configured (see `core.config.secrets`).
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 import unicodedata
@@ -212,6 +213,42 @@ def split_host_port(entry: str, default_port: int) -> tuple[str, int]:
     return host, int(port_text)
 
 
+HOST_HELP = ("a host is a name (db1.example.com), an IPv4 address (10.0.0.5) or an IPv6 address, optionally "
+             "with :port (host:9042, [2001:db8::1]:9042), without a scheme such as http://")
+_HOST_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?", re.ASCII)
+
+
+def host_problem(entry: str, default_port: int = 9042) -> str | None:
+    """Why `entry` is not a contact point (host, host:port, [v6] or [v6]:port), or None when it is one.
+
+    Names are checked as the resolver will see them (IDNA, labels of 1-63 characters), so that a bad name is
+    a message here instead of a UnicodeError when the driver connects.
+    """
+    try:
+        host, _port = split_host_port(entry, default_port)
+    except ValueError as exc:
+        return f"{exc}: {HOST_HELP}"
+    shown = printable(entry)
+    if ":" in host or entry.startswith("["):
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"'{shown}' is not a host: {HOST_HELP}"
+        return None
+    try:
+        ascii_name = host.rstrip(".").encode("idna").decode("ascii")
+        labels = ascii_name.split(".")
+        for label in labels:
+            if label[:4].lower() == "xn--":
+                label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return (f"'{shown}' is not a valid host name (an empty label, a label over 63 characters or a broken "
+                f"xn-- label): {HOST_HELP}")
+    if len(ascii_name) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        return f"'{shown}' is not a host: {HOST_HELP}"
+    return None
+
+
 def validate(ds: DataSource, others: Iterable[DataSource] = (), *, check_files: bool = True,
              previous_name: str | None = None) -> list[tuple[str, str]]:
     """Every problem with the settings as (field, message); empty when the data source is usable.
@@ -248,10 +285,8 @@ def validate(ds: DataSource, others: Iterable[DataSource] = (), *, check_files: 
     if not 1 <= ds.port <= 65535:
         bad("port", f"port {ds.port} is out of range: use 1-65535 (CQL listens on 9042)")
     for entry in ds.hosts:
-        try:
-            split_host_port(entry, ds.port)
-        except ValueError as exc:
-            bad("hosts", str(exc))
+        if (problem := host_problem(entry, ds.port)) is not None:
+            bad("hosts", problem)
     if not ds.hosts:
         if ds.flavor == Flavor.CASSANDRA:
             bad("hosts", "no contact point: give at least one host (host or host:port)")

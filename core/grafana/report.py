@@ -19,12 +19,14 @@ from core.grafana.plugin_response import (
     cassandra_id_problem,
 )
 from core.grafana.series import shared_times
+from core.grafana.template_scan import finditer_closed
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 INFO = Severity.INFO
 
 _LEFTOVER_MACRO = re.compile(r"\$__\w+|\$\{__[^}]*\}|\[\[__\w+(?::\w+)?\]\]", re.ASCII)
+_LEFTOVER_OPEN = re.compile(r"\$__\w+|\[\[__\w+(?::\w+)?\]\]", re.ASCII)  # past the last `}`
 _ALERT_NOTE = ("Alert rules run on the Grafana server and never substitute dashboard variables: there `$var` "
                "reaches the database as written.")
 
@@ -43,7 +45,8 @@ def query_findings(prepared: PreparedQuery) -> list[Finding]:
             "unresolved-variable", ERROR,
             f"{ref.match} is not a defined variable: it would reach CQL as the literal text '{ref.match}'.",
             f"Define '{ref.name}' in the variables (or the dashboard), or remove it. {_ALERT_NOTE}"))
-    for match in sorted(set(_LEFTOVER_MACRO.findall(prepared.text))):
+    leftovers = finditer_closed(_LEFTOVER_MACRO, _LEFTOVER_OPEN, prepared.text, "}")
+    for match in sorted({leftover.group(0) for leftover in leftovers}):
         findings.append(_unknown_macro(flavor, match))
     dashboard_refs = [r for r in references if r.found and not r.name.startswith("__")]
     if dashboard_refs and not unresolved_names:

@@ -21,6 +21,10 @@ ALL_VALUE = "$__all"  # ALL_VARIABLE_VALUE, what the URL carries for "All"
 _NAME = re.compile(r"\w+", re.ASCII)
 
 
+#: Variables files larger than this are refused: even thousands of values take far less.
+MAX_VARIABLES_BYTES = 4 * 1024 * 1024
+
+
 class VariablesFileError(CqlscopeError, ValueError):
     """A variables file (or dict) that cannot be read; the message names the variable at fault."""
 
@@ -64,16 +68,28 @@ def load_variables(source: str | Path | Mapping[str, Any]) -> dict[str, Variable
     if isinstance(source, Mapping):
         data: Any = source
     else:
-        path = Path(source)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise VariablesFileError(f"cannot read {path}: {error.strerror or error}") from None
-        except json.JSONDecodeError as error:
-            raise VariablesFileError(f"{path} is not valid JSON: {error.msg} (line {error.lineno})") from None
+        data = _read_json(Path(source))
     if not isinstance(data, Mapping):
         raise VariablesFileError("the variables file must hold a JSON object of name: value")
     return {name: _parse_variable(name, entry) for name, entry in data.items()}
+
+
+def _read_json(path: Path) -> Any:
+    """The JSON in a variables file of at most MAX_VARIABLES_BYTES of UTF-8; VariablesFileError otherwise."""
+    from core.config.safe_yaml import YamlInputError, YamlLimits, read_text
+
+    try:
+        text = read_text(path, YamlLimits(max_bytes=MAX_VARIABLES_BYTES))  # no devices, directories or huge files
+    except OSError as error:
+        raise VariablesFileError(f"cannot read {path}: {error.strerror or error}") from None
+    except YamlInputError as error:
+        raise VariablesFileError(error.message) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise VariablesFileError(f"{path} is not valid JSON: {error.msg} (line {error.lineno})") from None
+    except RecursionError:
+        raise VariablesFileError(f"{path} nests JSON deeper than a variables file can") from None
 
 
 def _parse_variable(name: Any, entry: Any) -> Variable:

@@ -18,6 +18,7 @@ from core.grafana.globals import GrafanaGlobals
 from core.grafana.js_numbers import js_round
 from core.grafana.moment_format import FULL_DATE_FORMAT, format_moment
 from core.grafana.template_formats import FORMATS, FORMATTERS, GLOB, format_date, to_url_params
+from core.grafana.template_scan import ExpressionMatch, scan_variables
 from core.grafana.template_sources import (
     Macro,
     Reinterpolated,
@@ -49,6 +50,7 @@ __all__ = [
 ]
 
 # constants.ts VARIABLE_REGEX (scenes 8+: field paths with dots and brackets); JavaScript's \w is ASCII-only.
+# The reference grammar: interpolation runs template_scan.scan_variables, which finds the same matches linearly.
 VARIABLE_PATTERN = re.compile(
     r"\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]"
     r"|\$\{(\w+)((?:\.[^:^{}\[\]]+|\[\"[^\"]*\"\]|\['[^']*'\]|\[[^\]\"']*\])*)(?::([^}]+))?\}",
@@ -228,40 +230,62 @@ def _as_mapping(variables: Mapping[str, Variable] | Iterable[Variable]) -> Mappi
     return {variable.name: variable for variable in variables}
 
 
+_Resolved = tuple[str, str | None, str | None, str, bool, "Value | None", bool, str]
+_FIELDS = ("name", "field_path", "format", "value", "found", "source_value", "format_fallback", "note")
+
+
 def _replace(context: _Context, text: str, default_format: str | None, references: list[Reference] | None,
              chain: tuple[str, ...], scoped: bool) -> str:
     pieces: list[str] = []
     position = 0
-    for match in VARIABLE_PATTERN.finditer(text):
-        name = match.group(1) or match.group(2) or match.group(4)
-        raw_path = match.group(5)
-        field_path = raw_path[1:] if raw_path and raw_path[0] == "." else (raw_path or None)
-        fmt = match.group(3) or match.group(6) or default_format
-        source = context.lookup(name, match.group(0), scoped, chain)
-        raw: Value | None = None
-        fallback = False
-        if source is None:
-            value, note = match.group(0), _unknown_note(context, name)
-        else:
-            raw_value = source.get_value(field_path)
-            if isinstance(raw_value, Reinterpolated):
-                value = _reinterpolate(context, raw_value, fmt, (*chain, name))
-                raw = raw_value.raw
-            else:
-                value, fallback = _format_value(context, source, raw_value, fmt, field_path)
-                raw = raw_value
-            note = source.note
+    # The same expression always gives the same value within one text: each is resolved once, and its
+    # references share one set of fields (a text may hold a hundred thousand of them).
+    resolved: dict[str, tuple[str, dict[str, object]]] = {}
+    for match in scan_variables(text):  # VARIABLE_PATTERN's matches, in linear time
+        start, end = match.span()
+        expression = text[start:end]
+        known = resolved.get(expression)
+        if known is None:
+            fields = _resolve(context, match, default_format, chain, scoped)
+            known = resolved[expression] = (fields[3], {"match": expression, **dict(zip(_FIELDS, fields, strict=True))})
+        value, shared = known
         if references is not None:
-            references.append(Reference(
-                match=match.group(0), name=name, start=match.start(), end=match.end(), field_path=field_path,
-                format=fmt, value=value, found=source is not None and value != match.group(0),
-                source_value=raw, format_fallback=fallback, note=note,
-            ))
-        pieces.append(text[position:match.start()])
+            references.append(_reference(shared, start, end))
+        pieces.append(text[position:start])
         pieces.append(value)
-        position = match.end()
+        position = end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def _reference(shared: dict[str, object], start: int, end: int) -> Reference:
+    """A Reference built without the frozen dataclass's per-field checks (equal to one built normally)."""
+    reference: Reference = object.__new__(Reference)
+    reference.__dict__.update(shared, start=start, end=end)
+    return reference
+
+
+def _resolve(context: _Context, match: ExpressionMatch, default_format: str | None, chain: tuple[str, ...],
+             scoped: bool) -> _Resolved:
+    """One expression's name, field path, format, value, whether found, source value, fallback and note."""
+    expression = match.group(0) or ""
+    name = match.group(1) or match.group(2) or match.group(4) or ""
+    raw_path = match.group(5)
+    field_path = raw_path[1:] if raw_path and raw_path[0] == "." else (raw_path or None)
+    fmt = match.group(3) or match.group(6) or default_format
+    source = context.lookup(name, expression, scoped, chain)
+    raw: Value | None = None
+    fallback = False
+    if source is None:
+        return name, field_path, fmt, expression, False, None, False, _unknown_note(context, name)
+    raw_value = source.get_value(field_path)
+    if isinstance(raw_value, Reinterpolated):
+        value = _reinterpolate(context, raw_value, fmt, (*chain, name))
+        raw = raw_value.raw
+    else:
+        value, fallback = _format_value(context, source, raw_value, fmt, field_path)
+        raw = raw_value
+    return name, field_path, fmt, value, value != expression, raw, fallback, source.note
 
 
 def _reinterpolate(context: _Context, value: Reinterpolated, fmt: str | None, chain: tuple[str, ...]) -> str:

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import CqlscopeError
+from core.grafana.template_scan import NextFinder, finditer_closed
 
 # Grafana's expander pattern (pkg/setting/expanders.go): `${x}` and `$__name{x}`.
 _EXPANDER_RE = re.compile(r"\$(|__[A-Za-z0-9_]+)\{([^}]+)\}")
+_NEVER = re.compile(r"(?!)")
+_NAME_RUN = re.compile(r"[_0-9a-zA-Z]+")
 _SHELL_SPECIAL = set("*#$@!?-0123456789")
-_NAME_CHARS = set("_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 FileReader = Callable[[str], str]
 
@@ -72,7 +74,7 @@ class Expander:
     def value(self, text: str) -> str:
         """The expanded form of one string value."""
         parts = text.split("$$")
-        return "$".join(self._go_expand_env(self._expanders(part, text)) for part in parts)
+        return "$".join(self._go_expand_env(self._expanders(part, text)) if "$" in part else part for part in parts)
 
     def tree(self, node: Any) -> Any:
         """Expand every string inside nested mappings and lists (keys are left alone); others unchanged."""
@@ -87,7 +89,7 @@ class Expander:
     def _expanders(self, part: str, whole: str) -> str:
         # Grafana applies the env expander to every match, then the file expander (priority order).
         for expander in ("env", "file"):
-            for match in list(_EXPANDER_RE.finditer(part)):
+            for match in list(finditer_closed(_EXPANDER_RE, _NEVER, part, "}")):  # linear when left open
                 kind, argument = match.group(1), match.group(2)
                 if kind == f"__{expander}" or (kind == "" and expander == "env"):
                     if expander == "env":
@@ -107,12 +109,13 @@ class Expander:
     def _go_expand_env(self, s: str) -> str:
         """Go's os.ExpandEnv: `$NAME`, `${NAME}`, shell special one-character names; bad syntax eaten."""
         out: list[str] = []
+        closing = NextFinder(s, "}")  # each `${` looks for its `}` without scanning the rest again
         i = 0
         j = 0
-        while j < len(s):
-            if s[j] == "$" and j + 1 < len(s):
+        while (j := s.find("$", j)) != -1:  # only a `$` starts anything; the rest is copied as it is
+            if j + 1 < len(s):
                 out.append(s[i:j])
-                name, width = _shell_name(s[j + 1:])
+                name, width = _shell_name(s, j + 1, closing)
                 if name == "" and width > 0:
                     pass  # invalid syntax: eaten
                 elif name == "":
@@ -126,22 +129,23 @@ class Expander:
         return "".join(out)
 
 
-def _shell_name(s: str) -> tuple[str, int]:
-    if s[0] == "{":
-        if len(s) > 2 and s[1] in _SHELL_SPECIAL and s[2] == "}":
-            return s[1:2], 3
-        for i in range(1, len(s)):
-            if s[i] == "}":
-                if i == 1:
-                    return "", 2
-                return s[1:i], i + 1
-        return "", 1
-    if s[0] in _SHELL_SPECIAL:
-        return s[0:1], 1
-    i = 0
-    while i < len(s) and s[i] in _NAME_CHARS:
-        i += 1
-    return s[:i], i
+def _shell_name(s: str, start: int, closing: NextFinder) -> tuple[str, int]:
+    """Go's getShellName on s[start:]: the name and how many bytes it takes."""
+    first = s[start]
+    if first == "{":
+        if start + 2 < len(s) and s[start + 1] in _SHELL_SPECIAL and s[start + 2] == "}":
+            return s[start + 1], 3
+        close = closing.find(start + 1)
+        if close == len(s):
+            return "", 1
+        if close == start + 1:
+            return "", 2
+        return s[start + 1:close], close - start + 1
+    if first in _SHELL_SPECIAL:
+        return first, 1
+    match = _NAME_RUN.match(s, start)
+    name = match.group(0) if match else ""
+    return name, len(name)
 
 
 def expand(text: str, environ: Mapping[str, str] | None = None, read_file: FileReader | None = None) -> str:

@@ -7,6 +7,8 @@ or into a 0600 env file). Only the keys the emulated plugin release reads are wr
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,15 +261,39 @@ def _merge_entries(others: list[dict[str, Any]], ours: list[dict[str, Any]]) -> 
     return result
 
 
+class ExportWriteError(CqlscopeError):
+    """The export file (or its env file) cannot be written; nothing partial is left where it was going."""
+
+    title = "Cannot write the export"
+
+
 def write_export(result: ExportResult, output: Path, env_file: Path | None = None) -> None:
-    """Write the file (0600 when it holds secrets, else 0644) and the env file; refuses when there are errors."""
+    """Write the file (0600 when it holds secrets, else 0644) and the env file; refuses when there are errors.
+
+    Each file is replaced whole or not at all; an OSError (a directory, /proc, a read-only or full disk) becomes
+    ExportWriteError naming the file.
+    """
     if result.errors:
         raise ProvisioningError(result.errors)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(output, result.text, 0o600 if result.has_inline_secrets else 0o644)
+    write_file(output, result.text, 0o600 if result.has_inline_secrets else 0o644)
     if env_file is not None and result.env_text is not None:
-        env_file.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(env_file, result.env_text, 0o600 if result.env_has_secrets else 0o644)
+        try:
+            write_file(env_file, result.env_text, 0o600 if result.env_has_secrets else 0o644)
+        except ExportWriteError as exc:
+            raise ExportWriteError(f"{exc.message} ({output} was written)") from None
+
+
+def write_file(path: Path, text: str, mode: int) -> None:
+    """Write one export file atomically; ExportWriteError with the reason and what to do instead of OSError."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text, mode)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ExportWriteError(f"cannot write {path}: {reason}. Nothing was written there: choose a writable file "
+                               "path on a disk with free space (-o FILE), or export to standard output.") from None
 
 
 def select(datasources: Sequence[DataSource], names: Sequence[str]) -> list[DataSource]:

@@ -33,12 +33,22 @@ if TYPE_CHECKING:
     from core.config.store import DataSourceStore
 
 
+#: Provisioning files larger than this are refused (a data source entry takes a few hundred bytes, so this is
+#: thousands of them); reading YAML runs at well under a megabyte a second, so larger files would hang the import.
+MAX_PROVISIONING_BYTES = 1024 * 1024
+
+
 def load_document(path: Path) -> dict[str, Any]:
     """The YAML mapping in `path`, scalars kept as text (goyaml); ProvisioningFileError names the file and line."""
-    from core.config.safe_yaml import YamlInputError, check_bounds, read_text
+    from core.config.safe_yaml import YamlInputError, YamlLimits, check_bounds, read_text
 
     try:
-        text = read_text(path)  # size cap, UTF-8, no devices or directories
+        text = read_text(path, YamlLimits(max_bytes=MAX_PROVISIONING_BYTES))  # UTF-8, no devices or directories
+    except FileNotFoundError:
+        raise ProvisioningFileError(f"{path} does not exist: give the path of a provisioning YAML file") from None
+    except YamlInputError as exc:
+        raise ProvisioningFileError(exc.message) from None
+    try:
         check_bounds(text, str(path))  # depth and alias expansion, before goyaml builds anything
     except YamlInputError as exc:
         raise ProvisioningFileError(exc.message) from None

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from core.config.datasource import DataSource
 from core.config.store import DataSourceStore
 from core.errors import CqlscopeError
+from core.grafana.template_scan import finditer_closed
 from core.provisioning import ExportOptions, ExportResult, SecretsMode, build_export, export_options_for, write_export
 from gui.common.folders import remember, start_path
 from gui.common.prompts import Prompts
@@ -57,6 +58,9 @@ def ask_save_path(parent: QWidget) -> Path | None:
     remember(name)
     return Path(name) if name else None
 
+_PLACEHOLDER = re.compile(r"\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
+_PLACEHOLDER_NAME = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
+
 
 class YamlHighlighter(QSyntaxHighlighter):
     """Keys, comments, booleans/numbers and $VAR placeholders in different colors."""
@@ -67,7 +71,6 @@ class YamlHighlighter(QSyntaxHighlighter):
         for pattern, color, bold in (
             (r"^\s*(- )?[A-Za-z_][\w]*:", "#1f5fa8", True),
             (r"(?<=: )(true|false|\d+)\s*$", "#a0522d", False),  # a whole scalar value, not "10.0.0.2"
-            (r"\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)", "#2e8b57", True),
             (r"<from keyring>", "#b22222", True),
             (r"#.*$", "#808080", False),
         ):
@@ -76,8 +79,14 @@ class YamlHighlighter(QSyntaxHighlighter):
             if bold:
                 fmt.setFontWeight(QFont.Weight.Bold)
             self._rules.append((re.compile(pattern), fmt))
+        self._placeholder = QTextCharFormat()
+        self._placeholder.setForeground(QColor("#2e8b57"))
+        self._placeholder.setFontWeight(QFont.Weight.Bold)
 
     def highlightBlock(self, text: str) -> None:
+        # placeholders first: keys and scalars never hold a `$`, the keyring mark and comments go over them
+        for match in finditer_closed(_PLACEHOLDER, _PLACEHOLDER_NAME, text, "}"):  # linear, unlike [^}]* alone
+            self.setFormat(match.start(), match.end() - match.start(), self._placeholder)
         for pattern, fmt in self._rules:
             for match in pattern.finditer(text):
                 self.setFormat(match.start(), match.end() - match.start(), fmt)

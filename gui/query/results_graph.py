@@ -6,7 +6,7 @@ points draw quickly. When the result has no time or no numeric column the view s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 import numpy as np
 import pyqtgraph as pg
@@ -14,12 +14,54 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
+from core.errors import CqlscopeError
 from core.grafana.series import GraphData
+from core.grafana.timezones import BROWSER_ZONE, resolve_zone, zone_name
 
 # 24 colours that stay apart from each other on white: no colour repeats before the 25th series.
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#7f7f7f", "#000075", "#800000", "#469990", "#f032e6", "#9a6324", "#3cb44b",
            "#4363d8", "#808000", "#e6194b", "#911eb4", "#42d4f4", "#f58231", "#000000", "#5e3c99")
+
+
+class ZonedDateAxis(pg.DateAxisItem):  # type: ignore[misc]
+    """A date axis labelled in a dashboard time zone, as Grafana draws a panel's time axis.
+
+    pyqtgraph places ticks with one fixed UTC offset (the zone's at the middle of the data); the labels are
+    each computed in the zone itself, so a daylight-saving change inside the range still reads right.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(orientation="bottom", utcOffset=0)
+        self.zone: tzinfo = UTC
+        self.zone_label = "UTC"
+
+    def set_zone(self, zone: tzinfo, label: str, around: float | None = None) -> None:
+        """Label the ticks in `zone`; `around` (epoch seconds) is where its UTC offset places the ticks."""
+        self.zone, self.zone_label = zone, label
+        offset = datetime.fromtimestamp(around if around is not None else 0, zone).utcoffset()
+        self.utcOffset = -offset.total_seconds() if offset is not None else 0  # seconds west, as time.timezone
+        self.setLabel(f"Time ({label})")
+        self.picture = None
+        self.update()
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        spec = next((s for s in self.zoomLevel.tickSpecs if s.spacing == spacing), None)
+        if spec is None:
+            return [str(value) for value in values]
+        strings = []
+        for value in values:
+            try:
+                text = datetime.fromtimestamp(value, self.zone).strftime(spec.format)
+            except (OverflowError, ValueError, OSError):
+                strings.append("")
+                continue
+            strings.append(text[:-3] if "%f" in spec.format else text.lstrip("0") if "%Y" in spec.format else text)
+        return strings
+
+    def describe(self, seconds: float) -> str:
+        """One instant as the readout shows it, in the axis zone."""
+        return datetime.fromtimestamp(seconds, self.zone).strftime("%Y-%m-%d %H:%M:%S ") + self.zone_label
 
 
 class ResultsGraph(QWidget):
@@ -28,7 +70,8 @@ class ResultsGraph(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         pg.setConfigOptions(antialias=False)
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=0)}, background="w")
+        self.axis = ZonedDateAxis()
+        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis}, background="w")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         item = self.plot.getPlotItem()
         for name in ("left", "bottom"):
@@ -71,9 +114,10 @@ class ResultsGraph(QWidget):
         layout.addWidget(self.stack)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
-    def show_data(self, data: GraphData) -> None:
-        """Replace the curves with `data`'s, or show its message."""
+    def show_data(self, data: GraphData, timezone: str = "utc") -> None:
+        """Replace the curves with `data`'s, or show its message; times read in the dashboard `timezone`."""
         self._data = data
+        self.set_time_zone(timezone)
         for curve in self.curves:
             self.plot.removeItem(curve)
         self.curves = []
@@ -97,6 +141,17 @@ class ResultsGraph(QWidget):
         self.plot.autoRange()
         self.stack.setCurrentIndex(1)
 
+    def set_time_zone(self, timezone: str) -> None:
+        """Label the time axis and the readout in a Grafana time zone ("utc", "browser" or an IANA name)."""
+        try:
+            zone = resolve_zone(timezone)
+        except CqlscopeError:
+            zone, timezone = UTC, "utc"
+        name = zone_name(timezone, None)
+        label = "UTC" if zone is UTC else (f"browser: {name}" if timezone in ("", BROWSER_ZONE) else name)
+        middles = [float(np.nanmedian(series.x)) for series in self._data.series if series.x.size]
+        self.axis.set_zone(zone, label, middles[0] if middles and np.isfinite(middles[0]) else None)
+
     def _on_legend_item(self, item: QListWidgetItem) -> None:
         row = self.legend.row(item)
         if 0 <= row < len(self.curves):
@@ -115,8 +170,10 @@ class ResultsGraph(QWidget):
 
     def readout_text(self, x: float) -> str:
         """The time under the crosshair and each series' value nearest to it (the first of equal times)."""
-        when = datetime.fromtimestamp(x, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        parts = [when]
+        try:
+            parts = [self.axis.describe(x)]
+        except (OverflowError, ValueError, OSError):
+            parts = [f"{x:g}"]
         for series in self._data.series:
             if series.point_count == 0:
                 continue

@@ -396,7 +396,7 @@ class QueryTab(QWidget):
             if "graph" in result.view_errors:
                 self.graph.show_message(f"The graph could not be built: {result.view_errors['graph']}")
             else:
-                self.graph.show_data(result.graph)
+                self.graph.show_data(result.graph, result.prepared.time_range.timezone)
             self.plugin_panel.show_view(result.plugin_view, result.findings, result.view_errors)
             if self.results.currentWidget() in (self.inspector, self.history):
                 self.results.setCurrentWidget(self.table)

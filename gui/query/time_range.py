@@ -7,7 +7,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from core.errors import CqlscopeError
+from core.grafana.datemath import parse_time
 from core.grafana.timerange import TimeRange, local_zone_name, time_range
+from core.grafana.timezones import TimeExpressionError
 
 QUICK_RANGES = (
     ("Last 5 minutes", "now-5m", "now"), ("Last 15 minutes", "now-15m", "now"),
@@ -17,6 +19,9 @@ QUICK_RANGES = (
     ("Today so far", "now/d", "now"), ("Yesterday", "now-1d/d", "now-1d/d"),
 )
 CUSTOM = "Custom range"
+RANGE_ERROR = '"From" can\'t be after "To"'  # Grafana's time picker (TimeRangeContent), shown at the From field
+_INVALID_STYLE = "QLineEdit { border: 1px solid #d93025; background: #fce8e6; }"
+_FIELD_HELP = "now-6h, now-1d/d, 2024-05-01 00:00:00 (in the time zone) or epoch ms"
 ZONES = ("utc", "browser", "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles",
          "Asia/Tokyo", "Australia/Sydney")
 
@@ -34,7 +39,7 @@ class TimeRangePicker(QWidget):
             self.quick.addItem(label, f"{raw_from}|{raw_to}")
         self.quick.setToolTip("Quick ranges, as Grafana's time picker offers them.")
         self.from_edit = QLineEdit("now-6h")
-        self.from_edit.setToolTip("now-6h, now-1d/d, 2024-05-01 00:00:00 (in the time zone) or epoch ms")
+        self.from_edit.setToolTip(_FIELD_HELP)
         self.to_edit = QLineEdit("now")
         self.to_edit.setToolTip(self.from_edit.toolTip())
         for edit in (self.from_edit, self.to_edit):
@@ -60,9 +65,13 @@ class TimeRangePicker(QWidget):
         self.quick.currentIndexChanged.connect(self._on_quick)
         self.from_edit.textEdited.connect(self._on_typed)
         self.to_edit.textEdited.connect(self._on_typed)
-        self.zone.currentTextChanged.connect(lambda _text: self.changed.emit())
+        self.zone.currentTextChanged.connect(lambda _text: self._on_zone())
         self.max_points.valueChanged.connect(lambda _value: self.changed.emit())
         self._sync_quick()
+
+    def _on_zone(self) -> None:
+        self.show_problems()
+        self.changed.emit()
 
     def _on_quick(self, index: int) -> None:
         raw = self.quick.itemData(index)
@@ -70,10 +79,12 @@ class TimeRangePicker(QWidget):
             raw_from, raw_to = str(raw).split("|")
             self.from_edit.setText(raw_from)
             self.to_edit.setText(raw_to)
+            self.show_problems()
             self.changed.emit()
 
     def _on_typed(self, _text: str) -> None:
         self._sync_quick()
+        self.show_problems()
         self.changed.emit()
 
     def _sync_quick(self) -> None:
@@ -90,15 +101,45 @@ class TimeRangePicker(QWidget):
         self.zone.setCurrentText(timezone)
         self.max_points.setValue(max_points)
         self._sync_quick()
+        self.show_problems()
         self.changed.emit()
 
     def raw(self) -> tuple[str, str, str]:
         return self.from_edit.text().strip(), self.to_edit.text().strip(), self.zone.currentText().strip() or "utc"
 
     def time_range(self) -> TimeRange:
-        """The evaluated range (TimeExpressionError, a CqlscopeError, when a field does not parse)."""
+        """The evaluated range; TimeExpressionError (a CqlscopeError) when a field does not parse or, as
+        Grafana's picker refuses it, when From is after To."""
         raw_from, raw_to, zone = self.raw()
-        return time_range(raw_from, raw_to, zone)
+        evaluated = time_range(raw_from, raw_to, zone)
+        if evaluated.from_ms > evaluated.to_ms:
+            raise TimeExpressionError(f"{RANGE_ERROR}: {raw_from} is later than {raw_to}. Swap them, or make To "
+                                      "later.")
+        return evaluated
+
+    def problems(self) -> dict[QLineEdit, str]:
+        """The invalid fields and why: a field that does not parse, or From (after To), as Grafana marks it."""
+        raw_from, raw_to, zone = self.raw()
+        found: dict[QLineEdit, str] = {}
+        for edit, text, round_up in ((self.from_edit, raw_from, False), (self.to_edit, raw_to, True)):
+            try:
+                parse_time(text, round_up=round_up, timezone=zone, plain_in_dashboard_zone=True)
+            except CqlscopeError as exc:
+                found[edit] = exc.message
+        if not found:
+            try:
+                self.time_range()
+            except CqlscopeError as exc:
+                found[self.from_edit] = exc.message
+        return found
+
+    def show_problems(self) -> None:
+        """Mark each invalid field in red with its error as the tooltip; valid fields get their help back."""
+        found = self.problems()
+        for edit in (self.from_edit, self.to_edit):
+            message = found.get(edit)
+            edit.setStyleSheet(_INVALID_STYLE if message else "")
+            edit.setToolTip(message or _FIELD_HELP)
 
     def describe(self) -> str:
         """'from → to' in the time zone, or the error."""

@@ -115,7 +115,7 @@ def test_bad_input_is_explained(sources: Workspace, tmp_path: Path) -> None:
     not_board = tmp_path / "x.json"
     not_board.write_text('{"hello": 1}')
     done = run_cli("dashboard", "check", str(not_board))
-    assert done.returncode == 1 and "not a Grafana dashboard" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "not a Grafana dashboard" in done.stderr and "Traceback" not in done.stderr
     unknown = run_cli("dashboard", "check", str(DASHBOARDS / "schema27_rows.json"), "--var", "nope=1")
     assert unknown.returncode == 1 and "no variable nope" in unknown.stderr
     missing = run_cli("dashboard", "check", str(DASHBOARDS / "schema27_rows.json"), "--datasource", "ghost")

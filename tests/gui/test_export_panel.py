@@ -103,3 +103,15 @@ def test_save_checks_the_other_files_of_the_directory(qtbot: QtBot, memory_works
     assert panel.options(target).sibling_files == [sibling]
     assert panel.save() is None and not target.exists()
     assert f"'Prom' in {sibling}" in panel.messages.text()
+
+
+def test_saving_to_a_bad_place_is_explained_in_the_panel(qtbot: QtBot, memory_workspace: Workspace,
+                                                         tmp_path: Path) -> None:
+    memory_workspace.store.add(DataSource(name="A", uid="a", hosts=["a"]))
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for target, reason in ((folder, "Is a directory"), (Path("/proc/cqlscope.yaml"), "No such file or directory")):
+        panel = _panel(qtbot, memory_workspace, target)
+        assert panel.save() is None
+        assert f"cannot write {target}: {reason}" in panel.messages.text()
+    assert list(folder.iterdir()) == [], "no temporary file is left behind"

@@ -126,11 +126,11 @@ def parse_dashboard(data: Any, where: str = "the dashboard") -> Dashboard:
             not ("panels" in data or "rows" in data):
         raise DashboardError(f"{where} is not a Grafana dashboard: it has no 'panels' list.")
     _check_depth(data, where)
-    inputs = {str(item.get("name")): str(item.get("pluginId", "")) for item in data.get("__inputs", []) or []
+    inputs = {str(item.get("name")): str(item.get("pluginId", "")) for item in _list(data.get("__inputs"))
               if isinstance(item, dict) and item.get("type") == "datasource"}
     time: dict[str, Any] = data["time"] if isinstance(data.get("time"), dict) else {}
     templating: dict[str, Any] = data["templating"] if isinstance(data.get("templating"), dict) else {}
-    variables = [v for v in templating.get("list", []) or [] if isinstance(v, dict)]
+    variables = [v for v in _list(templating.get("list")) if isinstance(v, dict)]
     panels: list[Panel] = []
     for item in _panel_list(data):
         _collect(item, inputs, panels, row="", row_repeat="")
@@ -148,7 +148,7 @@ def _panel_list(data: dict[str, Any]) -> list[Any]:
     if isinstance(data.get("panels"), list):
         return list(data["panels"])
     panels: list[Any] = []
-    for row in data.get("rows", []) or []:
+    for row in _list(data.get("rows")):
         if isinstance(row, dict):
             panels.append({"type": "row", "title": row.get("title", ""), "repeat": row.get("repeat", ""),
                            "panels": row.get("panels", [])})
@@ -160,12 +160,12 @@ def _collect(item: Any, inputs: dict[str, str], out: list[Panel], row: str, row_
         return
     if item.get("type") == "row":
         title, repeat = str(item.get("title") or ""), str(item.get("repeat") or "")
-        for child in item.get("panels", []) or []:  # a collapsed row keeps its panels inside
+        for child in _list(item.get("panels")):  # a collapsed row keeps its panels inside
             _collect(child, inputs, out, title, repeat)
         return
     panel_source = datasource_ref(item.get("datasource"), inputs)
     targets = []
-    for index, raw in enumerate(item.get("targets", []) or []):
+    for index, raw in enumerate(_list(item.get("targets"))):
         if not isinstance(raw, dict):
             continue
         own = datasource_ref(raw.get("datasource"), inputs) if "datasource" in raw else DataSourceRef()
@@ -180,7 +180,7 @@ def _collect(item: Any, inputs: dict[str, str], out: list[Panel], row: str, row_
         repeat=str(item.get("repeat") or ""), row=row, row_repeat=row_repeat,
         max_data_points=item["maxDataPoints"] if isinstance(item.get("maxDataPoints"), int) else None,
         interval=str(item.get("interval") or "")))
-    for child in item.get("panels", []) or []:
+    for child in _list(item.get("panels")):
         _collect(child, inputs, out, row, row_repeat)
 
 
@@ -210,6 +210,11 @@ def _placeholder(text: str) -> str:
     if text.startswith("$") and text[1:].replace("_", "").isalnum():
         return text[1:]
     return ""
+
+
+def _list(value: Any) -> list[Any]:
+    """A list field; anything else (a number, a string, an object) holds no items."""
+    return value if isinstance(value, list) else []
 
 
 def _int(value: Any, default: int) -> int:
