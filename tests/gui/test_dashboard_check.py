@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from core.config.datasource import DataSource, Flavor
 from core.config.secrets import SecretStore
 from core.config.workspace import Workspace
 from core.grafana.dashboards.model import load_dashboard
@@ -30,16 +31,16 @@ SCYLLA_PANIC = "both response and error are nil, but one must be provided"
 @pytest.fixture
 def sources(oracle_keyspace: str, secret_service_env: dict[str, str], config_dir: Path,
             real_secrets: SecretStore, two_node_cluster: LocalNode) -> Iterator[Workspace]:
-    """A cassandra and a scylla data source with the uids the test dashboards name, secrets in the keyring."""
-    for name, uid, flavor, extra in (("cass", "cass-uid", "cassandra", ["--keyspace", oracle_keyspace,
-                                                                           "--consistency", "ONE"]),
-                                     ("scy", "scylla-uid", "scylla", [])):
-        added = run_cli("datasource", "add", name, "--uid", uid, "--flavor", flavor, "--hosts", "127.0.0.1", *extra)
-        assert added.returncode == 0, added.stderr
-        for field in ("user", "password"):
-            assert run_cli("datasource", "set-secret", name, field, "--stdin", stdin="cassandra\n").returncode == 0
+    """A cassandra and a scylla data source with the uids the test dashboards name, secrets in the keyring (the
+    CLI's own `datasource add` is tested elsewhere; here the store adds them, as that command does)."""
     workspace = Workspace(config_dir, real_secrets)
     workspace.store.load()
+    workspace.store.add(DataSource(name="cass", uid="cass-uid", flavor=Flavor.CASSANDRA, hosts=["127.0.0.1"],
+                                   keyspace=oracle_keyspace, consistency="ONE"))
+    workspace.store.add(DataSource(name="scy", uid="scylla-uid", flavor=Flavor.SCYLLA, hosts=["127.0.0.1"]))
+    for name in ("cass", "scy"):
+        for field in ("user", "password"):
+            workspace.store.set_secret(name, field, "cassandra")
     yield workspace
     workspace.close()
 
