@@ -79,6 +79,7 @@ def main() -> int:
     from core.config.datasource import DataSource, Flavor
     from core.config.secrets import RunOnlyKeyring, SecretStore
     from core.config.workspace import Workspace
+    from gui.common.main_thread_gc import collect_on_the_gui_thread
     from gui.common.prompts import Prompts
     from gui.main_window import MainWindow
 
@@ -88,6 +89,7 @@ def main() -> int:
     admin.shutdown()
 
     app = QApplication.instance() or QApplication(sys.argv)
+    collect_on_the_gui_thread()  # as the app does (gui/common/main_thread_gc.py)
     config = Path(tempfile.mkdtemp(prefix="cqlscope-bench-"))
     os.environ["CQLSCOPE_CONFIG_DIR"] = str(config)
     workspace = Workspace(config, SecretStore(RunOnlyKeyring()))

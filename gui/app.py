@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from core import __version__, unsupported_python
 from core.config.workspace import Workspace
+from gui.common.main_thread_gc import collect_on_the_gui_thread
 from gui.main_window import APP_NAME, MainWindow
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def application(args: Sequence[str]) -> QApplication:
     app.setDesktopFileName("org.cqlscope.cqlscope")
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
+    collect_on_the_gui_thread()
     return app
 
 

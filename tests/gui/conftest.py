@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.config.secrets import SecretStore
 from core.config.workspace import Workspace
+from gui.common.main_thread_gc import collect_now, collect_on_the_gui_thread
 from gui.main_window import MainWindow
 from tests.gui.driving import ScriptedPrompts
 
 OpenWindow = Callable[[Workspace], MainWindow]
+
+
+@pytest.fixture(autouse=True)
+def gc_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app: cyclic garbage collection only on the GUI thread (see gui/common/main_thread_gc.py);
+    a collection step after each test keeps garbage from piling up between timer ticks."""
+    collect_on_the_gui_thread()
+    yield
+    collect_now()
 
 
 class ModalDialogOpened(AssertionError):
