@@ -95,7 +95,9 @@ def query(ws: Workspace, args: argparse.Namespace) -> int:
         return EXIT_FAILED
     # CSV and JSON rows are written page by page while the next page is fetched; the others need every row.
     stream = StreamingWriter(args.format, sys.stdout) if args.format in StreamingWriter.FORMATS else None
-    result = service.run(ws, ds, prepared, service.route(prepared, request), views={"report"},
+    options = service.route(prepared, request)
+    options.keep_rows = stream is None  # streamed rows are written and dropped: memory stays flat
+    result = service.run(ws, ds, prepared, options, views={"report"},
                          sink=stream.page if stream is not None else None)
     outcome = result.outcome
     if outcome is None:

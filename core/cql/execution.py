@@ -67,6 +67,7 @@ class RunOptions:
     all_hosts: bool = False
     hosts: list[str] | None = None  # with all_hosts: fan out over these instead of every node
     trace: bool = False
+    keep_rows: bool = True  # False: pages go to the sink only, and the outcome's frame holds the columns alone
 
 
 @dataclass
@@ -103,10 +104,11 @@ class QueryOutcome:
     total_ms: float = 0.0
     traces: list[TraceInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    row_total: int | None = None  # every row fetched, also when they were not kept
 
     @property
     def row_count(self) -> int:
-        return self.frame.row_count
+        return self.frame.row_count if self.row_total is None else self.row_total
 
 
 Progress = Callable[[int, int, float], None]  # rows so far, pages so far, elapsed seconds
@@ -141,7 +143,7 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
         targets = [resolve_host(session, options.host)]
     else:
         targets = [None]
-    collector = _Collector(options.all_hosts, sink)
+    collector = _Collector(options.all_hosts, sink, keep=options.keep_rows)
     names: list[str] = []
     types: list[str] = []
     answered = 0
@@ -167,6 +169,7 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
     if targets and not answered and not outcome.cancelled:
         raise QueryError(Failure(FailureKind.UNREACHABLE, "No node answered: " + "; ".join(outcome.warnings)))
     outcome.frame = collector.frame(names, types)
+    outcome.row_total = collector.rows
     outcome.frame.meta = {"executedQueryString": statement}
     outcome.total_ms = (time.perf_counter() - started) * 1000
     return outcome
@@ -176,9 +179,10 @@ class _Collector:
     """Turns each page into columns as it arrives (tagging rows with the node under "all hosts") and hands the
     page to the sink."""
 
-    def __init__(self, all_hosts: bool, sink: PageSink | None) -> None:
+    def __init__(self, all_hosts: bool, sink: PageSink | None, keep: bool = True) -> None:
         self.all_hosts = all_hosts
         self.sink = sink
+        self.keep = keep
         self.target: Any | None = None
         self.rows = 0
         self._builder: FrameBuilder | None = None
@@ -189,7 +193,7 @@ class _Collector:
             rows = [(*row, address) for row in rows]
             names, types = [*names, HOST_COLUMN], [*types, "text"]
         if self._builder is None:
-            self._builder = FrameBuilder(names, types)
+            self._builder = FrameBuilder(names, types, keep=self.keep)
         page = self._builder.add(rows)
         self.rows += len(rows)
         if self.sink is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.cql.values import base_type, dumps, epoch_ms, json_value, value_text
+from core.grafana.columns import Column, TextInterner, dtype_for, make_chunk
 
 NULL_TEXT = "NULL"
 
@@ -43,12 +44,12 @@ class Field:
     cql_type: str
     type: str
     element: str
-    values: list[Any]
+    values: Sequence[Any]  # a list, or a Column of compact chunks (query results)
     labels: dict[str, str] = field(default_factory=dict)
     nullable: bool = True
 
     @classmethod
-    def of(cls, name: str, cql_type: str, values: list[Any], labels: dict[str, str] | None = None) -> Field:
+    def of(cls, name: str, cql_type: str, values: Sequence[Any], labels: dict[str, str] | None = None) -> Field:
         grafana_type, element = field_types(cql_type)
         return cls(name, cql_type, grafana_type, element, values, dict(labels or {}))
 
@@ -118,25 +119,34 @@ def _columns(width: int, cql_types: Sequence[str], rows: Sequence[Sequence[Any]]
 
 
 class FrameBuilder:
-    """Builds a frame page by page: each page's rows are turned into columns once and appended, so a result
-    is held once, as columns, never also as a list of rows."""
+    """Builds a frame page by page: each page's rows are turned into compact columns once (core.grafana.columns)
+    and appended, so a result is held once, as columns, never also as a list of rows."""
 
-    def __init__(self, names: Sequence[str], cql_types: Sequence[str], name: str = "response") -> None:
+    def __init__(self, names: Sequence[str], cql_types: Sequence[str], name: str = "response", *,
+                 keep: bool = True) -> None:
         self.names = list(names)
         self.cql_types = list(cql_types)
         self.name = name
-        self._columns: list[list[Any]] = [[] for _ in self.names]
+        self.keep = keep  # False: each page is handed on and dropped (streamed output keeps no rows)
+        self._dtypes = [dtype_for(t) for t in self.cql_types]
+        self._interners = [TextInterner() if base_type(t) in ("ascii", "text", "varchar") else None
+                           for t in self.cql_types]
+        self._columns = [Column() for _ in self.names]
 
     def add(self, rows: Sequence[Sequence[Any]]) -> Frame:
-        """Append one page; returns the page alone as a frame (for writers that stream it)."""
-        columns = _columns(len(self.names), self.cql_types, rows)
-        for whole, part in zip(self._columns, columns, strict=True):
-            whole.extend(part)
-        return Frame(self.name, [Field.of(n, t, values)
-                                 for n, t, values in zip(self.names, self.cql_types, columns, strict=True)])
+        """Append one page; returns the page alone as a frame (its columns share the page's chunks)."""
+        chunks = []
+        for values, dtype, interner in zip(_columns(len(self.names), self.cql_types, rows), self._dtypes,
+                                           self._interners, strict=True):
+            chunks.append(make_chunk(interner.share(values) if interner is not None else values, dtype))
+        if self.keep:
+            for column, chunk in zip(self._columns, chunks, strict=True):
+                column.append(chunk)
+        return Frame(self.name, [Field.of(n, t, Column([chunk]))
+                                 for n, t, chunk in zip(self.names, self.cql_types, chunks, strict=True)])
 
     def frame(self) -> Frame:
-        """Every page so far, as one frame (its field lists are the builder's own, not copies)."""
+        """Every page so far, as one frame (its columns are the builder's own, not copies)."""
         return Frame(self.name, [Field.of(n, t, values)
                                  for n, t, values in zip(self.names, self.cql_types, self._columns, strict=True)])
 
@@ -210,3 +220,20 @@ def long_to_wide(frame: Frame) -> Frame:
         labels = {f.name: value for f, value in zip(label_fields, key_labels, strict=True)}
         wide_fields.append(Field.of(number_name, types[number_name], values, labels))
     return Frame(frame.name, wide_fields, dict(frame.meta))
+
+
+def concat_frames(pages: Sequence[Frame], limit: int | None = None) -> Frame:
+    """The rows of several pages of one result as one frame (at most `limit` rows), named and typed as the first."""
+    first = pages[0] if pages else Frame("response", [])
+    columns: list[list[Any]] = [[] for _ in first.fields]
+    room = limit
+    for page in pages:
+        take = page.row_count if room is None else min(room, page.row_count)
+        for column, item in zip(columns, page.fields, strict=True):
+            column.extend(item.values[:take] if take < page.row_count else item.values)
+        if room is not None:
+            room -= take
+            if room <= 0:
+                break
+    return Frame(first.name, [Field(f.name, f.cql_type, f.type, f.element, column, dict(f.labels), f.nullable)
+                              for f, column in zip(first.fields, columns, strict=True)], dict(first.meta))

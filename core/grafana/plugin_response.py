@@ -101,9 +101,10 @@ _CASSANDRA_TYPES = {
 }
 
 
-def cassandra_id_problem(frame: Frame) -> str | None:
-    """Why the first column cannot name the cassandra plugin's series (None when it can, or without rows)."""
-    if not frame.fields or frame.row_count == 0:
+def cassandra_id_problem(frame: Frame, rows: int | None = None) -> str | None:
+    """Why the first column cannot name the cassandra plugin's series (None when it can, or without rows);
+    `rows` counts the rows when `frame` holds only the columns."""
+    if not frame.fields or (frame.row_count if rows is None else rows) == 0:
         return None
     first = frame.fields[0]
     kind = base_type(first.cql_type)

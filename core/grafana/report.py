@@ -7,7 +7,6 @@ result findings from the exact frame cqlscope fetched (core.grafana.frames).
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from core.cql.values import base_type
@@ -18,7 +17,8 @@ from core.grafana.plugin_response import (
     CASSANDRA_FAILING_TYPES,
     cassandra_id_problem,
 )
-from core.grafana.series import shared_times
+from core.grafana.result_facts import ResultFacts
+from core.grafana.series import SeriesGroups
 from core.grafana.template_scan import finditer_closed
 
 ERROR = Severity.ERROR
@@ -113,18 +113,22 @@ def _is_multi(value: Any) -> bool:
     return isinstance(value, tuple) and len(value) > 1
 
 
-def result_findings(flavor: str, frame: Frame) -> list[Finding]:
-    """Findings about column types and result shape under the flavor."""
+def result_findings(flavor: str, result: Frame | ResultFacts) -> list[Finding]:
+    """Findings about column types and result shape under the flavor, from a whole frame or from the facts
+    gathered while its pages arrived."""
+    facts = result if isinstance(result, ResultFacts) else ResultFacts.of(flavor, result)
+    if facts.shape is None:
+        return []
     findings: list[Finding] = []
-    has_null = {f.name for f in frame.fields if any(v is None for v in f.values)}
+    shape = facts.shape
     if flavor == "scylla":
         from core.grafana.scylla_findings import scylla_result_findings
 
-        findings += scylla_result_findings(frame)
+        findings += scylla_result_findings(facts)
     elif flavor == "cassandra":
-        findings += _cassandra_findings(frame, has_null)
-    if frame.fields and (not frame.time_fields() or not frame.number_fields()):
-        missing = "a time column" if not frame.time_fields() else "a numeric column"
+        findings += _cassandra_findings(facts)
+    if shape.fields and (not shape.time_fields() or not shape.number_fields()):
+        missing = "a time column" if not shape.time_fields() else "a numeric column"
         findings.append(Finding("alert-shape", INFO,
                                 f"The result has no {missing.split(' ', 1)[1]}: it can be shown as a table, but "
                                 "alert rules and time series panels need a time column and numeric values.",
@@ -132,32 +136,35 @@ def result_findings(flavor: str, frame: Frame) -> list[Finding]:
     return findings
 
 
-def _cassandra_findings(frame: Frame, has_null: set[str]) -> list[Finding]:
+def _cassandra_findings(facts: ResultFacts) -> list[Finding]:
     """The cassandra plugin names each row's series by its first column before it checks any type, so a first
     column it cannot name fails the query first; then every unsupported column does."""
+    assert facts.shape is not None
+    shape = facts.shape
     findings: list[Finding] = []
-    id_problem = cassandra_id_problem(frame)
+    id_problem = cassandra_id_problem(shape, facts.row_count)
     if id_problem is not None:
-        first = frame.fields[0]
+        first = shape.fields[0]
         findings.append(Finding(
             "first-column-type", ERROR,
             f"The first column, {first.name} ({first.cql_type}), names the series, and the cassandra plugin "
             f"cannot turn that type into a name: the whole query fails with \"{id_problem}\".",
             "Put a text, uuid, integer, float, timestamp or boolean column (the series id) first."))
-    for index, item in enumerate(frame.fields):
+    for index, item in enumerate(shape.fields):
         kind = base_type(item.cql_type)
         if (index > 0 or id_problem is None) and (kind in CASSANDRA_FAILING_TYPES or item.type == "other"):
             findings.append(Finding(
                 "type-fails-query", ERROR,
                 f"Column {item.name} is {item.cql_type}: the cassandra plugin fails the whole query "
                 "(unsupported type).", f"Leave {item.name} out of the SELECT."))
+    has_null = facts.null_columns()
     if has_null:
         findings.append(Finding("null-unsupported", WARNING,
                                 f"NULL values in {', '.join(sorted(has_null))}: the cassandra plugin does not "
                                 "support NULL (it gets the type's zero value).", "Filter NULLs out."))
-    if id_problem is None and frame.fields:
-        first = frame.fields[0]
-        distinct = len({_hashable(v) for v in first.values}) if frame.row_count else 0
+    if id_problem is None and shape.fields:
+        first = shape.fields[0]
+        distinct = facts.distinct_first() if facts.row_count else "0"
         findings.append(Finding(
             "first-column-series", INFO,
             f"The first column ({first.name}) becomes the series id: {distinct} frame(s), one per distinct value.",
@@ -165,33 +172,22 @@ def _cassandra_findings(frame: Frame, has_null: set[str]) -> list[Finding]:
     return findings
 
 
-def _hashable(value: Any) -> Any:
-    """A set key for any CQL value: lists, sets, maps and UDT-like values by their repr."""
-    try:
-        hash(value)
-    except TypeError:
-        return repr(value)
-    return value
-
-
-def _loses_digits(values: list[Any]) -> bool:
-    for value in values:
-        if value is None:
-            continue
-        if Decimal(float(value)) != Decimal(value):
-            return True
-    return False
-
-
 def compatibility_report(prepared: PreparedQuery, frame: Frame | None = None, error: str | None = None,
-                         datasource_host: str | None = None) -> list[Finding]:
+                         datasource_host: str | None = None, *, facts: ResultFacts | None = None,
+                         groups: SeriesGroups | None = None) -> list[Finding]:
     """Every finding for a query and, when it ran, its result (or its CQL error); with the data source's host
-    for the scylla flavor, findings about it too."""
+    for the scylla flavor, findings about it too. The result comes as a whole `frame`, or as the `facts` and
+    series `groups` gathered while its pages arrived."""
     findings = query_findings(prepared)
-    if frame is not None and prepared.flavor.name != "generic":
-        findings += result_findings(prepared.flavor.name, frame)
-        findings += graph_findings(frame)
-    if prepared.flavor.name == "scylla":
+    flavor = prepared.flavor.name
+    if frame is not None:
+        facts = ResultFacts.of(flavor, frame)
+        groups = SeriesGroups.of(frame, keep_values=False)
+    if facts is not None and flavor != "generic":
+        findings += result_findings(flavor, facts)
+        if groups is not None:
+            findings += graph_findings(groups)
+    if flavor == "scylla":
         from core.grafana.scylla_findings import scylla_error_findings, scylla_settings_findings
 
         if error is not None:
@@ -201,10 +197,11 @@ def compatibility_report(prepared: PreparedQuery, frame: Frame | None = None, er
     return by_severity(findings)
 
 
-def graph_findings(frame: Frame) -> list[Finding]:
+def graph_findings(result: Frame | SeriesGroups) -> list[Finding]:
     """A warning when rows share a timestamp inside one series: the time series panel draws them all, the line
     going back and forth at that time."""
-    repeats = shared_times(frame)
+    groups = result if isinstance(result, SeriesGroups) else SeriesGroups.of(result, keep_values=False)
+    repeats = groups.shared_times()
     if not repeats:
         return []
     total = sum(count for _labels, count in repeats)
@@ -213,7 +210,7 @@ def graph_findings(frame: Frame) -> list[Finding]:
     more = f" and {len(repeats) - 3} more" if len(repeats) > 3 else ""
     return [Finding(
         "shared-timestamps", WARNING,
-        f"{total} row{'s' if total != 1 else ''} share a timestamp with another row of the same series ({where}"
+        f"{total} row{'s share' if total != 1 else ' shares'} a timestamp with another row of the same series ({where}"
         f"{more}): the time series panel draws every row, so the line goes back and forth at those times.",
         "Select the column that tells the rows apart (e.g. the partition key) as a text column, so each gets its "
         "own series, or aggregate the rows per time.")]

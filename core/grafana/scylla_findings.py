@@ -4,23 +4,24 @@ compatibility findings; the rules come from its emulation (core.grafana.plugins)
 from __future__ import annotations
 
 from core.findings import Finding, Severity
-from core.grafana.frames import Field, Frame
 from core.grafana.plugin_response import SCYLLA_NULL_FAILING_TYPES
-from core.grafana.plugins.go_values import CqlType, GoPanic, GoTypeError, from_driver, go_type, parse_cql_type
+from core.grafana.plugins.go_values import CqlType, GoPanic, GoTypeError, go_type, parse_cql_type
 from core.grafana.plugins.scylla import NO_HOST
-from core.grafana.plugins.scylla_frames import NIL_RESPONSE, element_type, to_value
-from core.grafana.report import _loses_digits
+from core.grafana.plugins.scylla_frames import NIL_RESPONSE
+from core.grafana.result_facts import ResultFacts
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 INFO = Severity.INFO
 
 
-def scylla_result_findings(frame: Frame) -> list[Finding]:
+def scylla_result_findings(facts: ResultFacts) -> list[Finding]:
     """What the scylla plugin 0.5.0 makes of this result, column by column (rules: core.grafana.plugins)."""
+    assert facts.shape is not None
     findings: list[Finding] = []
-    cqls = [parse_cql_type(item.cql_type) for item in frame.fields]
-    unreadable = [item for item, cql in zip(frame.fields, cqls, strict=True) if cql.contains_custom()]
+    fields = facts.shape.fields
+    cqls = [parse_cql_type(item.cql_type) for item in fields]
+    unreadable = [item for item, cql in zip(fields, cqls, strict=True) if cql.contains_custom()]
     for item in unreadable:
         findings.append(Finding(
             "no-data-unreadable-type", ERROR,
@@ -28,11 +29,11 @@ def scylla_result_findings(frame: Frame) -> list[Finding]:
             "columns with no rows and no error: the panel shows no data.",
             f"Leave {item.name} out of the SELECT (SELECT * includes it)."))
     nulls: list[str] = []
-    for item, cql in zip(frame.fields, cqls, strict=True):
-        panic = _scylla_panic(item, cql, check_rows=not unreadable)
+    for item, cql, column in zip(fields, cqls, facts.columns, strict=True):
+        panic = _scylla_panic(cql, None if unreadable else column.scylla_panic)
         if panic is not None:
-            has_null = any(v is None for v in item.values)
-            what = "its NULL values" if cql.name in SCYLLA_NULL_FAILING_TYPES and has_null else "its values"
+            what = ("its NULL values" if cql.name in SCYLLA_NULL_FAILING_TYPES and column.has_null
+                    else "its values")
             findings.append(Finding(
                 "type-fails-query", ERROR,
                 f"Column {item.name} is {item.cql_type}: the scylla plugin panics on {what} ({panic}) and fails the "
@@ -43,12 +44,12 @@ def scylla_result_findings(frame: Frame) -> list[Finding]:
             findings.append(Finding("blob-as-text", WARNING,
                                     f"Column {item.name} is a blob: the scylla plugin shows the text 'Blob'.",
                                     "Select blobAsText() or a derived column to see the content."))
-        elif cql.name in ("decimal", "varint") and _loses_digits(item.values):
+        elif cql.name in ("decimal", "varint") and column.loses_digits:
             findings.append(Finding("number-precision", WARNING,
                                     f"Column {item.name} ({item.cql_type}) has values that float64 cannot hold "
                                     "exactly: the plugin rounds them.", "Keep exact values out of panels, or "
                                     "scale them into the float64 range."))
-        if any(v is None for v in item.values):
+        if column.has_null:
             nulls.append(item.name)
     if nulls and not unreadable:
         findings.append(Finding("null-as-zero", WARNING,
@@ -68,23 +69,16 @@ _SCYLLA_FIXES = {
 }
 
 
-def _scylla_panic(item: Field, cql: CqlType, check_rows: bool) -> str | None:
+def _scylla_panic(cql: CqlType, value_panic: str | None) -> str | None:
     """The panic this column causes in the scylla plugin: a map key Go cannot have (even with no rows), or the
-    first value whose Go type is not its field's (with at least one row). None when it causes none."""
+    first value whose Go type is not its field's (found while the rows arrived). None when it causes none."""
     try:
         go_type(cql)
     except GoPanic as panic:
         return str(panic)
     except GoTypeError:
         return None
-    if not check_rows:
-        return None
-    element = element_type(cql)
-    for value in item.values:
-        gotype, _payload = to_value(None if cql.name == "tuple" else from_driver(cql, value), cql, [])
-        if gotype != element:
-            return f"interface conversion: interface {{}} is {gotype}, not {element}"
-    return None
+    return value_panic
 
 
 def scylla_settings_findings(host: str) -> list[Finding]:

@@ -15,9 +15,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from core.cql.column_text import column_texts
 from core.grafana.frames import Field, Frame
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass
@@ -48,61 +50,99 @@ class GraphData:
 
 def graph_data(frame: Frame) -> GraphData:
     """One series per numeric column and label values, every row kept; a message when there is nothing to plot."""
-    if not frame.fields or frame.row_count == 0:
-        return GraphData(message="No rows to graph.")
-    times = frame.time_fields()
-    numbers = frame.number_fields()
-    if not times or not numbers:
-        missing = "no time column (timestamp)" if not times else "no numeric column"
-        return GraphData(message=f"Nothing to graph: the result has {missing}. A graph needs a timestamp column and "
-                                 "a numeric column; text columns split the series.")
-    time_field = times[0]
-    label_fields = [f for f in frame.fields if f.type == "string"]
-    groups = _row_groups(time_field, label_fields)
-    series: list[Series] = []
-    for number in numbers:
-        for key, rows in groups.items():
-            labels = dict(zip((f.name for f in label_fields), key, strict=True))
-            series.append(_series(number, labels, rows, time_field))
-    return GraphData(series)
+    return SeriesGroups.of(frame).graph()
 
 
-def shared_times(frame: Frame) -> list[tuple[dict[str, str], int]]:
-    """Label values of each series group in which rows share a timestamp, with the number of repeated rows.
+class SeriesGroups:
+    """Rows grouped into series page by page, as they arrive: per label values (text columns, NULL as empty
+    text), the rows' times (exact epoch ms) and, when `keep_values`, each numeric column's values as floats.
+    The graph and the report's shared-timestamp check both read it, so neither takes a second pass."""
 
-    Grafana's time series panel draws such rows as they come (a vertical back-and-forth line), which usually
-    means a label column is missing from the SELECT.
-    """
-    times, numbers = frame.time_fields(), frame.number_fields()
-    if not times or not numbers:
-        return []
-    label_fields = [f for f in frame.fields if f.type == "string"]
-    found = []
-    for key, rows in _row_groups(times[0], label_fields).items():
-        repeated = len(rows) - len({times[0].values[r] for r in rows})
-        if repeated:
-            found.append((dict(zip((f.name for f in label_fields), key, strict=True)), repeated))
-    return found
+    def __init__(self, keep_values: bool = True) -> None:
+        self.keep_values = keep_values
+        self.rows = 0
+        self._shape: Frame | None = None
+        self._time = -1
+        self._labels: list[int] = []
+        self._numbers: list[int] = []
+        self._times: dict[tuple[str, ...], list[IntArray]] = {}
+        self._values: dict[tuple[str, ...], list[list[FloatArray]]] = {}
+
+    @classmethod
+    def of(cls, frame: Frame, keep_values: bool = True) -> SeriesGroups:
+        groups = cls(keep_values)
+        groups.add(frame)
+        return groups
+
+    def add(self, page: Frame) -> None:
+        """Group one page's rows (rows without a time have no place on the time axis and are left out)."""
+        if self._shape is None:
+            self._shape = page
+            kinds = [f.type for f in page.fields]
+            self._time = kinds.index("time") if "time" in kinds else -1
+            self._labels = [i for i, kind in enumerate(kinds) if kind == "string"]
+            self._numbers = [i for i, kind in enumerate(kinds) if kind == "number"]
+        self.rows += page.row_count
+        if self._time < 0 or not self._numbers or not page.row_count:
+            return
+        times = list(page.fields[self._time].values)  # one conversion per page, then plain indexing
+        label_texts = [column_texts(page.fields[i].values, page.fields[i].cql_type) for i in self._labels]
+        rows_by_key: dict[tuple[str, ...], list[int]] = {}
+        for row, moment in enumerate(times):
+            if moment is None:
+                continue
+            key = tuple("" if texts[row] is None else str(texts[row]) for texts in label_texts)
+            rows_by_key.setdefault(key, []).append(row)
+        numbers = [list(page.fields[i].values) for i in self._numbers] if self.keep_values else []
+        for key, rows in rows_by_key.items():
+            self._times.setdefault(key, []).append(np.fromiter((times[r] for r in rows), dtype=np.int64,
+                                                               count=len(rows)))
+            if self.keep_values:
+                chunks = self._values.setdefault(key, [[] for _ in self._numbers])
+                for chunk, values in zip(chunks, numbers, strict=True):
+                    chunk.append(np.fromiter((_as_float(values[r]) for r in rows), dtype=np.float64,
+                                             count=len(rows)))
+
+    def shared_times(self) -> list[tuple[dict[str, str], int]]:
+        """Label values of each group in which rows share a timestamp, with the number of repeated rows."""
+        found = []
+        for key, chunks in self._times.items():
+            times = np.concatenate(chunks)
+            repeated = int(times.size) - int(np.unique(times).size)
+            if repeated:
+                found.append((self._label_dict(key), repeated))
+        return found
+
+    def graph(self) -> GraphData:
+        """One series per numeric column and label values; a message when there is nothing to plot."""
+        shape = self._shape
+        if shape is None or not shape.fields or self.rows == 0:
+            return GraphData(message="No rows to graph.")
+        if self._time < 0 or not self._numbers:
+            missing = "no time column (timestamp)" if self._time < 0 else "no numeric column"
+            return GraphData(message=f"Nothing to graph: the result has {missing}. A graph needs a timestamp column "
+                                     "and a numeric column; text columns split the series.")
+        if not self.keep_values:
+            raise ValueError("the series were grouped without their values")
+        series: list[Series] = []
+        for position, index in enumerate(self._numbers):
+            number = shape.fields[index]
+            for key, chunks in self._times.items():
+                x = np.concatenate(chunks).astype(np.float64) / 1000.0
+                y = np.concatenate(self._values[key][position])
+                series.append(_series(number, self._label_dict(key), x, y))
+        return GraphData(series)
+
+    def _label_dict(self, key: tuple[str, ...]) -> dict[str, str]:
+        assert self._shape is not None
+        return dict(zip((self._shape.fields[i].name for i in self._labels), key, strict=True))
 
 
-def _row_groups(time_field: Field, label_fields: list[Field]) -> dict[tuple[str, ...], list[int]]:
-    """Row numbers by label values (text columns, NULL as empty text), rows without a time left out."""
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for row, moment in enumerate(time_field.values):
-        if moment is None:
-            continue  # a row without a time has no place on the time axis
-        key = tuple("" if f.values[row] is None else str(f.text(row)) for f in label_fields)
-        groups.setdefault(key, []).append(row)
-    return groups
-
-
-def _series(number: Field, labels: dict[str, str], rows: list[int], time_field: Field) -> Series:
-    x = np.fromiter((time_field.values[r] for r in rows), dtype=np.float64, count=len(rows)) / 1000.0
-    y = np.fromiter((_as_float(number.values[r]) for r in rows), dtype=np.float64, count=len(rows))
+def _series(number: Field, labels: dict[str, str], x: FloatArray, y: FloatArray) -> Series:
     if not _likely_ascending(x):
         order = np.argsort(x, kind="stable")
         x, y = x[order], y[order]
-    shared = len(rows) - int(np.unique(x).size)
+    shared = int(x.size) - int(np.unique(x).size)
     name = Field.of(number.name, number.cql_type, [], labels).display_name
     return Series(name, x, y, shared)
 

@@ -30,7 +30,7 @@ def _write_csv_rows(frame: Frame, out: TextIO, chunk_rows: int = 50_000) -> None
         out.write("".join(",".join(cells) + "\r\n" for cells in zip(*columns, strict=True)))
 
 
-def _csv_column(values: list[Any], cql_type: str) -> list[str]:
+def _csv_column(values: Sequence[Any], cql_type: str) -> list[str]:
     texts = column_texts(values, cql_type)
     if base_type(cql_type) in UNQUOTED_TYPES:
         return ["" if t is None else t for t in texts]
@@ -107,7 +107,7 @@ class StreamingWriter:
         self.out.flush()
 
 
-def _json_column(values: list[Any], cql_type: str) -> list[str]:
+def _json_column(values: Sequence[Any], cql_type: str) -> list[str]:
     """JSON text of each value at the depth of a row member (collections are indented for that depth)."""
     kind = base_type(cql_type)
     if kind in ("ascii", "text", "varchar"):

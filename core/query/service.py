@@ -23,15 +23,15 @@ from core.cql.execution import CancelToken, PageSink, Progress, QueryOutcome, Ru
 from core.errors import CqlscopeError
 from core.findings import Finding
 from core.grafana.flavors import PreparedQuery, prepare_query
-from core.grafana.frames import Field, Frame
+from core.grafana.frames import Frame
 from core.grafana.globals import GrafanaGlobals
-from core.grafana.plugin_response import PluginView, cassandra_view, scylla_view
+from core.grafana.plugin_response import PluginView
 from core.grafana.report import compatibility_report
-from core.grafana.series import GraphData, graph_data
+from core.grafana.series import GraphData
 from core.grafana.templating import Variable
 from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange
+from core.query.views import ViewBuilder
 
-PLUGIN_VIEW_ROWS = 100_000  # the plugin view is computed on at most this many rows
 ALL_VIEWS = frozenset({"graph", "plugin", "report"})
 
 _gc_lock = threading.Lock()
@@ -140,37 +140,32 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def plugin_view_for(flavor: str, frame: Frame) -> PluginView | None:
-    """The frames the flavor's plugin builds (none for the generic flavor), on the first rows only."""
-    if flavor == "generic":
-        return None
-    head = frame
-    if frame.row_count > PLUGIN_VIEW_ROWS:
-        head = Frame(frame.name, [Field(f.name, f.cql_type, f.type, f.element, f.values[:PLUGIN_VIEW_ROWS],
-                                        dict(f.labels)) for f in frame.fields], dict(frame.meta))
-    view = scylla_view(head) if flavor == "scylla" else cassandra_view(head)
-    if head is not frame:
-        view.notes.append(f"Computed on the first {PLUGIN_VIEW_ROWS:,} of {frame.row_count:,} rows.")
-    return view
-
-
 def run(workspace: Workspace, ds: DataSource, prepared: PreparedQuery, options: RunOptions,
         cancel: CancelToken | None = None, progress: Progress | None = None,
         views: Collection[str] = ALL_VIEWS, sink: PageSink | None = None) -> RunResult:
-    """Run the prepared statement, then derive the asked views; every error is captured in the result. `sink`
-    gets each page as it arrives (streamed output)."""
+    """Run the prepared statement and derive the asked views from each page as it arrives (no second pass over
+    the rows); every error is captured in the result. `sink` gets each page too (streamed output)."""
     started = time.perf_counter()
     result = RunResult(prepared, options)
+    builder = ViewBuilder(prepared.flavor.name, views)
+
+    def on_page(page: Frame) -> None:
+        builder.add(page)
+        if sink is not None:
+            sink(page)
+
     try:
         with gc_paused():
             result.outcome = run_query(workspace, ds, prepared.text, options, cancel=cancel or CancelToken(),
-                                       progress=progress, sink=sink)
-            derive(result, views)
+                                       progress=progress, sink=on_page)
+            builder.finish(result.outcome.frame)
+            derive(result, builder)
     except CqlscopeError as exc:
         result.error_title, result.error_message = exc.title, exc.message
         failure = getattr(exc, "failure", None)
         result.error_kind = str(getattr(failure, "kind", ""))
-        derive(result, {"report"} & set(views))
+        if "report" in views:
+            result.findings = compatibility_report(prepared, error=result.error_message)
     except Exception as exc:  # a bug or an unexpected driver error: reported, never a traceback
         result.error_title = "Unexpected error"
         result.error_message = f"{type(exc).__name__}: {exc}"
@@ -178,21 +173,19 @@ def run(workspace: Workspace, ds: DataSource, prepared: PreparedQuery, options: 
     return result
 
 
-def derive(result: RunResult, views: Collection[str]) -> None:
-    """Build each asked view from the outcome; a view that fails records its error instead of looking empty."""
-    frame = result.outcome.frame if result.outcome is not None else None
-    flavor = result.prepared.flavor.name
-    builders = {
-        "graph": lambda: setattr(result, "graph", graph_data(frame)) if frame is not None else None,
-        "plugin": lambda: setattr(result, "plugin_view", plugin_view_for(flavor, frame)) if frame is not None
-        else None,
-        "report": lambda: setattr(result, "findings", compatibility_report(result.prepared, frame,
-                                                                             error=result.error_message or None)),
-    }
-    for name in ("graph", "plugin", "report"):
-        if name not in views:
-            continue
+def derive(result: RunResult, builder: ViewBuilder) -> None:
+    """Complete each asked view from what the builder gathered; a view that fails records its error instead of
+    looking empty."""
+    result.view_errors.update(builder.view_errors)
+    if "graph" in builder.views and "graph" not in result.view_errors:
         try:
-            builders[name]()
+            result.graph = builder.graph()
         except Exception as exc:
-            result.view_errors[name] = f"{type(exc).__name__}: {exc}"
+            result.view_errors["graph"] = f"{type(exc).__name__}: {exc}"
+    result.plugin_view = builder.plugin_view
+    if "report" in builder.views and "report" not in result.view_errors:
+        try:
+            result.findings = compatibility_report(result.prepared, facts=builder.facts, groups=builder.groups,
+                                                   error=result.error_message or None)
+        except Exception as exc:
+            result.view_errors["report"] = f"{type(exc).__name__}: {exc}"
