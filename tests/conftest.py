@@ -19,10 +19,22 @@ from core.config.secrets import SERVICE, SecretStore
 from tests.support import LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring, private_keyring
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "multi_dc: uses the two-datacenter cluster of nodes 5 and 6 (runs near the "
+                                       "end, before the fault tests)")
+
+
+def _run_order(item: pytest.Item) -> int:
+    if item.get_closest_marker("faults") is not None:
+        return 2
+    return 1 if item.get_closest_marker("multi_dc") is not None else 0
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Fault tests (they freeze or kill node 2) run after everything else. When bundle tests were collected,
-    the PyInstaller build starts now in the background (it takes over a minute) and overlaps the other tests."""
-    items.sort(key=lambda item: item.get_closest_marker("faults") is not None)
+    """The two-datacenter tests run near the end and fault tests (they freeze or kill node 2) after everything
+    else. When bundle tests were collected, the PyInstaller build starts now in the background (it takes over a
+    minute) and overlaps the other tests."""
+    items.sort(key=_run_order)
     if any(item.get_closest_marker("bundle") for item in items):
         from tests.bundle_build import start_build
 
@@ -102,7 +114,7 @@ def cassandra() -> Iterator[LocalNode]:
     A node 2 that once joined is started too: the default superuser needs a QUORUM of the ring.
     The nodes are stopped at the end when this session started them, unless CQLSCOPE_KEEP_CASSANDRA is set.
     """
-    was_running = _local_cassandra("status").returncode == 0
+    was_running = _local_cassandra("status", "--seed", "1").returncode == 0  # nodes 1 and 2, not the 2-DC cluster
     _start_node(1)
     if (RUN_DIR / "node2").is_dir():
         _start_node(2)
@@ -117,6 +129,23 @@ def two_node_cluster(cassandra: LocalNode) -> LocalNode:
     """Node 2 on 127.0.0.2 joined to node 1; it runs until the session ends."""
     _start_node(2)
     return LocalNode(host="127.0.0.2", port=9042, tls_dir=cassandra.tls_dir)
+
+
+@pytest.fixture(scope="session")
+def two_dc_cluster() -> Iterator[LocalNode]:
+    """A cluster of its own in two datacenters: node 5 (127.0.0.5) in dc1, its own seed, and node 6 (127.0.0.6) in
+    dc2 joining it; plain CQL, no TLS. Stopped at the end when this session started them, unless
+    CQLSCOPE_KEEP_CASSANDRA is set."""
+    was_running = _local_cassandra("status", "--seed", "5").returncode == 0
+    for node, dc in ((5, "dc1"), (6, "dc2")):
+        result = _local_cassandra("start", "--node", str(node), "--dc", dc, "--seed", "5")
+        if result.returncode != 0:
+            pytest.fail(f"the local Cassandra node {node} ({dc}) could not start:\n" + result.stdout + result.stderr,
+                        pytrace=False)
+    yield LocalNode(host="127.0.0.5", port=9042, tls_dir=RUN_DIR / "tls")
+    if not was_running and not os.environ.get("CQLSCOPE_KEEP_CASSANDRA"):
+        for node in (6, 5):
+            _local_cassandra("stop", "--node", str(node))
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ def test_exact_values_come_back_with_their_python_types() -> None:
     assert values[4] == 1.5 and math.copysign(1.0, values[5]) == -1.0 and values[6] == math.inf
     assert values[7] is None and values[8] == 0.1 and type(values[8]) is float
     assert values[9:] == [True, None, False] and type(values[9]) is bool
-    assert math.isnan(list(Column([make_chunk([math.nan], np.float64)]))[0]), "NaN stays NaN, not NULL"
+    assert math.isnan(Column([make_chunk([math.nan], np.float64)])[0]), "NaN stays NaN, not NULL"
 
 
 def test_a_value_the_dtype_cannot_hold_keeps_the_whole_chunk_exact() -> None:

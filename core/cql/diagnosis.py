@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from core.cql.failures import Failure, FailureKind, public_safe, redact, server_message
+from core.cql.failures import ClassifiedError, Failure, FailureKind, public_safe, redact, server_message
 from core.cql.nodes import address_of
 
 DEFAULT_SUPERUSER = "cassandra"  # Cassandra reads only this role's login and permissions at QUORUM
@@ -121,6 +121,8 @@ def _diagnose(exc: BaseException, timeout: float, secrets: list[str | None], con
     from cassandra.cluster import NoHostAvailable
     from cassandra.protocol import SyntaxException
 
+    if isinstance(exc, ClassifiedError):
+        return exc.failure
     server = server_message(str(exc))
     coordinator = context.coordinator or "the coordinator"
     if isinstance(exc, SyntaxException):
@@ -182,7 +184,7 @@ def _no_host(exc: Any, timeout: float, secrets: list[str | None], context: Query
     from cassandra import OperationTimedOut
     from cassandra.cluster import NoHostAvailable
 
-    errors: dict[Any, BaseException] = dict(exc.errors or {})
+    errors: dict[Any, BaseException] = dict(exc.errors) if isinstance(exc.errors, dict) else {}
     if not errors:
         return Failure(FailureKind.UNREACHABLE, (
             f"No node could take the query ({_nodes_text(context.down)}). Check that the nodes are up (Save & test, "

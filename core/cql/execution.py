@@ -348,16 +348,13 @@ def resolve_host(session: Any, text: str) -> Any:
 
 
 def _ensure_pool(session: Any, host: Any, timeout: float) -> None:
-    """Wait for the session's connection pool to `host`: the driver opens pools to nodes it learns about
-    after connecting in the background, and a pinned query needs one."""
-    deadline = time.monotonic() + timeout
-    while host not in session.get_pool_state():
-        if time.monotonic() > deadline:
-            raise QueryError(Failure(
-                FailureKind.UNREACHABLE,
-                f"No connection to {address_of(host)} after {timeout:g} s (its scope or load balancing may exclude "
-                f"it). Known nodes: {describe_nodes(session)}."))
-        time.sleep(0.05)
+    """Wait, within our own deadline, for the session's connection pool to `host` (core.cql.localdc): a pinned
+    query needs one, and one that cannot come fails at once with the node's datacenter and what to do."""
+    from core.cql.localdc import pool_failure
+
+    failure = pool_failure(session, host, timeout)
+    if failure is not None:
+        raise QueryError(failure)
 
 
 def _all_hosts(session: Any, outcome: QueryOutcome) -> list[Any | None]:

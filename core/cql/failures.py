@@ -57,6 +57,15 @@ class Failure:
         return _TITLES[self.kind]
 
 
+class ClassifiedError(Exception):
+    """An error cqlscope raised itself with its failure already classified (a deadline of our own, a local
+    datacenter that does not exist or is down); the classifiers hand its failure on unchanged."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
 _TITLES = {
     FailureKind.CONFIGURATION: "Invalid settings",
     FailureKind.KEYRING: "Keyring unavailable",
@@ -128,7 +137,16 @@ def classify_connect_error(
     from cassandra.cluster import NoHostAvailable
 
     secrets = public_safe(secrets, user)
+    if isinstance(exc, ClassifiedError):
+        return Failure(exc.failure.kind, redact(exc.failure.message, secrets))
     settings = _ConnectSettings(connect_timeout, tls_enabled, protocol_version, user, probe)
+    if isinstance(exc, NoHostAvailable) and exc.errors and not isinstance(exc.errors, dict):
+        # The session's own "Unable to connect to any servers": the control connection worked, but no
+        # connection pool could be opened (the driver lists the nodes, without their errors).
+        nodes = ", ".join(str(node) for node in exc.errors)
+        return Failure(FailureKind.UNREACHABLE, (
+            f"Connected, but no connection could be opened to any node the data source uses ({nodes}): they "
+            "are down or restarting. Bring one back up, or check the data source's hosts and local datacenter."))
     if isinstance(exc, NoHostAvailable) and exc.errors:
         failures = [_classify_one(str(endpoint), error, settings) for endpoint, error in exc.errors.items()]
         # Report the most telling kind first (auth and TLS beat a refused second contact point).

@@ -14,6 +14,7 @@ from typing import Any
 
 from core.config.datasource import DataSource, Flavor
 from core.config.workspace import Workspace
+from core.cql.deadline import call_within
 from core.cql.diagnosis import QueryContext, down_nodes
 from core.cql.failures import Failure, FailureKind, classify_query_error, connect_failure
 from core.cql.nodes import NodeInfo, node_info
@@ -21,6 +22,9 @@ from core.cql.sessions import Credentials
 from core.errors import SecretStoreError
 
 LATENCY_PROBES = 3
+PROBE_GRACE_S = 0.5  # beyond the request timeout, so that the driver's own timeout error arrives first when it can
+_PROBED = ("release_version", "cluster_name", "contacted_host", "datacenter", "nodes", "keyspace_exists",
+           "latency_ms", "failure")
 
 
 @dataclass
@@ -94,10 +98,19 @@ def check_health(workspace: Workspace, ds: DataSource) -> HealthReport:
         return report
     report.connect_ms = (time.perf_counter() - started) * 1000
 
+    def probe() -> HealthReport:  # on a report of its own: an abandoned probe must not write into ours
+        probed = HealthReport(datasource=ds.name, flavor=ds.flavor.value, keyspace=report.keyspace)
+        _describe(session, probed)
+        _check_keyspace(session, ds, probed)
+        probed.latency_ms = _latency_ms(session)
+        return probed
+
     try:
-        _describe(session, report)
-        _check_keyspace(session, ds, report)
-        report.latency_ms = _latency_ms(session)
+        probed = call_within(ds.request_timeout + PROBE_GRACE_S, probe, what=f"{_control_host(session)} "
+                             "(the health check's queries)", advice="The node may be frozen or overloaded: check "
+                             "it, or raise the request timeout.")
+        for name in _PROBED:
+            setattr(report, name, getattr(probed, name))
     except Exception as exc:  # a query failing after a good connect: the same diagnosis as any query
         context = QueryContext(consistency=ds.consistency, coordinator=report.contacted_host,
                                down=down_nodes(session), user=credentials.user)
@@ -106,6 +119,12 @@ def check_health(workspace: Workspace, ds: DataSource) -> HealthReport:
     if ds.flavor == Flavor.SCYLLA and ds.keyspace:
         report.warnings.append("The scylla plugin has no keyspace setting: fully qualify tables in queries.")
     return report
+
+
+def _control_host(session: Any) -> str:
+    """The node the driver's control connection talks to (where the health check's queries go first)."""
+    connection = getattr(session.cluster.control_connection, "_connection", None)
+    return str(connection.endpoint) if connection is not None else "the cluster"
 
 
 def _describe(session: Any, report: HealthReport) -> None:

@@ -13,7 +13,7 @@ from core.config.datasource import DataSource
 from core.config.workspace import Workspace
 from core.cql.failures import connect_failure
 from core.cql.nodes import NodeInfo, address_of, node_info
-from core.cql.sessions import build_cluster
+from core.cql.sessions import SHUTDOWN_WAIT_S, build_cluster, connect_within, shutdown_within
 from core.errors import CqlscopeError
 
 
@@ -49,18 +49,19 @@ def cql_keywords() -> list[str]:
 
 
 def load_schema(workspace: Workspace, ds: DataSource) -> Schema:
-    """Connect with a Cluster of its own, read the schema metadata and the nodes, then shut it down."""
+    """Connect with a Cluster of its own (within our own connect deadline), read the schema metadata and the
+    nodes, then shut it down."""
     credentials = workspace.credentials(ds)
     cluster = build_cluster(ds, credentials)
     try:
-        try:
-            cluster.connect()
-        except Exception as exc:
-            failure = connect_failure(exc, ds, credentials)
-            raise SchemaError(failure.message, title=f"Schema not loaded: {failure.title}") from None
+        connect_within(ds, cluster, keyspace=False)  # shuts the cluster down itself when the connect fails
+    except Exception as exc:
+        failure = connect_failure(exc, ds, credentials)
+        raise SchemaError(failure.message, title=f"Schema not loaded: {failure.title}") from None
+    try:
         return schema_from_metadata(cluster.metadata)
     finally:
-        cluster.shutdown()
+        shutdown_within(cluster, SHUTDOWN_WAIT_S)
 
 
 def schema_from_metadata(metadata: Any) -> Schema:

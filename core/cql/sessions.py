@@ -12,15 +12,19 @@ import json
 import logging
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from core.config.datasource import ConnectionScope, DataSource, Flavor
+from core.cql.deadline import DeadlineExceeded, call_within
+from core.cql.localdc import local_dc_problem, settle_local_pools
 
 if TYPE_CHECKING:
     from cassandra.cluster import Cluster, Session
 
+CONNECT_GRACE_S = 1.0  # beyond the driver's connect timeouts: the handshake, metadata and the keyspace
 
 
 @dataclass(frozen=True)
@@ -78,14 +82,16 @@ def build_cluster(ds: DataSource, credentials: Credentials) -> Cluster:
         WhiteListRoundRobinPolicy,
     )
 
+    from core.cql.localdc import pools_to_every_node
+
     endpoints = [DefaultEndPoint(host, port) for host, port in ds.endpoints()]
     policy: LoadBalancingPolicy
-    if ds.flavor == Flavor.SCYLLA and ds.scope == ConnectionScope.SPECIFIED_LIST:
+    if uses_host_list(ds):
         policy = WhiteListRoundRobinPolicy([host for host, _ in ds.endpoints()])
     elif ds.local_dc:
-        policy = TokenAwarePolicy(DCAwareRoundRobinPolicy(local_dc=ds.local_dc))
+        policy = pools_to_every_node(TokenAwarePolicy(DCAwareRoundRobinPolicy(local_dc=ds.local_dc)))
     else:
-        policy = TokenAwarePolicy(DCAwareRoundRobinPolicy())
+        policy = pools_to_every_node(TokenAwarePolicy(DCAwareRoundRobinPolicy()))
     profile = ExecutionProfile(
         load_balancing_policy=policy,
         consistency_level=ConsistencyLevel.name_to_value[ds.consistency],
@@ -103,6 +109,56 @@ def build_cluster(ds: DataSource, credentials: Credentials) -> Cluster:
     if credentials.complete:
         kwargs["auth_provider"] = PlainTextAuthProvider(username=credentials.user, password=credentials.password)
     return Cluster(**kwargs)
+
+
+def uses_host_list(ds: DataSource) -> bool:
+    """Whether the session talks only to the listed hosts (the scylla plugin's "specified list" scope)."""
+    return ds.flavor == Flavor.SCYLLA and ds.scope == ConnectionScope.SPECIFIED_LIST
+
+
+def connect_deadline(ds: DataSource) -> float:
+    """Our own limit on a connect: the driver tries the contact points one by one, each within the connect
+    timeout, and a grace covers the rest of the handshake."""
+    return ds.connect_timeout * max(1, len(ds.endpoints())) + CONNECT_GRACE_S
+
+
+def contact_points_text(ds: DataSource) -> str:
+    return ", ".join(f"{host}:{port}" for host, port in ds.endpoints()) or "the contact points"
+
+
+def connect_within(ds: DataSource, cluster: Cluster, keyspace: bool = True) -> Session:
+    """`cluster.connect()` (and the data source's keyspace, and with a local datacenter its nodes' pools) within
+    `connect_deadline`; a connect that misses it raises DeadlineExceeded and shuts its cluster down when it
+    ends. Any other failure shuts the cluster down at once, and a local datacenter that is unknown or down
+    raises its own classified error."""
+    seconds = connect_deadline(ds)
+    ends = time.monotonic() + seconds
+
+    def connect() -> Session:
+        session = cluster.connect()
+        if keyspace:
+            _use_keyspace(session, ds.keyspace)
+        if ds.local_dc and not uses_host_list(ds):
+            settle_local_pools(session, ds.local_dc, ends - 0.25)
+        return session
+
+    advice = ("The node may be stopped, frozen or overloaded, or a firewall may drop the traffic: check the hosts "
+              "and port, or raise the connect timeout.")
+    try:
+        session = call_within(seconds, connect, what=f"{contact_points_text(ds)} (connecting)", advice=advice,
+                              cleanup=lambda: shutdown_within(cluster, SHUTDOWN_WAIT_S))
+    except BaseException as exc:
+        if not isinstance(exc, DeadlineExceeded):  # the call has ended: its cluster can go now
+            problem = local_dc_problem(ds.local_dc, cluster) if ds.local_dc and not uses_host_list(ds) else None
+            shutdown_within(cluster, SHUTDOWN_WAIT_S)
+            if problem is not None:
+                raise problem from None
+        raise
+    problem = local_dc_problem(ds.local_dc, cluster) if ds.local_dc and not uses_host_list(ds) else None
+    if problem is not None:
+        shutdown_within(cluster, SHUTDOWN_WAIT_S)
+        raise problem
+    return session
 
 
 def fingerprint(ds: DataSource, credentials: Credentials) -> str:
@@ -158,23 +214,23 @@ class SessionManager:
     def session(self, ds: DataSource) -> Session:
         """The data source's session, connecting (blocking) when there is none or settings changed.
 
-        Raises the driver's exception when the connection fails; classify it with core.cql.failures.
+        Raises the driver's exception when the connection fails, or a ClassifiedError (our own deadline, a
+        local datacenter that is unknown or down); classify either with core.cql.failures.
         """
         credentials = self._credentials_for(ds)
         wanted = fingerprint(ds, credentials)
         with self._lock_for(ds.uid):
             entry = self._entries.get(ds.uid)
             if entry is not None and entry.fingerprint == wanted and not entry.cluster.is_shutdown:
+                problem = local_dc_problem(ds.local_dc, entry.cluster) if ds.local_dc and not uses_host_list(ds) \
+                    else None
+                if problem is not None:  # the session is kept: it recovers when a local node comes back
+                    raise problem
                 return entry.session
             if entry is not None:
                 self._shutdown(ds.uid)
             cluster = build_cluster(ds, credentials)
-            try:
-                session = cluster.connect()
-            except BaseException:
-                cluster.shutdown()
-                raise
-            _use_keyspace(session, ds.keyspace)
+            session = connect_within(ds, cluster)
             self._entries[ds.uid] = _Entry(wanted, cluster, session)
             return session
 
