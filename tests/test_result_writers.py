@@ -107,3 +107,20 @@ def test_a_result_without_pages_still_gets_its_csv_header_and_an_empty_json_list
     StreamingWriter("json", json_out).finish(empty)
     assert csv_out.getvalue() == "t,ts,d,i\r\n"
     assert json_out.getvalue() == "[]\n"
+
+
+def test_the_whole_column_quote_check_agrees_with_the_per_cell_rule() -> None:
+    """The CSV writer decides for a whole column at once whether any cell needs quotes; on random cells of the
+    characters that matter it must agree with RFC 4180's per-cell rule (quote, comma, CR, LF, edge whitespace, or
+    empty text kept apart from NULL)."""
+    import random
+    import re
+
+    from core.query.result_writers import _any_needs_quotes
+
+    per_cell = re.compile(r'[,"\r\n]|^\s|\s$')
+    rng = random.Random(20261130)
+    alphabet = ["a", " ", ",", '"', "\r", "\n", "\t", "\x00", "é", "\u2003", "b"]
+    for _ in range(5000):
+        cells = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(1, 4))]
+        assert _any_needs_quotes(cells) == any(c == "" or per_cell.search(c) for c in cells), cells

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from core.cql.values import _TEXT, base_type, dumps, epoch_ms, json_value
+from core.grafana.columns import Column
 
 # Grafana's ISO form needs four-digit years; outside them the per-value path formats (and reports) the value.
 _MIN_MS = -62_135_596_800_000  # 0001-01-01T00:00:00Z
@@ -20,21 +21,52 @@ UNQUOTED_TYPES = frozenset({"bigint", "int", "smallint", "tinyint", "counter", "
 
 
 def column_texts(values: Sequence[Any], cql_type: str) -> list[str | None]:
-    """The exact display text of every value (None for NULL), one converter for the column."""
+    """The exact display text of every value (None for NULL), one converter for the column, mapped in C where
+    the converter is a builtin."""
     kind = base_type(cql_type)
     if kind == "timestamp":
         return timestamp_texts(values)
+    items = values if isinstance(values, list) else list(values)
+    if kind == "double":
+        return _float64_texts(items)
     converter: Callable[[Any], str] | None = _TEXT.get(kind)
-    if converter is str:
-        return [None if v is None else str(v) for v in values]
     if converter is not None:
-        return [None if v is None else converter(v) for v in values]
-    return [None if v is None else dumps(json_value(v, cql_type)) for v in values]
+        return _mapped(items, converter)
+    return [None if v is None else dumps(json_value(v, cql_type)) for v in items]
+
+
+def _mapped(items: list[Any], converter: Callable[[Any], str]) -> list[str | None]:
+    if None in items:
+        return [None if v is None else converter(v) for v in items]
+    return list(map(converter, items))
+
+
+_FLOAT_SPECIALS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _float64_texts(items: list[Any]) -> list[str | None]:
+    """`float64_text` of each value: Python's shortest round-trip repr, with JavaScript's NaN and Infinity."""
+    texts = _mapped(items, repr)
+    if "nan" in texts or "inf" in texts or "-inf" in texts:
+        return [_FLOAT_SPECIALS.get(t, t) if t is not None else None for t in texts]
+    return texts
 
 
 def timestamp_texts(values: Sequence[Any]) -> list[str | None]:
     """ISO-8601 UTC with milliseconds (`2020-07-13T20:19:09.254Z`) for epoch-ms ints or driver datetimes."""
-    millis = [None if v is None else (v if isinstance(v, int) else epoch_ms(v)) for v in values]
+    arrays = values.arrays() if isinstance(values, Column) else None  # epoch ms, as frames hold them
+    items: list[Any] = [] if arrays is not None and not arrays[1].any() else list(values)
+    if arrays is not None or (items and None not in items):
+        try:
+            ms = arrays[0] if arrays is not None and not items else np.array(items, dtype=np.int64)
+        except (TypeError, ValueError, OverflowError):
+            ms = None
+        if ms is not None and int(ms.min()) >= _MIN_MS and int(ms.max()) <= _MAX_MS:
+            iso = np.datetime_as_string(ms.astype("datetime64[ms]"), unit="ms")
+            result: list[str | None] = np.char.add(iso, "Z").tolist()
+            return result
+    items = items or list(values)
+    millis = [None if v is None else (v if isinstance(v, int) else epoch_ms(v)) for v in items]
     present = [m for m in millis if m is not None]
     if not present:
         return [None] * len(millis)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any, overload
 
 import numpy as np
@@ -135,8 +136,9 @@ class Column(Sequence[Any]):
         return out
 
     def __iter__(self) -> Iterator[Any]:
-        for chunk in self._chunks:
-            yield from chunk.values()
+        if len(self._chunks) == 1:
+            return iter(self._chunks[0].values())
+        return chain.from_iterable(map(Chunk.values, self._chunks))
 
     def __contains__(self, value: object) -> bool:
         if value is None:
@@ -174,7 +176,18 @@ class TextInterner:
         seen = self._seen
         if seen is None:
             return values
-        shared = [seen.setdefault(v, v) if v.__class__ is str else v for v in values]
+        shared = list(map(seen.setdefault, values, values))  # text or None: both hashable
         if len(seen) > INTERN_LIMIT:
             self._seen = None  # mostly distinct values: sharing saves nothing
         return shared
+
+
+def as_array(values: Sequence[Any], dtype: type[np.generic]) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
+    """The values as one array of `dtype` (NULL as 0) and their NULL mask; straight from the chunks when they are
+    arrays, else converted value by value (a float of a Decimal is correctly rounded)."""
+    if isinstance(values, Column) and (arrays := values.arrays()) is not None:
+        data, mask = arrays
+        return data.astype(dtype, copy=False), mask
+    items = list(values)
+    mask = np.fromiter((v is None for v in items), dtype=np.bool_, count=len(items))
+    return np.fromiter((0 if v is None else v for v in items), dtype=dtype, count=len(items)), mask

@@ -7,11 +7,13 @@ NULL), except timestamps, which are stored as exact epoch milliseconds (UTC inst
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
-from core.cql.values import base_type, dumps, epoch_ms, json_value, value_text
+from core.cql.values import EPOCH, ONE_MS, base_type, dumps, epoch_ms, json_value, value_text
 from core.grafana.columns import Column, TextInterner, dtype_for, make_chunk
 
 NULL_TEXT = "NULL"
@@ -108,14 +110,27 @@ def frame_from_rows(names: Sequence[str], cql_types: Sequence[str], rows: Sequen
     return Frame(name, [Field.of(n, t, values) for n, t, values in zip(names, cql_types, columns, strict=True)])
 
 
+TRANSPOSE_ROWS = 10_000  # rows turned around in one C call: a huge page never holds the GIL for long
+
+
 def _columns(width: int, cql_types: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
-    # One comprehension per column (not zip(*rows)): the GIL is released between bytecodes, so a 1M-row
-    # result never stalls the GUI thread for the whole turn-around.
-    columns: list[list[Any]] = [[row[i] for row in rows] for i in range(width)]
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    for start in range(0, len(rows), TRANSPOSE_ROWS):
+        for column, part in zip(columns, zip(*rows[start:start + TRANSPOSE_ROWS], strict=True), strict=True):
+            column.extend(part)
     for index, cql_type in enumerate(cql_types):
         if base_type(cql_type) == "timestamp":
-            columns[index] = [None if v is None else epoch_ms(v) for v in columns[index]]
+            columns[index] = epoch_ms_list(columns[index])
     return columns
+
+
+def epoch_ms_list(values: list[Any]) -> list[Any]:
+    """Exact epoch ms of driver timestamps: naive UTC datetimes mapped in C (the same arithmetic as `epoch_ms`),
+    anything else (NULL, aware datetimes, the driver's ints beyond year 9999) value by value."""
+    try:
+        return list(map(operator.floordiv, map(operator.sub, values, repeat(EPOCH)), repeat(ONE_MS)))
+    except TypeError:
+        return [v if v is None or isinstance(v, int) else epoch_ms(v) for v in values]
 
 
 class FrameBuilder:

@@ -65,7 +65,10 @@ class ResultFacts:
         for facts, item in zip(self.columns, page.fields, strict=True):
             facts.add(item.values)
         if self.flavor == "cassandra" and page.fields and not self.distinct_capped:
-            self._distinct.update(_hashable(v) for v in page.fields[0].values)
+            try:
+                self._distinct.update(page.fields[0].values)
+            except TypeError:  # collections and UDT-like values: by their repr
+                self._distinct.update(_hashable(v) for v in page.fields[0].values)
             if len(self._distinct) > DISTINCT_CAP:
                 self.distinct_capped = True
                 self._distinct.clear()
@@ -99,13 +102,28 @@ class _ScyllaValueCheck:
         if not self.enabled:
             return None
         from core.grafana.plugins.go_values import from_driver
-        from core.grafana.plugins.scylla_frames import to_value
+        from core.grafana.plugins.scylla_frames import PANIC_ON_NULL_TYPES, to_value
 
         tuple_type = self.cql.name == "tuple"
+        # Only a decimal's or varint's Go type depends on its value; any other type's depends on whether it is
+        # NULL, so the first NULL and the first other value decide for the page.
+        each_value = self.cql.name in PANIC_ON_NULL_TYPES
+        seen_null = seen_value = False
         for value in values:
+            if not each_value:
+                if value is None:
+                    if seen_null:
+                        continue
+                    seen_null = True
+                else:
+                    if seen_value:
+                        continue
+                    seen_value = True
             gotype, _payload = to_value(None if tuple_type else from_driver(self.cql, value), self.cql, [])
             if gotype != self.element:
                 return f"interface conversion: interface {{}} is {gotype}, not {self.element}"
+            if seen_null and seen_value:
+                return None
         return None
 
 

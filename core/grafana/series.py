@@ -10,12 +10,12 @@ NaN point: the curve breaks there, as Grafana leaves a gap. x values are epoch s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from core.cql.column_text import column_texts
+from core.grafana.columns import as_array
 from core.grafana.frames import Field, Frame
 
 FloatArray = npt.NDArray[np.float64]
@@ -65,6 +65,7 @@ class SeriesGroups:
         self._time = -1
         self._labels: list[int] = []
         self._numbers: list[int] = []
+        self._key_index: dict[tuple[str, ...], int] = {}  # label values -> group id, in order of first row
         self._times: dict[tuple[str, ...], list[IntArray]] = {}
         self._values: dict[tuple[str, ...], list[list[FloatArray]]] = {}
 
@@ -85,23 +86,37 @@ class SeriesGroups:
         self.rows += page.row_count
         if self._time < 0 or not self._numbers or not page.row_count:
             return
-        times = list(page.fields[self._time].values)  # one conversion per page, then plain indexing
-        label_texts = [column_texts(page.fields[i].values, page.fields[i].cql_type) for i in self._labels]
-        rows_by_key: dict[tuple[str, ...], list[int]] = {}
-        for row, moment in enumerate(times):
-            if moment is None:
+        times, no_time = as_array(page.fields[self._time].values, np.int64)
+        present = ~no_time  # a row without a time has no place on the time axis
+        if self._labels:
+            texts = [column_texts(page.fields[i].values, page.fields[i].cql_type) for i in self._labels]
+            keys = list(zip(*(["" if t is None else t for t in column] for column in texts), strict=True))
+            if not present.all():
+                keys = [k for k, here in zip(keys, present.tolist(), strict=True) if here]
+            index = self._key_index
+            for key in dict.fromkeys(keys):  # new label values get ids in order of their first row
+                if key not in index:
+                    index[key] = len(index)
+            ids = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
+        else:
+            self._key_index.setdefault((), 0)
+            ids = np.zeros(int(present.sum()), dtype=np.int64)
+        order = np.argsort(ids, kind="stable")  # rows of each group together, in row order
+        bounds = np.cumsum(np.bincount(ids, minlength=len(self._key_index)))
+        groups = np.split(order, bounds[:-1])
+        keys_by_id = list(self._key_index)
+        page_times = times[present]
+        values = [as_array(page.fields[i].values, np.float64) for i in self._numbers] if self.keep_values else []
+        page_values = [np.where(mask, np.nan, data)[present] for data, mask in values]
+        for group_id, rows in enumerate(groups):
+            if not rows.size:
                 continue
-            key = tuple("" if texts[row] is None else str(texts[row]) for texts in label_texts)
-            rows_by_key.setdefault(key, []).append(row)
-        numbers = [list(page.fields[i].values) for i in self._numbers] if self.keep_values else []
-        for key, rows in rows_by_key.items():
-            self._times.setdefault(key, []).append(np.fromiter((times[r] for r in rows), dtype=np.int64,
-                                                               count=len(rows)))
+            key = keys_by_id[group_id]
+            self._times.setdefault(key, []).append(page_times[rows])
             if self.keep_values:
                 chunks = self._values.setdefault(key, [[] for _ in self._numbers])
-                for chunk, values in zip(chunks, numbers, strict=True):
-                    chunk.append(np.fromiter((_as_float(values[r]) for r in rows), dtype=np.float64,
-                                             count=len(rows)))
+                for chunk, column in zip(chunks, page_values, strict=True):
+                    chunk.append(column[rows])
 
     def shared_times(self) -> list[tuple[dict[str, str], int]]:
         """Label values of each group in which rows share a timestamp, with the number of repeated rows."""
@@ -152,7 +167,3 @@ def _likely_ascending(x: FloatArray) -> bool:
     if x.size < 2:
         return True
     return bool(x[0] <= x[1] and x[0] <= x[-1])
-
-
-def _as_float(value: Any) -> float:
-    return float("nan") if value is None else float(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any, TextIO
 
 from core.cql.column_text import UNQUOTED_TYPES, column_texts
@@ -26,18 +27,35 @@ def write_csv(frame: Frame, out: TextIO, chunk_rows: int = 50_000) -> None:
 
 def _write_csv_rows(frame: Frame, out: TextIO, chunk_rows: int = 50_000) -> None:
     for start in range(0, frame.row_count, chunk_rows):
-        columns = [_csv_column(f.values[start:start + chunk_rows], f.cql_type) for f in frame.fields]
-        out.write("".join(",".join(cells) + "\r\n" for cells in zip(*columns, strict=True)))
+        whole = frame.row_count <= chunk_rows  # a page: its columns as they are (arrays stay arrays)
+        columns = [_csv_column(f.values if whole else f.values[start:start + chunk_rows], f.cql_type)
+                   for f in frame.fields]
+        if columns and columns[0]:
+            out.write("\r\n".join(map(",".join, zip(*columns, strict=True))) + "\r\n")
 
 
 def _csv_column(values: Sequence[Any], cql_type: str) -> list[str]:
     texts = column_texts(values, cql_type)
-    if base_type(cql_type) in UNQUOTED_TYPES:
-        return ["" if t is None else t for t in texts]
+    cells = [t for t in texts if t is not None]
+    if base_type(cql_type) in UNQUOTED_TYPES or not _any_needs_quotes(cells):
+        return cells if len(cells) == len(texts) else ["" if t is None else t for t in texts]  # NULL: empty
     return ["" if t is None else _csv_cell(t) for t in texts]
 
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]|^\s|\s$')
+_QUOTE_CHARS = re.compile(r'[,"\r\n]')
+_SPACE = re.compile(r"\s")
+
+
+def _any_needs_quotes(cells: list[str]) -> bool:
+    """Whether any non-NULL cell needs quotes, checked for the whole column at once: empty text (written `""` to
+    stay apart from NULL), a quote-worthy character, or whitespace at either end."""
+    if not cells:
+        return False
+    if "" in cells:
+        return True
+    return bool(_QUOTE_CHARS.search("".join(cells)) or _SPACE.search("".join(map(itemgetter(0), cells)))
+                or _SPACE.search("".join(map(itemgetter(-1), cells))))
 
 
 def _csv_cell(text: str) -> str:
