@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.config.datasource import DataSource
+from core.config.datasource import ConnectionScope, DataSource, Flavor
 from core.config.secrets import SecretStore
 from core.config.workspace import Workspace
 from core.cql.execution import CancelToken, QueryError, RunOptions, run_query
@@ -147,6 +147,24 @@ def test_pinned_host_answers_and_all_hosts_tag_rows(workspace: Workspace, two_no
     with pytest.raises(QueryError) as unknown:
         run_query(workspace, ds, "SELECT * FROM system.local", RunOptions(host="127.0.0.9"))
     assert "127.0.0.9" in unknown.value.message and "127.0.0.2 (up)" in unknown.value.message
+
+
+def test_a_node_outside_the_scylla_host_list_is_named_as_such(workspace: Workspace,
+                                                              two_node_cluster: LocalNode) -> None:
+    """With the scylla plugin's 'specified list' scope the session connects only to the listed hosts: pinning
+    another node says so at once (not 'down', not a timeout), and "all hosts" skips it with a warning."""
+    workspace.store.add(DataSource(name="listed", hosts=["127.0.0.1"], flavor=Flavor.SCYLLA,
+                                   scope=ConnectionScope.SPECIFIED_LIST))
+    ds = workspace.store.get("listed")
+    workspace.store.set_secret("listed", "user", "cassandra")
+    workspace.store.set_secret("listed", "password", "cassandra")
+    with pytest.raises(QueryError) as outside:
+        run_query(workspace, ds, "SELECT key FROM system.local", RunOptions(host="127.0.0.2"))
+    assert "127.0.0.2 (datacenter datacenter1) is not among the data source's hosts" in outside.value.message
+    assert "127.0.0.2 (not connected)" in outside.value.message
+    both = run_query(workspace, ds, "SELECT broadcast_address FROM system.local", RunOptions(all_hosts=True))
+    assert both.frame.field("_host").values == ["127.0.0.1"]
+    assert "Skipped nodes the data source does not connect to: 127.0.0.2 (outside its host list)." in both.warnings
 
 
 def test_tracing_reports_coordinator_and_events(workspace: Workspace) -> None:

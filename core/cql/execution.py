@@ -336,7 +336,7 @@ def resolve_host(session: Any, text: str) -> Any:
         endpoint = getattr(host, "endpoint", None)
         port = getattr(endpoint, "port", None)
         if address_of(host) in candidates and (not port_text or str(port) == port_text):
-            if not host.is_up:
+            if host.is_up is False:  # None: not connected; the pool wait says why (core.cql.localdc)
                 raise QueryError(Failure(
                     FailureKind.UNREACHABLE,
                     f"Host {wanted} is down, so the query cannot be pinned to it. Known nodes: "
@@ -359,11 +359,16 @@ def _ensure_pool(session: Any, host: Any, timeout: float) -> None:
 
 def _all_hosts(session: Any, outcome: QueryOutcome) -> list[Any | None]:
     hosts = known_nodes(session)
-    down = [h for h in hosts if not h.is_up]
+    down = [h for h in hosts if h.is_up is False]
     if down:
         outcome.warnings.append(
             "Skipped nodes that are down: " + ", ".join(address_of(h) for h in down)
             + " (the scylla plugin would fail the whole query).")
+    unconnected = [h for h in hosts if h.is_up is None]
+    if unconnected:
+        outcome.warnings.append(
+            "Skipped nodes the data source does not connect to: " + ", ".join(address_of(h) for h in unconnected)
+            + " (outside its host list).")
     up = [h for h in hosts if h.is_up]
     if not up:
         raise QueryError(Failure(FailureKind.UNREACHABLE, f"No node is up. Known nodes: {describe_nodes(session)}."))

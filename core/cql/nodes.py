@@ -40,5 +40,11 @@ def known_nodes(session: Any) -> list[Any]:
 
 
 def describe_nodes(session: Any) -> str:
-    """`addr (up), addr (down)`: the nodes for an error message."""
-    return ", ".join(f"{address_of(h)} ({'up' if h.is_up else 'down'})" for h in known_nodes(session))
+    """`addr (up), addr (down)`: the nodes for an error message ("not connected" for a node the session's
+    load balancing leaves out, such as one outside the scylla plugin's specified host list)."""
+    return ", ".join(f"{address_of(h)} ({node_state(h)})" for h in known_nodes(session))
+
+
+def node_state(host: Any) -> str:
+    """'up', 'down', or 'not connected' (the driver has no state for a node it opens no pool to)."""
+    return "not connected" if host.is_up is None else "up" if host.is_up else "down"
