@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -135,29 +136,59 @@ def test_export_to_bad_places_is_explained_and_leaves_nothing(tmp_path: Path) ->
     assert _leftovers(full) == [], "no partial file or temporary file is left"
 
 
-def _read_only_directory(tmp_path: Path) -> Path | None:
-    """A directory this process cannot write into: a chmod'ed one, or (as root, who ignores modes) a read-only
-    mount; None when neither exists here."""
+def _in_read_only_mount(directory: Path, command: list[str]) -> subprocess.CompletedProcess[str] | None:
+    """Run `command` where `directory` is a read-only file system: a chmod'ed directory for a normal user; for
+    root (who writes through modes) a read-only tmpfs mounted there in a private mount namespace. None when
+    neither can be had here."""
     if os.geteuid() != 0:
-        directory = tmp_path / "ro"
-        directory.mkdir()
         directory.chmod(0o555)
-        return directory
-    for candidate in ("/sys", "/proc/sys"):
-        if os.path.isdir(candidate) and os.statvfs(candidate).f_flag & os.ST_RDONLY:
-            return Path(candidate)
-    return None
+        try:
+            return subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120)
+        finally:
+            directory.chmod(0o755)
+    if shutil.which("unshare") is None:
+        return None
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f'mount -t tmpfs -o ro none "{directory}"'],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        return None
+    script = 'mount -t tmpfs -o ro none "$1" && shift && exec "$@"'
+    return subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", str(directory), *command],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
 
 
 def test_export_to_a_read_only_place_is_explained(tmp_path: Path) -> None:
-    directory = _read_only_directory(tmp_path)
-    if directory is None:
-        pytest.skip("no read-only directory here: root writes through file modes and no read-only mount exists")
     assert run_cli("datasource", "add", "a", "--hosts", "127.0.0.1").returncode == 0
-    before = _leftovers(directory)
-    result = _export(str(directory / "cqlscope-export.yaml"))
-    assert result.returncode == 1 and "cannot write" in result.stderr and "Traceback" not in result.stderr
-    assert _leftovers(directory) == before
+    directory = tmp_path / "ro"
+    directory.mkdir()
+    target = directory / "cqlscope-export.yaml"
+    result = _in_read_only_mount(directory, [sys.executable, "-m", "core.cli", "export", "--all", "-o", str(target)])
+    if result is None:
+        pytest.skip("no read-only place here: root writes through modes and no mount namespace can be made")
+    assert result.returncode == 1, result.stderr
+    assert f"cannot write {target}: Read-only file system" in result.stderr or "Permission denied" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _leftovers(directory) == []
+
+
+def test_an_export_whose_env_file_fails_puts_the_export_file_back(tmp_path: Path) -> None:
+    """The export file and its env file are written both or neither: when the env file cannot be written, the
+    export file is put back as it was (or removed again when it was new)."""
+    assert run_cli("datasource", "add", "a", "--hosts", "127.0.0.1").returncode == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    old = out / "old.yaml"
+    old.write_text("apiVersion: 1 # the user's own file\n")
+    old.chmod(0o600)
+    bad_env = out / "env-is-a-directory"
+    bad_env.mkdir()
+    for output in (old, out / "new.yaml"):
+        result = run_cli("export", "--all", "-o", str(output), "--env-file", str(bad_env))
+        assert result.returncode == 1 and f"cannot write {bad_env}: Is a directory" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert old.read_text() == "apiVersion: 1 # the user's own file\n" and old.stat().st_mode & 0o777 == 0o600
+    assert not (out / "new.yaml").exists(), "a new export file is removed again"
+    assert _leftovers(out) == ["env-is-a-directory", "old.yaml"], "no temporary or kept copy is left"
 
 
 # The unterminated expressions that made the old regex quadratic (${a: over 64 KB took 40 s); each is

@@ -268,19 +268,75 @@ class ExportWriteError(CqlscopeError):
 
 
 def write_export(result: ExportResult, output: Path, env_file: Path | None = None) -> None:
-    """Write the file (0600 when it holds secrets, else 0644) and the env file; refuses when there are errors.
+    """Write the file (0600 when it holds secrets, else 0644) and the env file, both or neither; refuses when
+    there are errors.
 
-    Each file is replaced whole or not at all; an OSError (a directory, /proc, a read-only or full disk) becomes
-    ExportWriteError naming the file.
+    Each file is replaced whole or not at all, and when the env file cannot be written the export file is put
+    back as it was; an OSError (a directory, /proc, a read-only or full disk) becomes ExportWriteError naming the
+    file.
     """
     if result.errors:
         raise ProvisioningError(result.errors)
-    write_file(output, result.text, 0o600 if result.has_inline_secrets else 0o644)
+    files = [(output, result.text, 0o600 if result.has_inline_secrets else 0o644)]
     if env_file is not None and result.env_text is not None:
+        files.append((env_file, result.env_text, 0o600 if result.env_has_secrets else 0o644))
+    written: list[_Previous] = []
+    try:
+        for path, text, mode in files:
+            previous = _Previous.keep(path)
+            try:
+                write_file(path, text, mode)
+            except BaseException:
+                previous.discard()
+                raise
+            written.append(previous)
+    except ExportWriteError as exc:
+        undone = [done for previous in reversed(written) if (done := previous.restore())]
+        if undone:
+            raise ExportWriteError(f"{exc.message} {'; '.join(undone)}.") from None
+        raise
+    for previous in written:
+        previous.discard()
+
+
+class _Previous:
+    """What a file was before an export replaced it: a hard link to its old content (same inode, so the same
+    mode and owner), or that it did not exist; `restore` puts it back."""
+
+    def __init__(self, path: Path, existed: bool, link: Path | None) -> None:
+        self.path, self.existed, self.link = path, existed, link
+
+    @classmethod
+    def keep(cls, path: Path) -> _Previous:
+        target = path.resolve() if path.is_symlink() else path
+        if not target.is_file():
+            return cls(target, target.exists(), None)
+        link = target.parent / f".{target.name}.{os.getpid()}.previous"
         try:
-            write_file(env_file, result.env_text, 0o600 if result.env_has_secrets else 0o644)
-        except ExportWriteError as exc:
-            raise ExportWriteError(f"{exc.message} ({output} was written)") from None
+            link.unlink(missing_ok=True)
+            os.link(target, link)
+        except OSError:
+            return cls(target, True, None)  # cannot keep it: it cannot be put back either
+        return cls(target, True, link)
+
+    def restore(self) -> str:
+        """Put the file back; says what was done ('' when it could not be)."""
+        try:
+            if self.link is not None:
+                os.replace(self.link, self.path)
+                self.link = None
+                return f"{self.path} was put back as it was"
+            if not self.existed:
+                self.path.unlink(missing_ok=True)
+                return f"{self.path}, written first, was removed again"
+        except OSError:
+            pass
+        return ""
+
+    def discard(self) -> None:
+        if self.link is not None:
+            self.link.unlink(missing_ok=True)
+            self.link = None
 
 
 def write_file(path: Path, text: str, mode: int) -> None:
