@@ -10,7 +10,6 @@ import calendar
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import CqlscopeError
@@ -36,21 +35,21 @@ class TimeExpressionError(CqlscopeError, ValueError):
 
 
 def local_zone_name() -> str:
-    """This machine's IANA zone name (what a browser here reports), or "UTC" when it cannot be told."""
+    """This machine's IANA zone name (what a browser here reports), or "UTC" when it cannot be told: TZ first,
+    then tzlocal, which reads /etc/localtime on Linux, the system settings on macOS and the registry on Windows
+    (mapping Windows zone names to IANA ones, as browsers do)."""
     name = os.environ.get("TZ", "").lstrip(":")
     if name and _zone_exists(name):
         return name
     try:
-        target = str(Path("/etc/localtime").resolve())
-    except OSError:
-        target = ""
-    if "zoneinfo/" in target:
-        name = target.split("zoneinfo/", 1)[1]
-        if _zone_exists(name):
-            return name
-    try:
-        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
-    except OSError:
+        import warnings
+
+        from tzlocal import get_localzone_name
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tzlocal warns about a TZ it cannot use; ours was checked above
+            name = get_localzone_name() or ""
+    except Exception:  # no zone configured, or a configuration tzlocal cannot read
         name = ""
     return name if name and _zone_exists(name) else "UTC"
 
