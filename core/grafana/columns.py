@@ -157,9 +157,15 @@ class Column(Sequence[Any]):
         return f"Column({list(self)!r})"
 
     def arrays(self) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]] | None:
-        """The whole column as one array and its NULL mask, when every chunk is an array (None otherwise)."""
+        """The whole column as one array (read-only) and its NULL mask, when every chunk is an array (None
+        otherwise)."""
         if not self._chunks or any(isinstance(chunk.data, list) for chunk in self._chunks):
             return None
+        if len(self._chunks) == 1:  # a page: its own array, not a copy
+            only = self._chunks[0]
+            data = np.asarray(only.data).view()
+            data.flags.writeable = False
+            return data, only.mask if only.mask is not None else np.zeros(len(data), dtype=np.bool_)
         data = np.concatenate([np.asarray(chunk.data) for chunk in self._chunks])
         mask = np.concatenate([chunk.mask if chunk.mask is not None else np.zeros(len(chunk), dtype=np.bool_)
                                for chunk in self._chunks])
