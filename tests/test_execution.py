@@ -235,3 +235,21 @@ def test_sessions_are_reused_rebuilt_on_change_and_closed_on_removal(workspace: 
     assert workspace.sessions.session(changed) is rebuilt
     workspace.store.remove("local")
     assert not workspace.sessions.has_session(ds.uid) and rebuilt.cluster.is_shutdown
+
+
+def test_a_timestamp_beyond_year_9999_is_a_decoding_problem_not_a_server_error(workspace: Workspace,
+                                                                              admin_session: Any,
+                                                                              scratch_keyspace: str) -> None:
+    """Cassandra stores it and the plugins (Go) read it, but the Python driver has no datetime for it: the message
+    says so and how to see the value, instead of blaming the server."""
+    admin_session.execute(f"CREATE TABLE {scratch_keyspace}.far (k int PRIMARY KEY, ts timestamp)")
+    admin_session.execute(f"INSERT INTO {scratch_keyspace}.far (k, ts) VALUES (1, 253402300800000)")
+    ds = workspace.store.get("local")
+    with pytest.raises(QueryError) as failed:
+        run_query(workspace, ds, f"SELECT k, ts FROM {scratch_keyspace}.far")
+    assert failed.value.title == "Cannot decode the result"
+    assert failed.value.message.startswith("The server answered, but the Python driver cannot decode column ts "
+                                           "(timestamp): date value out of range.")
+    assert "Select toUnixTimestamp(ts) to see its epoch milliseconds" in failed.value.message
+    seen = run_query(workspace, ds, f"SELECT k, toUnixTimestamp(ts) AS ms FROM {scratch_keyspace}.far")
+    assert seen.frame.field("ms").values == [253402300800000]

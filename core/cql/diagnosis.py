@@ -164,7 +164,25 @@ def _diagnose(exc: BaseException, timeout: float, secrets: list[str | None], con
             + _slow_node_advice(context, host)))
     if isinstance(exc, NoHostAvailable):
         return _no_host(exc, timeout, secrets, context)
+    decoding = _UNDECODABLE.search(str(exc))
+    if decoding is not None:
+        return _undecodable(decoding)
     return Failure(FailureKind.SERVER, f"{type(exc).__name__}: {server}")
+
+
+_UNDECODABLE = re.compile(r'Failed decoding result column "(?P<column>[^"]*)" of type (?P<type>\S+): (?P<reason>.*)')
+
+
+def _undecodable(found: re.Match[str]) -> Failure:
+    """The server answered, but the Python driver cannot turn a value into a Python one (a timestamp outside
+    Python's years 1 to 9999): not a server error, and the Grafana plugins (Go) read such values."""
+    column, cql_type, reason = found.group("column"), found.group("type"), found.group("reason").strip()
+    advice = "Leave the column out, or select it converted to text."
+    if cql_type == "timestamp":
+        advice = (f"A timestamp outside the years 1 to 9999 has no Python datetime; the Grafana plugins (Go) read it. "
+                  f"Select toUnixTimestamp({column}) to see its epoch milliseconds, or filter such rows out.")
+    return Failure(FailureKind.DECODE, f"The server answered, but the Python driver cannot decode column {column} "
+                                       f"({cql_type}): {reason}. {advice}")
 
 
 def _invalid_hint(server: str) -> str:

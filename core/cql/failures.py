@@ -42,6 +42,7 @@ class FailureKind(StrEnum):
     UNAUTHORIZED = "unauthorized"
     UNAVAILABLE = "unavailable"
     SERVER = "server"
+    DECODE = "decode"
     OTHER = "other"
 
 
@@ -82,6 +83,7 @@ _TITLES = {
     FailureKind.UNAUTHORIZED: "Not authorized",
     FailureKind.UNAVAILABLE: "Not enough replicas",
     FailureKind.SERVER: "Server error",
+    FailureKind.DECODE: "Cannot decode the result",
     FailureKind.OTHER: "Connection failed",
 }
 
