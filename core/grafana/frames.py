@@ -144,7 +144,8 @@ class FrameBuilder:
         self.name = name
         self.keep = keep  # False: each page is handed on and dropped (streamed output keeps no rows)
         self._dtypes = [dtype_for(t) for t in self.cql_types]
-        self._interners = [TextInterner() if base_type(t) in ("ascii", "text", "varchar") else None
+        # Shared text saves memory only in rows that are kept.
+        self._interners = [TextInterner() if keep and base_type(t) in ("ascii", "text", "varchar") else None
                            for t in self.cql_types]
         self._columns = [Column() for _ in self.names]
 
