@@ -55,9 +55,10 @@ PREVIEW_DELAY_MS = 150
 
 
 class _ProgressRelay(QObject):
-    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
+    """Carries progress and each page's rows (tagged with the run) from the worker to the GUI thread (queued)."""
 
     progress = Signal(int, int, float)
+    page = Signal(int, object)
 
 
 class QueryTab(QWidget):
@@ -88,6 +89,7 @@ class QueryTab(QWidget):
         self.last_result: RunResult | None = None
         self._relay = _ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
+        self._relay.page.connect(lambda run, page: self.table.add_page(run, page) if run == self._run_number else None)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -337,7 +339,8 @@ class QueryTab(QWidget):
         def progress(rows: int, pages: int, elapsed: float) -> None:
             relay.progress.emit(rows, pages, elapsed)
 
-        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress),
+        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress,
+                                             sink=lambda page: relay.page.emit(run_number, page)),
                          lambda result: self._show_result(result) if run_number == self._run_number else None)
 
     def cancel(self) -> None:
@@ -383,7 +386,7 @@ class QueryTab(QWidget):
         outcome = result.outcome
         self.inspector.show_data(InspectorData(result.prepared, outcome, result.error_title, result.error_message))
         if outcome is None:
-            self.table.show_frame(None)
+            self.table.show_frame(None, run=self._run_number)
             self.graph.show_message("The query failed: see the Inspector.")
             self.plugin_panel.show_view(None, result.findings, result.view_errors)
             self.results.setCurrentWidget(self.inspector)
@@ -392,7 +395,7 @@ class QueryTab(QWidget):
             self.error.emit(result.error_title, result.error_message)
         else:
             self.table.show_frame(outcome.frame, truncated=outcome.truncated, cancelled=outcome.cancelled,
-                                  limit=result.options.limit)
+                                  limit=result.options.limit, run=self._run_number)
             if "graph" in result.view_errors:
                 self.graph.show_message(f"The graph could not be built: {result.view_errors['graph']}")
             else:
