@@ -32,6 +32,7 @@ def order(cql_type: str, values: list[Any], descending: bool = False) -> list[in
 def chunk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
     """Every sort test runs once in one chunk and once split into chunks of two rows (the merge path)."""
     monkeypatch.setattr(table_ops, "CHUNK_ROWS", request.param)
+    monkeypatch.setattr(table_ops, "STEP_ROWS", request.param)
     return int(request.param)
 
 
@@ -92,6 +93,7 @@ def test_many_rows_match_pythons_own_stable_sort(chunk: int) -> None:
 
 def test_a_cancelled_sort_raises_between_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(table_ops, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(table_ops, "STEP_ROWS", 10)
     checks: list[int] = []
 
     def cancel() -> bool:

@@ -25,18 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.grafana.frames import NULL_TEXT, Frame
+from core.grafana.frames import Frame
 from core.query.table_ops import Mask, Rows, export_file, filter_mask, shown_rows, sort_order
 from gui.common.folders import remember, start_path
 from gui.common.text import plural
 from gui.query.table_controls import BusyNote, FilterBox
 from gui.query.table_export import TableExporter
 from gui.query.table_jobs import TableJob
-from gui.query.table_model import MAX_CELL_CHARS, NULL_COLOR, FrameTableModel
+from gui.query.table_model import MAX_CELL_CHARS, NULL_COLOR, FrameTableModel, cells_text
 
 __all__ = ["MAX_CELL_CHARS", "NULL_COLOR", "FrameTableModel", "ResultsTable"]
 
-PAGE_FLUSH_MS = 30  # pages arriving closer together are added to the model in one insert
+PAGE_FLUSH_MS = 100  # pages arriving closer together are added in one insert (each repaints the view)
 SortSpec = tuple[int, bool]  # column, descending
 
 SHOWN_ONLY_TOOLTIP = (
@@ -342,31 +342,9 @@ class ResultsTable(QWidget):
     # -- copy and export -----------------------------------------------------------------------------------
 
     def selected_text(self) -> tuple[str, int]:
-        """The selected cells (every cell when none is selected) as tab-separated rows under a header row of
-        column names, exact values, NULL written as NULL and empty text as nothing; and the number of rows."""
-        indexes = self.view.selectionModel().selectedIndexes()
-        if indexes:
-            rows = sorted({i.row() for i in indexes})
-            columns = sorted({i.column() for i in indexes})
-            chosen = {(i.row(), i.column()) for i in indexes}
-        else:
-            rows = list(range(self.model.rowCount()))
-            columns = list(range(self.model.columnCount()))
-            chosen = None
-        if not rows or not columns:
-            return "", 0
-        fields = self.model.fields()
-        lines = ["\t".join(fields[column].name for column in columns)]
-        for row in rows:
-            cells = []
-            for column in columns:
-                if chosen is not None and (row, column) not in chosen:
-                    cells.append("")
-                    continue
-                text = self.model.cell_text(row, column)
-                cells.append(NULL_TEXT if text is None else text)
-            lines.append("\t".join(cells))
-        return "\n".join(lines), len(rows)
+        """The selected cells (every cell when none is selected) as tab-separated rows under a header row; and the
+        number of rows (see gui.query.table_model.cells_text)."""
+        return cells_text(self.model, self.view.selectionModel().selectedIndexes())
 
     def copy_selection(self) -> None:
         text, rows = self.selected_text()

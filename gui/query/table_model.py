@@ -107,16 +107,16 @@ class FrameTableModel(QAbstractTableModel):
     def set_view(self, order: Rows | None, mask: Mask | None, rows: Rows | None = None) -> None:
         """Show the rows of a sort permutation and a filter mask (`rows` when already combined by a worker)."""
         rows = shown_rows(order, mask) if rows is None else rows
-        same_count = (self._rows is None and rows is None) or self._shown_count(rows) == self.rowCount()
-        if same_count:
-            self.layoutAboutToBeChanged.emit()
-        else:
+        if self._shown_count(rows) != self.rowCount():
             self.beginResetModel()
-        self._order, self._mask, self._rows = order, mask, rows
-        if same_count:
-            self.layoutChanged.emit()
-        else:
+            self._order, self._mask, self._rows = order, mask, rows
             self.endResetModel()
+            return
+        # As many rows as before: every cell changed, nothing else. (A layout change would make the row header
+        # walk all its sections, a million of them for a big result; this repaints the visible cells only.)
+        self._order, self._mask, self._rows = order, mask, rows
+        if self.rowCount() and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def _shown_count(self, rows: Rows | None) -> int:
         return self.source_count() if rows is None else len(rows)
@@ -188,3 +188,30 @@ class FrameTableModel(QAbstractTableModel):
                 return f"{field.display_name}\n{field.type} ({field.element})"
             return f"{field.name}\n{field.cql_type}"
         return str(section + 1)
+
+
+def cells_text(model: FrameTableModel, indexes: list[QModelIndex]) -> tuple[str, int]:
+    """Cells (every cell when `indexes` is empty) as tab-separated rows under a header row of column names, exact
+    values, NULL written as NULL and empty text as nothing; and the number of rows."""
+    if indexes:
+        rows = sorted({i.row() for i in indexes})
+        columns = sorted({i.column() for i in indexes})
+        chosen: set[tuple[int, int]] | None = {(i.row(), i.column()) for i in indexes}
+    else:
+        rows = list(range(model.rowCount()))
+        columns = list(range(model.columnCount()))
+        chosen = None
+    if not rows or not columns:
+        return "", 0
+    fields = model.fields()
+    lines = ["\t".join(fields[column].name for column in columns)]
+    for row in rows:
+        cells = []
+        for column in columns:
+            if chosen is not None and (row, column) not in chosen:
+                cells.append("")
+                continue
+            text = model.cell_text(row, column)
+            cells.append(NULL_TEXT if text is None else text)
+        lines.append("\t".join(cells))
+    return "\n".join(lines), len(rows)

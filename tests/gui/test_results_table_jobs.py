@@ -107,7 +107,7 @@ def test_a_sort_in_flight_is_cancelled_by_a_new_click_and_its_order_never_applie
     gate = Gate()
     monkeypatch.setattr(results_table, "sort_order", gate.wrap(table_ops.sort_order))
     applied: list[list[str | None]] = []
-    table.model.layoutChanged.connect(lambda *_: applied.append(column(table, 2)))
+    table.model.dataChanged.connect(lambda *_: applied.append(column(table, 2)))
     click_header(qtbot, table, 2)
     assert gate.entered.wait(JOB_TIMEOUT_MS / 1000)
     assert table.busy.isVisible() and table.busy.label.text().startswith("Sorting…")
@@ -129,7 +129,7 @@ def test_cancel_and_a_new_result_drop_the_sort_in_flight(qtbot: QtBot, table: Re
     gate = Gate()
     monkeypatch.setattr(results_table, "sort_order", gate.wrap(table_ops.sort_order))
     applied: list[object] = []
-    table.model.layoutChanged.connect(lambda *_: applied.append("layout"))
+    table.model.dataChanged.connect(lambda *_: applied.append("changed"))
     click_header(qtbot, table, 0)
     assert gate.entered.wait(JOB_TIMEOUT_MS / 1000)
     with qtbot.waitSignal(table.notified) as said:
