@@ -178,8 +178,8 @@ class ResultsTable(QWidget):
 
     def add_page(self, run: int, page: Frame) -> None:
         """Show one more page of the running query `run` (the first page replaces the previous result)."""
-        if run <= self._done_run:
-            return
+        if run <= self._done_run or (self._stream_run is not None and run < self._stream_run):
+            return  # a late page of a run that has ended or been replaced
         if run != self._stream_run:
             self._forget_view()
             self._stream_run = run
