@@ -126,6 +126,10 @@ def test_filter_keeps_rows_whose_text_contains_the_needle_ignoring_case() -> Non
     # NULL cells match only the exact word NULL (which also finds "nullable"); "nul" finds the text only.
     assert filter_mask(frame, "NULL").tolist() == [False, True, True, True, False]  # type: ignore[union-attr]
     assert filter_mask(frame, "nul").tolist() == [False, False, False, True, False]  # type: ignore[union-attr]
+    words = Frame("w", [Field.of("w", "text", ["STRASSE", "straße", "a-1", "Ǆ"])])
+    assert filter_mask(words, "Straße").tolist() == [True, True, False, False]  # type: ignore[union-attr]
+    assert filter_mask(words, "-1").tolist() == [False, False, True, False]  # type: ignore[union-attr]
+    assert filter_mask(words, "ǆ").tolist() == [False, False, False, True]  # type: ignore[union-attr]
 
 
 def test_shown_rows_combine_the_sort_and_the_filter() -> None:

@@ -176,6 +176,8 @@ def filter_mask(frame: Frame, text: str, *, cancel: CancelCheck | None = None,
         return None
     needle = text.casefold()
     nulls_match = text.strip() == NULL_TEXT
+    # ASCII digits and punctuation have no case, and folding a text's case never makes them: no need to fold.
+    caseless = needle.isascii() and not any(c.isalpha() for c in needle)
     total = frame.row_count
     mask = np.zeros(total, dtype=np.bool_)
     for start in range(0, total, STEP_ROWS):
@@ -183,8 +185,12 @@ def filter_mask(frame: Frame, text: str, *, cancel: CancelCheck | None = None,
         hits = mask[start:start + STEP_ROWS]
         for field in frame.fields:
             texts = column_texts(field.values[start:start + STEP_ROWS], field.cql_type)
-            found = np.fromiter((nulls_match if t is None else needle in t.casefold() for t in texts),
-                                dtype=np.bool_, count=len(texts))
+            if caseless:
+                found = np.fromiter((nulls_match if t is None else needle in t for t in texts),
+                                    dtype=np.bool_, count=len(texts))
+            else:
+                found = np.fromiter((nulls_match if t is None else needle in t.casefold() for t in texts),
+                                    dtype=np.bool_, count=len(texts))
             np.logical_or(hits, found, out=hits)
     return mask
 
