@@ -9,9 +9,18 @@ from empty text.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont
 
 from core.grafana.frames import NULL_TEXT, Field, Frame
@@ -164,11 +173,9 @@ class FrameTableModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self.cell_text(index.row(), index.column())
-            if text is None:
-                return NULL_TEXT
-            if role == Qt.ItemDataRole.DisplayRole and len(text) > MAX_CELL_CHARS:
-                return text[:MAX_CELL_CHARS] + "…"
-            return text.replace("\n", "⏎") if role == Qt.ItemDataRole.DisplayRole else text
+            if role == Qt.ItemDataRole.DisplayRole:
+                return _display(text)
+            return NULL_TEXT if text is None else text
         if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
             field, source = self._cell(index.row(), index.column())
             if field.values[source] is None:
@@ -177,6 +184,32 @@ class FrameTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and self.fields()[index.column()].type == "number":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role a delegate asks for, in one call per cell: a paint calls into Python once a cell instead of
+        seven times (each call waits for the GIL while a worker converts a page)."""
+        if not index.isValid() or not self.fields():
+            for role_data in _roles(roleDataSpan):
+                role_data.clearData()
+            return
+        field, source = self._cell(index.row(), index.column())
+        value = field.values[source]
+        text = None if value is None else field.text(source)
+        right = field.type == "number"
+        for role_data in _roles(roleDataSpan):
+            role = role_data.role()
+            if role == Qt.ItemDataRole.DisplayRole:
+                role_data.setData(_display(text))
+            elif role == Qt.ItemDataRole.ToolTipRole:
+                role_data.setData(NULL_TEXT if text is None else text)
+            elif role == Qt.ItemDataRole.ForegroundRole and value is None:
+                role_data.setData(NULL_COLOR)
+            elif role == Qt.ItemDataRole.FontRole and value is None:
+                role_data.setData(self._italic)
+            elif role == Qt.ItemDataRole.TextAlignmentRole and right:
+                role_data.setData(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+            else:
+                role_data.clearData()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         fields = self.fields()
@@ -188,6 +221,22 @@ class FrameTableModel(QAbstractTableModel):
                 return f"{field.display_name}\n{field.type} ({field.element})"
             return f"{field.name}\n{field.cql_type}"
         return str(section + 1)
+
+
+def _roles(span: QModelRoleDataSpan | QModelRoleData) -> list[QModelRoleData]:
+    """The entries of a role data span (written in place); PySide's span is a sequence, its stubs omit it."""
+    if isinstance(span, QModelRoleData):
+        return [span]
+    return list(cast(Sequence[QModelRoleData], span))
+
+
+def _display(text: str | None) -> str:
+    """A cell as drawn: NULL for NULL, long text cut, line breaks shown as ⏎."""
+    if text is None:
+        return NULL_TEXT
+    if len(text) > MAX_CELL_CHARS:
+        return text[:MAX_CELL_CHARS] + "…"
+    return text.replace("\n", "⏎")
 
 
 def cells_text(model: FrameTableModel, indexes: list[QModelIndex]) -> tuple[str, int]:

@@ -4,7 +4,7 @@ built here, as the query service hands them to the tab's sink)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, QModelRoleData, QModelRoleDataSpan, Qt
 from pytestqt.qtbot import QtBot
 
 from core.grafana.frames import Field, Frame
@@ -53,3 +53,22 @@ def test_pages_then_the_whole_frame_and_stale_pages_dropped(qtbot: QtBot) -> Non
     assert table.model.rowCount() == 12 and table.model.cell_text(11, 0) == "11"
     table.add_page(8, page(0, 1))  # the next run's first page replaces the result
     assert table.model.rowCount() == 1 and table.model.is_paged()
+
+
+def test_one_call_per_cell_gives_what_each_role_gives(qtbot: QtBot) -> None:
+    """The view paints through multiData (one Python call per cell): it answers as data() does, role by role."""
+    table = ResultsTable()
+    qtbot.addWidget(table)
+    table.show_frame(Frame("r", [Field.of("n", "bigint", [7, None]), Field.of("s", "text", ["a\nb", "x" * 600])]))
+    model = table.model
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+             Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.BackgroundRole]
+    for row in range(2):
+        for column in range(2):
+            index = model.index(row, column)
+            for role in roles:
+                entry = QModelRoleData(int(role))
+                model.multiData(index, QModelRoleDataSpan(entry))
+                assert entry.data() == model.data(index, role), (row, column, role)
+    assert model.data(model.index(1, 0)) == "NULL" and model.data(model.index(0, 1)) == "a⏎b"
+    assert model.data(model.index(1, 1)) == "x" * 500 + "…"
