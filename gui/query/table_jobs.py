@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from core.query.table_ops import Cancelled
 from gui.common.workers import describe_error
@@ -24,8 +24,11 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Work = Callable[[Callable[[], bool], Progress], Any]  # work(cancelled, progress) -> result
 
-_pool: QThreadPool | None = None
 WORKER_NICENESS = 10  # table workers yield the CPU to the GUI thread when cores are busy
+QUIT_WAIT_MS = 3000
+
+_pool: QThreadPool | None = None
+_running: set[threading.Event] = set()  # the cancel flags of jobs not yet ended
 
 
 def _yield_to_the_gui() -> None:
@@ -42,7 +45,17 @@ def _table_pool() -> QThreadPool:
     if _pool is None:
         _pool = QThreadPool()
         _pool.setMaxThreadCount(2)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(_stop_all)
     return _pool
+
+
+def _stop_all() -> None:
+    """On quit: cancel every job (an export removes its temporary file) and wait a little for them to end."""
+    for flag in list(_running):
+        flag.set()
+    wait_for_table_jobs(QUIT_WAIT_MS)
 
 
 class _JobSignals(QObject):
@@ -67,6 +80,7 @@ class _Job(QRunnable):
             with contextlib.suppress(RuntimeError):  # the table is gone
                 signals.progressed.emit(generation, done, total)
 
+        _running.add(self._flag)
         try:
             result = self._work(self._flag.is_set, progress)
         except Cancelled:
@@ -78,6 +92,8 @@ class _Job(QRunnable):
         else:
             with contextlib.suppress(RuntimeError):
                 signals.succeeded.emit(generation, result)
+        finally:
+            _running.discard(self._flag)
 
 
 class TableJob(QObject):
