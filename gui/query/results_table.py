@@ -31,6 +31,7 @@ from gui.common.folders import remember, start_path
 from gui.common.text import plural
 from gui.query.table_controls import BusyNote, FilterBox
 from gui.query.table_export import TableExporter
+from gui.query.table_header import RowNumberHeader
 from gui.query.table_jobs import TableJob
 from gui.query.table_model import MAX_CELL_CHARS, NULL_COLOR, FrameTableModel, cells_text
 
@@ -64,6 +65,7 @@ class ResultsTable(QWidget):
         super().__init__(parent)
         self.model = FrameTableModel(self)
         self.view = QTableView()
+        self.view.setVerticalHeader(RowNumberHeader(self.view))
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

@@ -4,7 +4,7 @@ built here, as the query service hands them to the tab's sink)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QModelRoleData, QModelRoleDataSpan, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelRoleData, QModelRoleDataSpan, QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from core.grafana.frames import Field, Frame
@@ -72,3 +72,20 @@ def test_one_call_per_cell_gives_what_each_role_gives(qtbot: QtBot) -> None:
                 assert entry.data() == model.data(index, role), (row, column, role)
     assert model.data(model.index(1, 0)) == "NULL" and model.data(model.index(0, 1)) == "a⏎b"
     assert model.data(model.index(1, 1)) == "x" * 500 + "…"
+
+
+def test_row_numbers_header_selects_rows_and_fits_the_numbers(qtbot: QtBot) -> None:
+    table = ResultsTable()
+    qtbot.addWidget(table)
+    table.resize(600, 300)
+    table.show()
+    qtbot.waitExposed(table)
+    table.show_frame(whole(5))
+    header = table.view.verticalHeader()
+    narrow = header.sizeHint().width()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(5, header.sectionViewportPosition(2) + header.sectionSize(2) // 2))
+    assert {i.row() for i in table.view.selectionModel().selectedIndexes()} == {2}, "a click selects the row"
+    table.show_frame(whole(123_456))
+    assert header.sizeHint().width() > narrow, "six digits need a wider header than one"
+    assert header.sizeHint().width() >= header.fontMetrics().horizontalAdvance("123456")
