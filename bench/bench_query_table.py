@@ -8,9 +8,11 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_query_table (need
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,28 @@ class PaintWatcher(QObject):
         return False
 
 
+class MainThreadGC:
+    """Records the cyclic collections that run on the main thread (gui/common/main_thread_gc.py runs them there):
+    a stall that matches one is the collector's, not the table's."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._began = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.pauses.append((time.perf_counter() - self._began) * 1000)
+
+    def take(self) -> str:
+        pauses, self.pauses = self.pauses, []
+        return f"{len(pauses)} main-thread GC runs, longest {max(pauses, default=0):.0f} ms"
+
+
 MAX_STALL_MS = 50
 MAX_FIRST_PAINT_MS = 100
 MAX_RESULT_RATIO = 1.1
@@ -109,11 +133,12 @@ def idle_baseline(app: QApplication, seconds: float = 3.0) -> float:
     return heartbeat.longest_ms
 
 
-def table_operations(app: QApplication, heartbeat: Heartbeat, tab: Any, export_dir: Path) -> list[tuple[str, float,
-                                                                                                        float]]:
+def table_operations(app: QApplication, heartbeat: Heartbeat, tab: Any, export_dir: Path,
+                     collector: MainThreadGC) -> list[tuple[str, float, float]]:
     """Sort, filter and export the shown 1M-row result as a user would: (what, seconds, longest stall ms)."""
     table = tab.table
     measured = []
+    collector.take()
     names = [field.name for field in table.model.fields()]
     for name in ("value", "ts"):
         for descending in (False, True):
@@ -121,17 +146,17 @@ def table_operations(app: QApplication, heartbeat: Heartbeat, tab: Any, export_d
             taken, stall = run_until(app, heartbeat, table.view_job.succeeded,
                                      lambda c=column, d=descending: table.sort_by(c, d))
             first, last = table.model.cell_text(0, column), table.model.cell_text(table.model.rowCount() - 1, column)
-            measured.append((f"sort by {name} {'descending' if descending else 'ascending'} ({first} .. {last})",
-                             taken, stall))
+            measured.append((f"sort by {name} {'descending' if descending else 'ascending'} ({first} .. {last}; "
+                             f"{collector.take()})", taken, stall))
     table.filter_box.setText(FILTER_TEXT)
     taken, stall = run_until(app, heartbeat, table.view_job.succeeded, table.filter_box.apply_now)
-    measured.append((f"filter '{FILTER_TEXT}' ({table.summary.text()})", taken, stall))
+    measured.append((f"filter '{FILTER_TEXT}' ({table.summary.text()}; {collector.take()})", taken, stall))
     table.filter_box.setText("")
     taken, stall = run_until(app, heartbeat, table.view_job.succeeded, table.filter_box.apply_now)
-    measured.append(("clear the filter (sorted order kept)", taken, stall))
+    measured.append((f"clear the filter (sorted order kept; {collector.take()})", taken, stall))
     target = export_dir / "result.csv"
     taken, stall = run_until(app, heartbeat, table.exporter.finished, lambda: table.start_export(target, "csv"))
-    measured.append((f"export CSV ({target.stat().st_size / 2**20:.0f} MiB)", taken, stall))
+    measured.append((f"export CSV ({target.stat().st_size / 2**20:.0f} MiB; {collector.take()})", taken, stall))
     return measured
 
 
@@ -174,6 +199,7 @@ def main() -> int:
     watcher = PaintWatcher()
     tab.table.view.viewport().installEventFilter(watcher)
     heartbeat = Heartbeat()
+    collector = MainThreadGC()
     loop = QEventLoop()
     marks: dict[str, Any] = {}
 
@@ -239,7 +265,8 @@ def main() -> int:
         print(f"  stall of {gap:.0f} ms starting {at:.2f} s after Run")
     result_at = marks["received_at"] - started
     fetch_stall = heartbeat.longest_ms
-    operations = table_operations(app, heartbeat, tab, config)
+    print(f"during the run: {collector.take()}")
+    operations = table_operations(app, heartbeat, tab, config, collector)
     for label, taken, stall in operations:
         print(f"{label}: {taken:.2f} s, longest main-thread stall {stall:.0f} ms")
     checks = [
