@@ -59,6 +59,11 @@ class BusyNote(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
         layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # Its room is kept while hidden: showing it never resizes the table below (a relayout of a view over a
+        # million rows costs the window tens of milliseconds, twice per sort).
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.hide()
 
     def show_work(self, what: str, done: int = 0, total: int = 0) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -24,19 +23,10 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Work = Callable[[Callable[[], bool], Progress], Any]  # work(cancelled, progress) -> result
 
-WORKER_NICENESS = 10  # table workers yield the CPU to the GUI thread when cores are busy
 QUIT_WAIT_MS = 3000
 
 _pool: QThreadPool | None = None
 _running: set[threading.Event] = set()  # the cancel flags of jobs not yet ended
-
-
-def _yield_to_the_gui() -> None:
-    """Lower this worker thread's scheduling priority (Linux nice is per thread); nothing where unsupported."""
-    with contextlib.suppress(AttributeError, OSError):
-        tid = threading.get_native_id()
-        if os.getpriority(os.PRIO_PROCESS, tid) < WORKER_NICENESS:
-            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
 
 
 def _table_pool() -> QThreadPool:
@@ -74,7 +64,6 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         signals, generation = self._signals, self.generation
-        _yield_to_the_gui()
 
         def progress(done: int, total: int) -> None:
             with contextlib.suppress(RuntimeError):  # the table is gone
