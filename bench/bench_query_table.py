@@ -207,15 +207,18 @@ def main() -> int:
         marks["fetch_stall_ms"] = heartbeat.longest_ms  # the stall so far, while the worker fetches
         marks["last_page_at"] = time.perf_counter() - started
 
+    add_page = tab.table.add_page
+
     def on_page(run: int, page: Any) -> None:
         marks.setdefault("first_page_at", time.perf_counter())
+        add_page(run, page)
 
     def on_finished(result: Any) -> None:
         marks["result"] = result
         loop.quit()
 
     tab._relay.progress.connect(on_progress)
-    tab._relay.page.connect(on_page)
+    tab.table.add_page = on_page  # type: ignore[method-assign]
     tab.finished.connect(on_finished)
     # The result handler itself (the GUI part of showing the result) is timed around _show_result.
     original = tab._show_result

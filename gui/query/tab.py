@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -46,6 +47,7 @@ from gui.query.preview import preview_html
 from gui.query.results_graph import ResultsGraph
 from gui.query.results_table import ResultsTable
 from gui.query.run_controls import RunControls
+from gui.query.table_pages import PageRelay
 from gui.query.time_range import TimeRangePicker
 from gui.query.variables import VariablesPanel
 
@@ -55,10 +57,9 @@ PREVIEW_DELAY_MS = 150
 
 
 class _ProgressRelay(QObject):
-    """Carries progress and each page's rows (tagged with the run) from the worker to the GUI thread (queued)."""
+    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
 
     progress = Signal(int, int, float)
-    page = Signal(int, object)
 
 
 class QueryTab(QWidget):
@@ -85,11 +86,12 @@ class QueryTab(QWidget):
         self._started = 0.0
         self._run_number = 0
         self._connected = False  # the running query reported its first page
+        self._progress_pending = threading.Event()
         self.last_status = ""
         self.last_result: RunResult | None = None
         self._relay = _ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
-        self._relay.page.connect(lambda run, page: self.table.add_page(run, page) if run == self._run_number else None)
+        self._pages = PageRelay(lambda run, page: self.table.add_page(run, page), lambda: self._run_number, self)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -336,11 +338,15 @@ class QueryTab(QWidget):
         workspace = self.workspace
         relay = self._relay
 
-        def progress(rows: int, pages: int, elapsed: float) -> None:
-            relay.progress.emit(rows, pages, elapsed)
+        pending = self._progress_pending = threading.Event()  # one progress event in flight, never a backlog
 
-        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress,
-                                             sink=lambda page: relay.page.emit(run_number, page)),
+        def progress(rows: int, pages: int, elapsed: float) -> None:
+            if not pending.is_set():
+                pending.set()
+                relay.progress.emit(rows, pages, elapsed)
+
+        sink = self._pages.sink_for(run_number)
+        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress, sink=sink),
                          lambda result: self._show_result(result) if run_number == self._run_number else None)
 
     def cancel(self) -> None:
@@ -370,6 +376,7 @@ class QueryTab(QWidget):
             self.progress_label.setText("Running…")
 
     def _on_progress(self, rows: int, pages: int, elapsed: float) -> None:
+        self._progress_pending.clear()
         if not self._running:
             return
         self._connected = True
