@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -46,6 +47,7 @@ from gui.query.preview import preview_html
 from gui.query.results_graph import ResultsGraph
 from gui.query.results_table import ResultsTable
 from gui.query.run_controls import RunControls
+from gui.query.table_pages import PageRelay
 from gui.query.time_range import TimeRangePicker
 from gui.query.variables import VariablesPanel
 
@@ -84,10 +86,12 @@ class QueryTab(QWidget):
         self._started = 0.0
         self._run_number = 0
         self._connected = False  # the running query reported its first page
+        self._progress_pending = threading.Event()
         self.last_status = ""
         self.last_result: RunResult | None = None
         self._relay = _ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
+        self._pages = PageRelay(lambda run, page: self.table.add_page(run, page), lambda: self._run_number, self)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -334,10 +338,15 @@ class QueryTab(QWidget):
         workspace = self.workspace
         relay = self._relay
 
-        def progress(rows: int, pages: int, elapsed: float) -> None:
-            relay.progress.emit(rows, pages, elapsed)
+        pending = self._progress_pending = threading.Event()  # one progress event in flight, never a backlog
 
-        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress),
+        def progress(rows: int, pages: int, elapsed: float) -> None:
+            if not pending.is_set():
+                pending.set()
+                relay.progress.emit(rows, pages, elapsed)
+
+        sink = self._pages.sink_for(run_number)
+        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress, sink=sink),
                          lambda result: self._show_result(result) if run_number == self._run_number else None)
 
     def cancel(self) -> None:
@@ -367,6 +376,7 @@ class QueryTab(QWidget):
             self.progress_label.setText("Running…")
 
     def _on_progress(self, rows: int, pages: int, elapsed: float) -> None:
+        self._progress_pending.clear()
         if not self._running:
             return
         self._connected = True
@@ -383,7 +393,7 @@ class QueryTab(QWidget):
         outcome = result.outcome
         self.inspector.show_data(InspectorData(result.prepared, outcome, result.error_title, result.error_message))
         if outcome is None:
-            self.table.show_frame(None)
+            self.table.show_frame(None, run=self._run_number)
             self.graph.show_message("The query failed: see the Inspector.")
             self.plugin_panel.show_view(None, result.findings, result.view_errors)
             self.results.setCurrentWidget(self.inspector)
@@ -392,7 +402,7 @@ class QueryTab(QWidget):
             self.error.emit(result.error_title, result.error_message)
         else:
             self.table.show_frame(outcome.frame, truncated=outcome.truncated, cancelled=outcome.cancelled,
-                                  limit=result.options.limit)
+                                  limit=result.options.limit, run=self._run_number)
             if "graph" in result.view_errors:
                 self.graph.show_message(f"The graph could not be built: {result.view_errors['graph']}")
             else:

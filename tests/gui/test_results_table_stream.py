@@ -1,0 +1,78 @@
+"""Rows appear in the Query tab's table while the query runs (page by page, against the local Cassandra), and the
+whole result then takes their place without moving the view or the selection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from pytestqt.qtbot import QtBot
+
+from core.config.secrets import SecretStore
+from core.config.workspace import Workspace
+from core.query.service import RunResult
+from tests.gui.conftest import OpenWindow
+from tests.gui.query_data import MINUTES, create_sensor_table, local_workspace
+from tests.support import LocalNode
+
+pytestmark = [pytest.mark.gui, pytest.mark.cassandra]
+
+RUN_TIMEOUT_MS = 60_000
+FETCH_SIZE = 10
+
+
+@pytest.fixture
+def workspace(config_dir: Path, memory_secrets: SecretStore, cassandra: LocalNode) -> Iterator[Workspace]:
+    ws = local_workspace(config_dir, memory_secrets, cassandra)
+    yield ws
+    ws.close()
+
+
+def test_rows_appear_page_by_page_before_the_query_ends(qtbot: QtBot, open_window: OpenWindow, workspace: Workspace,
+                                                        admin_session: Any, scratch_keyspace: str) -> None:
+    table_name = create_sensor_table(admin_session, scratch_keyspace)
+    window = open_window(workspace)
+    window.resize(1200, 800)
+    with qtbot.waitSignal(window.query_area.schema_loaded, timeout=RUN_TIMEOUT_MS):
+        window.tabs.setCurrentWidget(window.query_area)
+    tab = window.query_area.current_tab()
+    assert tab is not None
+    tab.editor.setPlainText(f"SELECT ts, sensor, value FROM {table_name} WHERE sensor = 's2' AND day = '2024-05-01'")
+    tab.fetch_spin.setValue(FETCH_SIZE)
+    tab.limit_spin.setValue(0)
+    table = tab.table
+    seen: list[tuple[int, bool, bool]] = []  # (rows in the model, query still running, whole frame shown)
+
+    def on_rows(*_: Any) -> None:
+        seen.append((table.model.rowCount(), tab.is_running(), table.model.frame() is not None))
+        if len(seen) == 1 and tab.is_running():
+            # A user selects a cell of the first page and scrolls while the rest arrives.
+            table.view.selectionModel().select(table.model.index(5, 2), QItemSelectionModel.SelectionFlag.Select)
+            table.view.setCurrentIndex(table.model.index(5, 2))
+
+    table.model.rowsInserted.connect(on_rows)
+    table.model.modelReset.connect(on_rows)
+    resets: list[int] = []
+    table.model.modelReset.connect(lambda: resets.append(table.model.rowCount()))
+    with qtbot.waitSignal(tab.finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        tab.run()
+    result = blocker.args[0]
+    assert isinstance(result, RunResult) and result.ok, result.error_message
+    assert result.outcome is not None and result.outcome.pages >= MINUTES // FETCH_SIZE
+
+    while_running = [rows for rows, running, whole in seen if running and not whole]
+    assert while_running and while_running[0] == FETCH_SIZE, f"the first page was shown on its own: {seen}"
+    assert table.model.rowCount() == MINUTES and table.model.frame() is result.outcome.frame
+    assert not table.model.is_paged(), "the whole frame took the pages' place"
+    # Swapping in the whole frame kept the user's selection and current cell (no reset after the first page).
+    assert [(i.row(), i.column()) for i in table.view.selectionModel().selectedIndexes()] == [(5, 2)]
+    assert table.view.currentIndex() == table.model.index(5, 2) and table.view.currentIndex() != QModelIndex()
+    assert resets == [FETCH_SIZE], f"one reset (the first page), then inserts only: {seen}"
+    # Exact values, in clustering order: s2 reads 100 + minute at each minute.
+    assert table.model.cell_text(5, 2) == "105.0" and table.model.cell_text(MINUTES - 1, 2) == "219.0"
+    assert table.model.cell_text(0, 0) == "2024-05-01T00:00:00.000Z"
+    assert table.summary.text() == f"{MINUTES} rows · 3 columns"
+    assert table.csv_button.isEnabled() and table.filter_box.isEnabled()
