@@ -145,3 +145,11 @@ def test_a_failing_view_records_its_error_and_the_others_go_on() -> None:
     builder.add(frame)
     assert builder.view_errors["graph"].startswith("ValueError")
     assert builder.facts is not None and builder.facts.row_count == 2
+
+
+def test_repeated_times_are_counted_by_sorting() -> None:
+    from core.grafana.series import repeats
+
+    assert repeats(np.array([3, 1, 2, 2, 3, 3], dtype=np.int64)) == 3
+    assert repeats(np.array([0.5, 0.25, 0.5], dtype=np.float64)) == 1
+    assert repeats(np.array([], dtype=np.int64)) == 0 and repeats(np.array([7], dtype=np.int64)) == 0

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QTableV
 
 from core.findings import Finding
 from core.grafana.plugin_response import PluginView
+from gui.common.table_sizing import size_columns_to_head
 from gui.common.text import plural
 from gui.query.plugin_answer import PluginAnswerBox
 from gui.query.results_table import FrameTableModel
@@ -106,4 +107,4 @@ class PluginViewPanel(QWidget):
     def _show_frame(self, index: int) -> None:
         frames = self.view.frames
         self.model.set_frame(frames[index] if 0 <= index < len(frames) else None)
-        self.table.resizeColumnsToContents()
+        size_columns_to_head(self.table)

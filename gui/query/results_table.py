@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from core.grafana.frames import Frame
 from core.query.table_ops import Mask, Rows, export_file, filter_mask, shown_rows, sort_order
 from gui.common.folders import remember, start_path
+from gui.common.table_sizing import size_columns_to_head
 from gui.common.text import plural
 from gui.query.table_controls import BusyNote, FilterBox
 from gui.query.table_export import TableExporter
@@ -232,15 +233,7 @@ class ResultsTable(QWidget):
         self.summary.setText(f"{text} · {plural(columns, 'column')}")
 
     def _size_columns(self) -> None:
-        """Columns wide enough for their header and the first rows (never a scan of every row)."""
-        metrics = self.view.fontMetrics()
-        for column in range(self.model.columnCount()):
-            header = str(self.model.headerData(column, Qt.Orientation.Horizontal)).split("\n")
-            width = max(metrics.horizontalAdvance(part) for part in header)
-            for row in range(min(self.model.rowCount(), 50)):
-                text = self.model.data(self.model.index(row, column))
-                width = max(width, metrics.horizontalAdvance(str(text)[:80]))
-            self.view.setColumnWidth(column, min(width + 24, 360))
+        size_columns_to_head(self.view)
 
     # -- sorting and filtering on a worker -----------------------------------------------------------------
 
