@@ -3,7 +3,11 @@ worker fetches (a 10 ms QTimer heartbeat measuring gaps), the stall when the res
 from the result to the table's first paint; then, on the same result, the longest stall and the time of
 sorting (ascending and descending, a number and a time column), filtering and exporting CSV.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_query_table (needs the local Cassandra node).
+It also prints the memory the result costs (RSS with the result shown, less RSS before Run) against the Go
+plugin path's whole process.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_query_table (needs the local Cassandra node);
+BENCH_FLAVOR=generic|cassandra runs it under another flavor (default scylla).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def atomic_write(path: Path, text: str, mode: int = 0o600) -> None:
     A symlink is written through (its target is replaced, the link kept). An existing file keeps its
     owner and the stricter of its mode and `mode`; directories and special files are refused.
     """
-    target = _write_target(path)
+    target = write_target(path)
     final_mode = mode & 0o777
     owner: tuple[int, int] | None = None
     try:
@@ -67,7 +67,7 @@ def atomic_write(path: Path, text: str, mode: int = 0o600) -> None:
         os.close(dir_fd)
 
 
-def _write_target(path: Path) -> Path:
+def write_target(path: Path) -> Path:
     """The regular file to replace: the symlink's final target, refusing directories and special files."""
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from core.config.file_safety import _write_target
+from core.config.file_safety import write_target
 from core.cql.column_text import column_texts
 from core.cql.values import base_type
 from core.grafana.frames import NULL_TEXT, Field, Frame
@@ -236,7 +236,7 @@ def export_file(frame: Frame, kind: str, path: Path, rows: Rows | None = None, *
     On cancel or error the temporary file is removed and an existing `path` is left as it was. A new file gets
     the usual mode (0666 less the umask); a replaced one keeps its mode.
     """
-    target = _write_target(path)  # through a symlink; directories and special files refused
+    target = write_target(path)  # through a symlink; directories and special files refused
     temp, fd = _create_beside(target)
     try:
         with contextlib.suppress(OSError):
