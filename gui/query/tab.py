@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import html
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
@@ -44,6 +43,7 @@ from gui.query.inspector import Inspector, InspectorData
 from gui.query.plugin_answer import ask_plugin
 from gui.query.plugin_view import PluginViewPanel
 from gui.query.preview import preview_html
+from gui.query.progress_relay import ProgressRelay
 from gui.query.results_graph import ResultsGraph
 from gui.query.results_table import ResultsTable
 from gui.query.run_controls import RunControls
@@ -54,12 +54,6 @@ from gui.query.variables import VariablesPanel
 ALL_HOSTS = "All hosts"
 DEFAULT_ROUTING = ""
 PREVIEW_DELAY_MS = 150
-
-
-class _ProgressRelay(QObject):
-    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
-
-    progress = Signal(int, int, float)
 
 
 class QueryTab(QWidget):
@@ -86,10 +80,9 @@ class QueryTab(QWidget):
         self._started = 0.0
         self._run_number = 0
         self._connected = False  # the running query reported its first page
-        self._progress_pending = threading.Event()
         self.last_status = ""
         self.last_result: RunResult | None = None
-        self._relay = _ProgressRelay(self)
+        self._relay = ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
         self._pages = PageRelay(lambda run, page: self.table.add_page(run, page), lambda: self._run_number, self)
         self._preview_timer = QTimer(self)
@@ -336,15 +329,7 @@ class QueryTab(QWidget):
         self._started = time.perf_counter()
         self._status("Running…")
         workspace = self.workspace
-        relay = self._relay
-
-        pending = self._progress_pending = threading.Event()  # one progress event in flight, never a backlog
-
-        def progress(rows: int, pages: int, elapsed: float) -> None:
-            if not pending.is_set():
-                pending.set()
-                relay.progress.emit(rows, pages, elapsed)
-
+        progress = self._relay.reporter()
         sink = self._pages.sink_for(run_number)
         self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress, sink=sink),
                          lambda result: self._show_result(result) if run_number == self._run_number else None)
@@ -376,7 +361,7 @@ class QueryTab(QWidget):
             self.progress_label.setText("Running…")
 
     def _on_progress(self, rows: int, pages: int, elapsed: float) -> None:
-        self._progress_pending.clear()
+        self._relay.delivered()
         if not self._running:
             return
         self._connected = True
