@@ -181,3 +181,19 @@ def test_export_replaces_the_file_at_the_end_and_a_cancel_leaves_it_untouched(tm
     assert json.loads(target.read_text())[0]["n"] == 2**70
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o640, "a replaced file keeps its mode"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_a_query_results_compact_columns_sort_like_lists() -> None:
+    """A result's columns (NumPy chunks with a NULL mask, core.grafana.columns) take the direct path and give
+    the order a list of the same values gives, NULLs last both ways."""
+    from core.grafana.frames import FrameBuilder
+
+    builder = FrameBuilder(["v", "n"], ["double", "bigint"])
+    builder.add([(2.5, 3), (None, 1), (-1.0, None)])
+    builder.add([(2.5, -7), (0.0, 2**62)])
+    result = builder.frame()
+    assert sort_order(result.field("v")).tolist() == [2, 4, 0, 3, 1]
+    assert sort_order(result.field("v"), descending=True).tolist() == [0, 3, 4, 2, 1]
+    assert sort_order(result.field("n")).tolist() == [3, 1, 0, 4, 2]
+    as_list = Field.of("n", "bigint", list(result.field("n").values))
+    assert sort_order(as_list).tolist() == sort_order(result.field("n")).tolist()

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from core.config.file_safety import write_target
 from core.cql.column_text import column_texts
 from core.cql.values import base_type
+from core.grafana.columns import Column
 from core.grafana.frames import NULL_TEXT, Field, Frame
 from core.query.result_writers import StreamingWriter
 
@@ -81,6 +82,11 @@ def _numpy_keys(values: Sequence[Any], dtype: np.dtype[Any], cancel: CancelCheck
     """The column as one NumPy array (NULL as a zero value) and its NULL mask, built chunk by chunk; None when
     NumPy cannot hold a value exactly (an int beyond int64, a value of another type, a lone surrogate)."""
     total = len(values)
+    if isinstance(values, Column) and dtype is not _TEXT_DTYPE:
+        arrays = values.arrays()  # a query result's compact chunks: no Python values at all
+        if arrays is not None and arrays[0].dtype.kind == dtype.kind:
+            data, mask = arrays
+            return data.astype(dtype, copy=False), (mask if mask.any() else None)
     keys = np.empty(total, dtype=dtype)
     nulls: Mask | None = None
     zero = "" if dtype is _TEXT_DTYPE else 0
