@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.config.secrets import SecretStore
 from core.config.workspace import Workspace
 from core.query.service import RunResult
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import click, save_screenshot
-from tests.gui.query_data import MILLION_TABLE, ensure_million_rows, local_workspace
+from tests.gui.query_data import MILLION_TABLE, ensure_million_rows
 from tests.gui.test_query_tab import open_query_tab
-from tests.support import LocalNode
 
 pytestmark = [pytest.mark.gui, pytest.mark.cassandra]
 
@@ -29,13 +25,6 @@ def million_rows(admin_session: Any) -> str:
     seconds = ensure_million_rows(admin_session)
     print(f"\n1M-row table ready in {seconds:.1f} s")
     return MILLION_TABLE
-
-
-@pytest.fixture
-def workspace(config_dir: Path, memory_secrets: SecretStore, cassandra: LocalNode) -> Iterator[Workspace]:
-    ws = local_workspace(config_dir, memory_secrets, cassandra)
-    yield ws
-    ws.close()
 
 
 def test_cancel_stops_a_long_fetch_at_once(qtbot: QtBot, open_window: OpenWindow, workspace: Workspace,

@@ -3,8 +3,6 @@ host pinning on the two-node cluster, errors, saved tabs and history, and screen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +10,6 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core.config.saved_queries import QueryTabsFile
-from core.config.secrets import SecretStore
 from core.config.workspace import Workspace
 from core.grafana.templating import Variable
 from core.query.service import RunResult
@@ -21,21 +18,13 @@ from gui.main_window import MainWindow
 from gui.query.tab import QueryTab
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import save_screenshot
-from tests.gui.query_data import create_sensor_table, local_workspace
-from tests.support import LocalNode
+from tests.gui.query_data import create_sensor_table
 
 pytestmark = [pytest.mark.gui, pytest.mark.cassandra]
 
 RUN_TIMEOUT_MS = 60_000
 QUERY = ("SELECT ts, sensor, value FROM {table} WHERE sensor IN (${{sensors:sqlstring}}) AND day = '2024-05-01' "
          "AND ts >= '${{__from:date:iso}}' AND ts < '${{__to:date:iso}}'")
-
-
-@pytest.fixture
-def workspace(config_dir: Path, memory_secrets: SecretStore, cassandra: LocalNode) -> Iterator[Workspace]:
-    ws = local_workspace(config_dir, memory_secrets, cassandra)
-    yield ws
-    ws.close()
 
 
 @pytest.fixture

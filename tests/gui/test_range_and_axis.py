@@ -3,8 +3,6 @@ graph's time axis and readout read in the dashboard time zone, as Grafana draws 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,16 +10,14 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.config.secrets import SecretStore
 from core.config.workspace import Workspace
 from core.errors import CqlscopeError
 from core.grafana.series import GraphData, Series
 from gui.query.results_graph import ResultsGraph
 from gui.query.time_range import RANGE_ERROR, TimeRangePicker
 from tests.gui.conftest import OpenWindow
-from tests.gui.query_data import create_sensor_table, local_workspace
+from tests.gui.query_data import create_sensor_table
 from tests.gui.test_query_tab import RUN_TIMEOUT_MS, open_query_tab, run_with_ctrl_enter
-from tests.support import LocalNode
 
 pytestmark = pytest.mark.gui
 
@@ -76,13 +72,6 @@ def test_the_time_axis_reads_in_the_dashboard_zone(qtbot: QtBot) -> None:
     assert graph.readout_text(MAY_1).startswith("2024-05-01 00:00:00 UTC")
     graph.show_data(graph._data, "Nowhere/Zone")
     assert graph.axis.labelText == "Time (UTC)", "a zone the picker would refuse falls back to UTC"
-
-
-@pytest.fixture
-def workspace(config_dir: Path, memory_secrets: SecretStore, cassandra: LocalNode) -> Iterator[Workspace]:
-    ws = local_workspace(config_dir, memory_secrets, cassandra)
-    yield ws
-    ws.close()
 
 
 @pytest.mark.cassandra

@@ -3,7 +3,6 @@ variables, run options and last result (from the real local node)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +17,9 @@ from core.config.workspace import Workspace
 from gui.query.area import UNDO_KEPT
 from tests.gui.conftest import OpenWindow
 from tests.gui.driving import click
-from tests.gui.query_data import local_workspace
-from tests.support import LocalNode
 
 pytestmark = pytest.mark.gui
 RUN_TIMEOUT_MS = 60_000
-
-
-@pytest.fixture
-def workspace(config_dir: Path, memory_secrets: SecretStore, cassandra: LocalNode) -> Iterator[Workspace]:
-    ws = local_workspace(config_dir, memory_secrets, cassandra)
-    yield ws
-    ws.close()
 
 
 @pytest.mark.cassandra
