@@ -251,5 +251,8 @@ def test_a_timestamp_beyond_year_9999_is_a_decoding_problem_not_a_server_error(w
     assert failed.value.message.startswith("The server answered, but the Python driver cannot decode column ts "
                                            "(timestamp): date value out of range.")
     assert "Select toUnixTimestamp(ts) to see its epoch milliseconds" in failed.value.message
+    # The driver closed its connection after the answer it could not decode: the session is dropped, so the next
+    # query connects afresh and works at once (instead of "no node could run the query" until a reconnect).
+    assert not workspace.sessions.has_session(ds.uid)
     seen = run_query(workspace, ds, f"SELECT k, toUnixTimestamp(ts) AS ms FROM {scratch_keyspace}.far")
     assert seen.frame.field("ms").values == [253402300800000]

@@ -156,6 +156,11 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
             names, types = _fetch(session, ds, statement, options, target, cancel, progress, outcome, started,
                                   credentials, collector)
         except QueryError as exc:
+            if exc.failure.kind == FailureKind.DECODE:
+                # The driver closes its connection after an answer it cannot decode, and the next query would get
+                # "no node could run the query" until it reconnects: the next query gets a fresh session.
+                workspace.sessions.close(ds.uid)
+                raise
             if not options.all_hosts or exc.failure.kind not in SKIPPABLE:
                 raise
             got = collector.rows - before
