@@ -136,8 +136,12 @@ def timed_call(call: Any, label: str, parts: dict[str, float]) -> Any:
     return timed
 
 
-def idle_baseline(app: QApplication, seconds: float = 3.0) -> float:
-    """The longest heartbeat gap while nothing runs: what the machine's own load costs the main thread."""
+def idle_baseline(app: QApplication, seconds: float = 3.0, settle_s: float = 2.0) -> float:
+    """The longest heartbeat gap while nothing runs (after `settle_s` for the window's start-up: its first
+    paints, the schema load): what the machine's own load costs the main thread."""
+    settle = QEventLoop()
+    QTimer.singleShot(int(settle_s * 1000), settle.quit)
+    settle.exec()
     heartbeat = Heartbeat()
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
@@ -181,7 +185,7 @@ def main() -> int:
     from core.config.datasource import DataSource, Flavor
     from core.config.secrets import RunOnlyKeyring, SecretStore
     from core.config.workspace import Workspace
-    from gui.common.main_thread_gc import collect_on_the_gui_thread
+    from gui.app import application
     from gui.common.prompts import Prompts
     from gui.main_window import MainWindow
 
@@ -190,8 +194,7 @@ def main() -> int:
     load_s = ensure_million_rows(admin.connect())
     admin.shutdown()
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    collect_on_the_gui_thread()  # as the app does (gui/common/main_thread_gc.py)
+    app = application(sys.argv)  # as the app makes it: GC on the GUI thread, a short GIL switch interval
     config = Path(tempfile.mkdtemp(prefix="cqlscope-bench-"))
     os.environ["CQLSCOPE_CONFIG_DIR"] = str(config)
     workspace = Workspace(config, SecretStore(RunOnlyKeyring()))

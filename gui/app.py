@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from core import __version__, unsupported_python
 from core.config.workspace import Workspace
 from gui.common.main_thread_gc import collect_on_the_gui_thread
+from gui.common.responsiveness import favor_the_gui_thread
 from gui.main_window import APP_NAME, MainWindow
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def application(args: Sequence[str]) -> QApplication:
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
     collect_on_the_gui_thread()
+    favor_the_gui_thread()
     return app
 
 

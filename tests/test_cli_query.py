@@ -146,3 +146,19 @@ def test_render_needs_no_profile_and_writes_nothing(config_dir: Path, profile: b
     assert after == before, "no profile, no .bak, nothing written"
     if profile is not None:
         assert (config_dir / "datasources.yaml").read_bytes() == profile
+
+
+def test_the_cli_shortens_the_gil_switch_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The driver decodes the next page on its own thread while the CLI converts the last one: at CPython's
+    5 ms switch interval the decoder waited for the GIL and the pages came late (core/query/threads.py)."""
+    import sys
+
+    from core.cli.main import main
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        assert main(["datasource", "list"]) == 0
+        assert sys.getswitchinterval() <= 0.001
+    finally:
+        sys.setswitchinterval(before)

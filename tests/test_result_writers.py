@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from core.cql.column_text import column_texts
 from core.cql.values import value_text
+from core.grafana.columns import Column, dtype_for, make_chunk
 from core.grafana.frames import Field, Frame
 from core.query.result_writers import StreamingWriter, write_csv, write_json_rows, write_table
 
@@ -68,9 +69,12 @@ def test_column_texts_equal_the_per_value_texts() -> None:
         "list<int>": [[rng.randint(0, 9) for _ in range(3)] for _ in range(100)],
     }
     for cql_type, values in cases.items():
-        values = [*values, None]
-        expected = [None if v is None else value_text(v, cql_type) for v in values]
-        assert column_texts(values, cql_type) == expected, cql_type
+        for column in (values, [*values, None]):  # without a NULL, timestamps take NumPy's bulk path
+            expected = [None if v is None else value_text(v, cql_type) for v in column]
+            assert column_texts(column, cql_type) == expected, cql_type
+    times = cases["timestamp"]
+    assert column_texts(Column([make_chunk(times, dtype_for("timestamp"))]), "timestamp") == [
+        value_text(v, "timestamp") for v in times], "a frame's int64 chunk, formatted in bulk"
 
 
 def _pages(frame: Frame, sizes: list[int]) -> list[Frame]:

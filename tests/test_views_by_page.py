@@ -153,3 +153,17 @@ def test_repeated_times_are_counted_by_sorting() -> None:
     assert repeats(np.array([3, 1, 2, 2, 3, 3], dtype=np.int64)) == 3
     assert repeats(np.array([0.5, 0.25, 0.5], dtype=np.float64)) == 1
     assert repeats(np.array([], dtype=np.int64)) == 0 and repeats(np.array([7], dtype=np.int64)) == 0
+
+
+def test_a_series_knows_whether_its_times_ascend_and_its_middle_time() -> None:
+    """Worked out on the worker, so the graph does not scan a million times on the GUI thread."""
+    from core.grafana.series import Series
+
+    ones = np.ones(5)
+    steady = Series("a", np.array([1.0, 2.0, 2.0, 5.0, 9.0]), ones)
+    assert steady.ascending and steady.middle == 2.0
+    back = Series("b", np.array([3.0, 1.0, 2.0, 10.0, 4.0]), ones)
+    assert not back.ascending and back.middle == 3.0  # the median of 1, 2, 3, 4, 10
+    assert Series("c", np.array([]), np.array([])).middle is None
+    one = Series("d", np.array([7.0]), np.array([1.0]))
+    assert one.ascending and one.middle == 7.0

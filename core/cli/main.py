@@ -17,6 +17,7 @@ from core.cli.common import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, is_usage_erro
 from core.cli.parser import build_parser
 from core.config.workspace import Workspace
 from core.errors import CqlscopeError, PartialChangeError
+from core.query.threads import share_the_gil_finely
 
 Command = Callable[[Workspace, argparse.Namespace], int]
 
@@ -49,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cqlscope: {problem}", file=sys.stderr)
         return EXIT_FAILED
     args = build_parser().parse_args(argv)
+    share_the_gil_finely()
     if args.debug:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -129,7 +129,7 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
     except CqlscopeError as exc:
         raise QueryError(Failure(FailureKind.KEYRING, exc.message)) from None
     try:
-        session = workspace.sessions.session(ds)
+        session = workspace.sessions.session(ds, credentials)
     except Exception as exc:
         raise QueryError(connect_failure(exc, ds, credentials)) from None
     connect_ms = (time.perf_counter() - started) * 1000

@@ -89,7 +89,7 @@ def check_health(workspace: Workspace, ds: DataSource) -> HealthReport:
 
     started = time.perf_counter()
     try:
-        session = workspace.sessions.session(ds)
+        session = workspace.sessions.session(ds, None if keyring_problem else credentials)
     except Exception as exc:
         failure = connect_failure(exc, ds, credentials)
         if keyring_problem and failure.kind == FailureKind.AUTHENTICATION:

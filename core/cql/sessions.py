@@ -211,13 +211,15 @@ class SessionManager:
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
-    def session(self, ds: DataSource) -> Session:
+    def session(self, ds: DataSource, credentials: Credentials | None = None) -> Session:
         """The data source's session, connecting (blocking) when there is none or settings changed.
+        `credentials`, when the caller has just read them, saves reading the keyring again.
 
         Raises the driver's exception when the connection fails, or a ClassifiedError (our own deadline, a
         local datacenter that is unknown or down); classify either with core.cql.failures.
         """
-        credentials = self._credentials_for(ds)
+        if credentials is None:
+            credentials = self._credentials_for(ds)
         wanted = fingerprint(ds, credentials)
         with self._lock_for(ds.uid):
             entry = self._entries.get(ds.uid)

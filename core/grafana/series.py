@@ -31,6 +31,18 @@ class Series:
     x: FloatArray
     y: FloatArray
     shared_times: int = 0  # rows whose time another row of this series already has
+    ascending: bool = field(init=False)  # times never go back (the graph can then clip to the view)
+    middle: float | None = field(init=False)  # the median time (where the graph takes its zone's offset)
+
+    def __post_init__(self) -> None:
+        # Computed where the series is built (a worker), not on the GUI thread that draws it.
+        x = self.x
+        self.ascending = bool(x.size < 2 or np.all(x[1:] >= x[:-1]))
+        finite = x[np.isfinite(x)] if x.size else x
+        if not finite.size:
+            self.middle = None
+        else:
+            self.middle = float(finite[finite.size // 2] if self.ascending else np.median(finite))
 
     @property
     def point_count(self) -> int:
@@ -57,7 +69,11 @@ def graph_data(frame: Frame) -> GraphData:
 class SeriesGroups:
     """Rows grouped into series page by page, as they arrive: per label values (text columns, NULL as empty
     text), the rows' times (exact epoch ms) and, when `keep_values`, each numeric column's values as floats.
-    The graph and the report's shared-timestamp check both read it, so neither takes a second pass."""
+    The graph and the report's shared-timestamp check both read it, so neither takes a second pass.
+
+    Each page only gives its rows their group ids (label values -> id, in order of first row); the rows are
+    split into groups once, at the end, by one stable sort of all ids (splitting every page into its hundreds of
+    groups cost more than converting the page)."""
 
     def __init__(self, keep_values: bool = True) -> None:
         self.keep_values = keep_values
@@ -67,8 +83,10 @@ class SeriesGroups:
         self._labels: list[int] = []
         self._numbers: list[int] = []
         self._key_index: dict[tuple[str, ...], int] = {}  # label values -> group id, in order of first row
-        self._times: dict[tuple[str, ...], list[IntArray]] = {}
-        self._values: dict[tuple[str, ...], list[list[FloatArray]]] = {}
+        self._ids: list[IntArray] = []  # per page, the group id of each row that has a time
+        self._page_times: list[IntArray] = []
+        self._page_values: list[list[FloatArray]] = []  # per page, per numeric column
+        self._grouped: tuple[list[IntArray], list[list[FloatArray]]] | None = None
 
     @classmethod
     def of(cls, frame: Frame, keep_values: bool = True) -> SeriesGroups:
@@ -77,7 +95,8 @@ class SeriesGroups:
         return groups
 
     def add(self, page: Frame) -> None:
-        """Group one page's rows (rows without a time have no place on the time axis and are left out)."""
+        """Number one page's rows by group (rows without a time have no place on the time axis and are left
+        out)."""
         if self._shape is None:
             self._shape = page
             kinds = [f.type for f in page.fields]
@@ -87,12 +106,15 @@ class SeriesGroups:
         self.rows += page.row_count
         if self._time < 0 or not self._numbers or not page.row_count:
             return
+        self._grouped = None
         times, no_time = as_array(page.fields[self._time].values, np.int64)
         present = ~no_time  # a row without a time has no place on the time axis
+        everywhere = bool(present.all())
         if self._labels:
             texts = [column_texts(page.fields[i].values, page.fields[i].cql_type) for i in self._labels]
-            keys = list(zip(*(["" if t is None else t for t in column] for column in texts), strict=True))
-            if not present.all():
+            keys = list(zip(*(["" if t is None else t for t in column] if None in column else column
+                              for column in texts), strict=True))
+            if not everywhere:
                 keys = [k for k, here in zip(keys, present.tolist(), strict=True) if here]
             index = self._key_index
             for key in dict.fromkeys(keys):  # new label values get ids in order of their first row
@@ -102,28 +124,40 @@ class SeriesGroups:
         else:
             self._key_index.setdefault((), 0)
             ids = np.zeros(int(present.sum()), dtype=np.int64)
-        order = np.argsort(ids, kind="stable")  # rows of each group together, in row order
-        bounds = np.cumsum(np.bincount(ids, minlength=len(self._key_index)))
-        groups = np.split(order, bounds[:-1])
-        keys_by_id = list(self._key_index)
-        page_times = times[present]
-        values = [as_array(page.fields[i].values, np.float64) for i in self._numbers] if self.keep_values else []
-        page_values = [np.where(mask, np.nan, data)[present] for data, mask in values]
-        for group_id, rows in enumerate(groups):
-            if not rows.size:
-                continue
-            key = keys_by_id[group_id]
-            self._times.setdefault(key, []).append(page_times[rows])
-            if self.keep_values:
-                chunks = self._values.setdefault(key, [[] for _ in self._numbers])
-                for chunk, column in zip(chunks, page_values, strict=True):
-                    chunk.append(column[rows])
+        self._ids.append(ids)
+        self._page_times.append(times if everywhere else times[present])
+        if self.keep_values:
+            values = [as_array(page.fields[i].values, np.float64) for i in self._numbers]
+            columns = [np.where(mask, np.nan, data) if mask.any() else data for data, mask in values]
+            self._page_values.append(columns if everywhere else [column[present] for column in columns])
+
+    def _groups(self) -> tuple[list[IntArray], list[list[FloatArray]]]:
+        """Per group id: its rows' times and (with `keep_values`) each numeric column's values, in row order."""
+        if self._grouped is None:
+            count = len(self._key_index)
+            if not self._ids:
+                self._grouped = ([np.zeros(0, np.int64)] * count, [[] for _ in range(count)])
+                return self._grouped
+            ids = np.concatenate(self._ids)
+            order = np.argsort(ids, kind="stable")  # the rows of each group together, in row order
+            bounds = np.cumsum(np.bincount(ids, minlength=count))[:-1]
+            times = np.split(np.concatenate(self._page_times)[order], bounds)
+            by_column = [np.split(np.concatenate([page[n] for page in self._page_values])[order], bounds)
+                         for n in range(len(self._numbers))] if self.keep_values else []
+            values = [[column[group] for column in by_column] for group in range(count)]
+            self._grouped = (times, values)
+        return self._grouped
+
+    def _present_groups(self) -> list[tuple[tuple[str, ...], IntArray, list[FloatArray]]]:
+        """(label values, times, values) of each group with rows, in order of first row."""
+        times, values = self._groups()
+        return [(key, times[i], values[i]) for key, i in self._key_index.items() if times[i].size]
 
     def shared_times(self) -> list[tuple[dict[str, str], int]]:
         """Label values of each group in which rows share a timestamp, with the number of repeated rows."""
         found = []
-        for key, chunks in self._times.items():
-            repeated = repeats(np.concatenate(chunks))
+        for key, times, _values in self._present_groups():
+            repeated = repeats(times)
             if repeated:
                 found.append((self._label_dict(key), repeated))
         return found
@@ -140,12 +174,12 @@ class SeriesGroups:
         if not self.keep_values:
             raise ValueError("the series were grouped without their values")
         series: list[Series] = []
+        groups = self._present_groups()
         for position, index in enumerate(self._numbers):
             number = shape.fields[index]
-            for key, chunks in self._times.items():
-                x = np.concatenate(chunks).astype(np.float64) / 1000.0
-                y = np.concatenate(self._values[key][position])
-                series.append(_series(number, self._label_dict(key), x, y))
+            for key, times, values in groups:
+                x = times.astype(np.float64) / 1000.0
+                series.append(_series(number, self._label_dict(key), x, values[position]))
         return GraphData(series)
 
     def _label_dict(self, key: tuple[str, ...]) -> dict[str, str]:

@@ -50,7 +50,8 @@ class Cancelled(Exception):
     """The operation was cancelled between two chunks."""
 
 
-def _step(cancel: CancelCheck | None, progress: ProgressReport | None, done: int, total: int) -> None:
+def check_step(cancel: CancelCheck | None, progress: ProgressReport | None, done: int, total: int) -> None:
+    """Between two chunks: raise Cancelled when asked to stop, else report progress."""
     if cancel is not None and cancel():
         raise Cancelled
     if progress is not None:
@@ -91,7 +92,7 @@ def _numpy_keys(values: Sequence[Any], dtype: np.dtype[Any], cancel: CancelCheck
     nulls: Mask | None = None
     zero = "" if dtype is _TEXT_DTYPE else 0
     for start in range(0, total, STEP_ROWS):
-        _step(cancel, progress, start // 2, total)
+        check_step(cancel, progress, start // 2, total)
         chunk = list(values[start:start + STEP_ROWS])
         end = start + len(chunk)
         if any(v is None for v in chunk):
@@ -148,7 +149,7 @@ def _merged_order(total: int, chunk_of: Callable[[int, int], Sequence[Any]], key
     runs: list[list[tuple[Any, int]]] = []
     nulls: list[int] = []
     for start in range(0, total, CHUNK_ROWS):
-        _step(cancel, progress, start // 2, total)
+        check_step(cancel, progress, start // 2, total)
         run: list[tuple[Any, int]] = []
         for row, value in enumerate(chunk_of(start, start + CHUNK_ROWS), start):
             if value is None:
@@ -161,7 +162,7 @@ def _merged_order(total: int, chunk_of: Callable[[int, int], Sequence[Any]], key
     order = np.empty(total, dtype=np.int64)
     done = 0
     while batch := list(itertools.islice(merged, CHUNK_ROWS)):
-        _step(cancel, progress, (total + done) // 2, total)
+        check_step(cancel, progress, (total + done) // 2, total)
         order[done:done + len(batch)] = [sign * row for _, row in batch]
         done += len(batch)
     order[done:] = nulls
@@ -187,7 +188,7 @@ def filter_mask(frame: Frame, text: str, *, cancel: CancelCheck | None = None,
     total = frame.row_count
     mask = np.zeros(total, dtype=np.bool_)
     for start in range(0, total, STEP_ROWS):
-        _step(cancel, progress, start, total)
+        check_step(cancel, progress, start, total)
         hits = mask[start:start + STEP_ROWS]
         for field in frame.fields:
             texts = column_texts(field.values[start:start + STEP_ROWS], field.cql_type)
@@ -221,7 +222,7 @@ def write_rows(frame: Frame, kind: str, out: Any, rows: Rows | None = None, *, c
     total = frame.row_count if rows is None else len(rows)
     chunk_rows = chunk_rows or STEP_ROWS
     for start in range(0, total, chunk_rows):
-        _step(cancel, progress, start, total)
+        check_step(cancel, progress, start, total)
         end = min(start + chunk_rows, total)
         if rows is None:
             columns = [f.values[start:end] for f in frame.fields]
@@ -230,7 +231,7 @@ def write_rows(frame: Frame, kind: str, out: Any, rows: Rows | None = None, *, c
             columns = [[f.values[i] for i in picked] for f in frame.fields]
         writer.page(Frame(frame.name, [Field(f.name, f.cql_type, f.type, f.element, values, dict(f.labels))
                                        for f, values in zip(frame.fields, columns, strict=True)]))
-    _step(cancel, progress, total, total)
+    check_step(cancel, progress, total, total)
     writer.finish(frame)
     return total
 

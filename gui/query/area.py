@@ -378,6 +378,8 @@ class QueryArea(QWidget):
 
     def shutdown(self, timeout_ms: int) -> None:
         """Save, cancel running queries and wait for the workers (when the window closes)."""
+        for tab in self.all_query_tabs():
+            tab.finish_showing()  # its run reaches the history
         self.save()
         for tab in self.all_query_tabs():
             tab.cancel()

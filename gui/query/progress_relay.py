@@ -8,11 +8,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from gui.common.responsiveness import Throttle
+
 Report = Callable[[int, int, float], None]  # rows so far, pages so far, elapsed seconds
+
+INTERVAL_S = 0.25  # at most four updates a second: each repaints the progress label and the status bar
 
 
 class ProgressRelay(QObject):
-    """`reporter()` gives the worker its progress callback; the GUI slot calls `delivered()` when it has shown one."""
+    """`reporter()` gives the worker its progress callback; the GUI slot calls `delivered()` when it has shown one.
+    Reports closer together than INTERVAL_S are dropped."""
 
     progress = Signal(int, int, float)
 
@@ -23,9 +28,10 @@ class ProgressRelay(QObject):
     def reporter(self) -> Report:
         """A callback for one run: it emits only while no earlier event waits to be shown."""
         pending = self._pending = threading.Event()
+        throttle = Throttle(INTERVAL_S)
 
         def report(rows: int, pages: int, elapsed: float) -> None:
-            if not pending.is_set():
+            if not pending.is_set() and throttle.ready():
                 pending.set()
                 self.progress.emit(rows, pages, elapsed)
 

@@ -22,6 +22,7 @@ from core.grafana.timezones import BROWSER_ZONE, resolve_zone, zone_name
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#7f7f7f", "#000075", "#800000", "#469990", "#f032e6", "#9a6324", "#3cb44b",
            "#4363d8", "#808000", "#e6194b", "#911eb4", "#42d4f4", "#f58231", "#000000", "#5e3c99")
+LINE_WIDTH = 1  # Grafana's default line width (a wider pen also draws a million points twice as slowly)
 
 
 class ZonedDateAxis(pg.DateAxisItem):  # type: ignore[misc]
@@ -129,11 +130,11 @@ class ResultsGraph(QWidget):
         self.legend.blockSignals(True)
         for number, series in enumerate(data.series):
             colour = PALETTE[number % len(PALETTE)]
-            curve = self.plot.plot(series.x, series.y, pen=pg.mkPen(colour, width=1.5), connect="finite")
+            curve = self.plot.plot(series.x, series.y, pen=pg.mkPen(colour, width=LINE_WIDTH), connect="finite")
             curve.setDownsampling(auto=True, method="peak")
             # Clipping to the view looks points up by time, which needs ascending times; a series drawn in the
             # frame's order (going back in time) is drawn whole.
-            curve.setClipToView(bool(series.x.size < 2 or np.all(np.diff(series.x) >= 0)))
+            curve.setClipToView(series.ascending)
             self.curves.append(curve)
             self.legend.addItem(_legend_item(series.name, colour))
         self.legend.blockSignals(False)
@@ -149,8 +150,8 @@ class ResultsGraph(QWidget):
             zone, timezone = UTC, "utc"
         name = zone_name(timezone, None)
         label = "UTC" if zone is UTC else (f"browser: {name}" if timezone in ("", BROWSER_ZONE) else name)
-        middles = [float(np.nanmedian(series.x)) for series in self._data.series if series.x.size]
-        self.axis.set_zone(zone, label, middles[0] if middles and np.isfinite(middles[0]) else None)
+        middles = [series.middle for series in self._data.series if series.middle is not None]
+        self.axis.set_zone(zone, label, middles[0] if middles else None)
 
     def _on_legend_item(self, item: QListWidgetItem) -> None:
         row = self.legend.row(item)

@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
@@ -31,14 +30,15 @@ from gui.common.folders import remember, start_path
 from gui.common.table_sizing import size_columns_to_head
 from gui.common.text import plural
 from gui.query.table_controls import BusyNote, FilterBox
+from gui.query.table_copy import TableCopier
 from gui.query.table_export import TableExporter
 from gui.query.table_header import RowNumberHeader
 from gui.query.table_jobs import TableJob
-from gui.query.table_model import MAX_CELL_CHARS, NULL_COLOR, FrameTableModel, cells_text
+from gui.query.table_model import MAX_CELL_CHARS, NULL_COLOR, FrameTableModel
 
 __all__ = ["MAX_CELL_CHARS", "NULL_COLOR", "FrameTableModel", "ResultsTable"]
 
-PAGE_FLUSH_MS = 100  # pages arriving closer together are added in one insert (each repaints the view)
+PAGE_FLUSH_MS = 250  # pages arriving closer together are added in one insert (each repaints the view)
 SortSpec = tuple[int, bool]  # column, descending
 
 SHOWN_ONLY_TOOLTIP = (
@@ -122,6 +122,11 @@ class ResultsTable(QWidget):
         self.exporter.exported.connect(self._on_exported)
         self.exporter.failed.connect(self.failed)
         self.exporter.finished.connect(self._on_export_finished)
+        self.copier = TableCopier(self)
+        self.copier.progressed.connect(self._on_copy_progress)
+        self.copier.copied.connect(self.notified)
+        self.copier.failed.connect(self.failed)
+        self.copier.finished.connect(self._end_busy)
 
         self._sort: SortSpec | None = None  # what the view shows
         self._filter = ""
@@ -312,6 +317,7 @@ class ResultsTable(QWidget):
             self._restore_applied()
             self.notified.emit(f"{what} cancelled: the table shows the rows as before.")
         self.exporter.cancel()
+        self.copier.cancel()
 
     def _restore_applied(self) -> None:
         """Back to what the view shows: the header's arrow and the filter text follow it."""
@@ -321,7 +327,7 @@ class ResultsTable(QWidget):
         self._end_busy()
 
     def _end_busy(self) -> None:
-        if not self.exporter.running() and not self.view_job.running():
+        if not self.exporter.running() and not self.view_job.running() and not self.copier.running():
             self.busy.hide()
 
     def _set_sort_indicator(self, sort: SortSpec | None) -> None:
@@ -336,16 +342,17 @@ class ResultsTable(QWidget):
 
     # -- copy and export -----------------------------------------------------------------------------------
 
-    def selected_text(self) -> tuple[str, int]:
-        """The selected cells (every cell when none is selected) as tab-separated rows under a header row; and the
-        number of rows (see gui.query.table_model.cells_text)."""
-        return cells_text(self.model, self.view.selectionModel().selectedIndexes())
-
     def copy_selection(self) -> None:
-        text, rows = self.selected_text()
-        if text:
-            QApplication.clipboard().setText(text)
-            self.notified.emit(f"Copied {plural(rows, 'row')} with the header row to the clipboard.")
+        """Copy the selected cells, or every cell when none is selected (on a worker when there are many)."""
+        frame = self.model.current_frame()
+        if frame is None or not frame.fields or self.copier.running():
+            return
+        selection = self.view.selectionModel().selection()
+        ranges = [(r.top(), r.bottom(), r.left(), r.right()) for r in map(selection.at, range(selection.size()))]
+        cells = sum((bottom - top + 1) * (right - left + 1) for top, bottom, left, right in ranges) if ranges \
+            else self.model.rowCount() * self.model.columnCount()
+        if not self.copier.copy(frame, self.model.view_state()[2], ranges or None, cells):
+            self.busy.show_work("Copying")
 
     def _export_rows(self) -> Rows | None:
         return self.model.view_state()[2] if self.shown_only.isChecked() else None
@@ -366,6 +373,11 @@ class ResultsTable(QWidget):
         self.exporter.start(frame, kind, path, self._export_rows())
         self.busy.show_work("Exporting")
         self._set_buttons()
+
+    def _on_copy_progress(self, text: str) -> None:
+        if self.copier.running():
+            self.busy.label.setText(text)
+        self.notified.emit(text)
 
     def _on_export_progress(self, text: str) -> None:
         if self.exporter.running():

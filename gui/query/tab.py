@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import html
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -85,6 +86,11 @@ class QueryTab(QWidget):
         self._relay = ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
         self._pages = PageRelay(lambda run, page: self.table.add_page(run, page), lambda: self._run_number, self)
+        self._show_steps: deque[Callable[[], None]] = deque()  # what is left to show of the last result
+        self._step_timer = QTimer(self)
+        self._step_timer.setSingleShot(True)
+        self._step_timer.setInterval(0)
+        self._step_timer.timeout.connect(self._next_show_step)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -296,6 +302,7 @@ class QueryTab(QWidget):
         """Prepare the query and run it on a worker; the views update when it reports back."""
         if self._running:
             return
+        self.finish_showing()
         try:
             request = self.request()
             prepared = service.prepare(request)
@@ -372,7 +379,10 @@ class QueryTab(QWidget):
         self._status(text)
 
     def _show_result(self, result: Any) -> None:
+        """Show a run's result in steps, one per turn of the event loop (table, graph, plugin view, history), so
+        no single step of a million-row result holds the GUI thread for long; `finished` comes after the last."""
         assert isinstance(result, RunResult)
+        self.finish_showing()
         self._set_running(False)
         self.last_result = result
         outcome = result.outcome
@@ -385,23 +395,46 @@ class QueryTab(QWidget):
             self.progress_label.setText("Failed")
             self._status(f"Query failed: {result.error_title}")
             self.error.emit(result.error_title, result.error_message)
-        else:
-            self.table.show_frame(outcome.frame, truncated=outcome.truncated, cancelled=outcome.cancelled,
-                                  limit=result.options.limit, run=self._run_number)
+            self._end_showing(result)
+            return
+        self.table.show_frame(outcome.frame, truncated=outcome.truncated, cancelled=outcome.cancelled,
+                              limit=result.options.limit, run=self._run_number)
+        if self.results.currentWidget() in (self.inspector, self.history):
+            self.results.setCurrentWidget(self.table)
+        state = " (cancelled)" if outcome.cancelled else " (truncated)" if outcome.truncated else ""
+        summary = (f"{plural(outcome.row_count, 'row')}{state} in {result.duration_ms:.0f} ms · "
+                   f"{plural(outcome.pages, 'page')}")
+        self.progress_label.setText(summary)
+        self._status(summary)
+
+        def graph() -> None:
             if "graph" in result.view_errors:
                 self.graph.show_message(f"The graph could not be built: {result.view_errors['graph']}")
             else:
                 self.graph.show_data(result.graph, result.prepared.time_range.timezone)
+
+        def plugin_view() -> None:
             self.plugin_panel.show_view(result.plugin_view, result.findings, result.view_errors)
-            if self.results.currentWidget() in (self.inspector, self.history):
-                self.results.setCurrentWidget(self.table)
-            state = " (cancelled)" if outcome.cancelled else " (truncated)" if outcome.truncated else ""
-            summary = (f"{plural(outcome.row_count, 'row')}{state} in {result.duration_ms:.0f} ms · "
-                       f"{plural(outcome.pages, 'page')}")
-            self.progress_label.setText(summary)
-            self._status(summary)
             if not outcome.cancelled:
                 self.succeeded.emit()
+
+        self._show_steps.extend([graph, plugin_view, lambda: self._end_showing(result)])
+        self._step_timer.start()
+
+    def _next_show_step(self) -> None:
+        if self._show_steps:
+            self._show_steps.popleft()()
+        if self._show_steps:
+            self._step_timer.start()
+
+    def finish_showing(self) -> None:
+        """Take every step of the result being shown now (a new run or result must not interleave with it)."""
+        self._step_timer.stop()
+        while self._show_steps:
+            self._show_steps.popleft()()
+
+    def _end_showing(self, result: RunResult) -> None:
+        outcome = result.outcome
         cancelled = outcome is not None and outcome.cancelled
         self._record(result.duration_ms, rows=result.rows, ok=result.ok and not cancelled,
                      error=CANCELLED_TEXT if cancelled else result.error_message)

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from core.query.table_ops import Cancelled
+from gui.common.responsiveness import Throttle
 from gui.common.workers import describe_error
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ Progress = Callable[[int, int], None]
 Work = Callable[[Callable[[], bool], Progress], Any]  # work(cancelled, progress) -> result
 
 QUIT_WAIT_MS = 3000
+PROGRESS_INTERVAL_S = 0.1  # progress of a job reaches the GUI at most ten times a second
 
 _pool: QThreadPool | None = None
 _running: set[threading.Event] = set()  # the cancel flags of jobs not yet ended
@@ -64,8 +66,11 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         signals, generation = self._signals, self.generation
+        throttle = Throttle(PROGRESS_INTERVAL_S)
 
         def progress(done: int, total: int) -> None:
+            if not throttle.ready(last=done >= total):
+                return
             with contextlib.suppress(RuntimeError):  # the table is gone
                 signals.progressed.emit(generation, done, total)
 

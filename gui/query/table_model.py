@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from core.grafana.frames import NULL_TEXT, Field, Frame
+from core.grafana.frames import NULL_TEXT, Field, Frame, concat_frames
 from core.query.table_ops import Mask, Rows, shown_rows, sort_order
 
 MAX_CELL_CHARS = 500
@@ -101,6 +101,12 @@ class FrameTableModel(QAbstractTableModel):
     def frame(self) -> Frame | None:
         """The whole frame shown (None while a query's pages are shown)."""
         return self._frame
+
+    def current_frame(self) -> Frame | None:
+        """The whole frame, or while a query runs the pages received so far as one frame."""
+        if self._frame is not None or not self._pages:
+            return self._frame
+        return concat_frames(self._pages)
 
     def fields(self) -> list[Field]:
         if self._frame is not None:
@@ -237,30 +243,3 @@ def _display(text: str | None) -> str:
     if len(text) > MAX_CELL_CHARS:
         return text[:MAX_CELL_CHARS] + "…"
     return text.replace("\n", "⏎")
-
-
-def cells_text(model: FrameTableModel, indexes: list[QModelIndex]) -> tuple[str, int]:
-    """Cells (every cell when `indexes` is empty) as tab-separated rows under a header row of column names, exact
-    values, NULL written as NULL and empty text as nothing; and the number of rows."""
-    if indexes:
-        rows = sorted({i.row() for i in indexes})
-        columns = sorted({i.column() for i in indexes})
-        chosen: set[tuple[int, int]] | None = {(i.row(), i.column()) for i in indexes}
-    else:
-        rows = list(range(model.rowCount()))
-        columns = list(range(model.columnCount()))
-        chosen = None
-    if not rows or not columns:
-        return "", 0
-    fields = model.fields()
-    lines = ["\t".join(fields[column].name for column in columns)]
-    for row in rows:
-        cells = []
-        for column in columns:
-            if chosen is not None and (row, column) not in chosen:
-                cells.append("")
-                continue
-            text = model.cell_text(row, column)
-            cells.append(NULL_TEXT if text is None else text)
-        lines.append("\t".join(cells))
-    return "\n".join(lines), len(rows)

@@ -232,3 +232,43 @@ def test_export_to_a_directory_reports_what_to_do(qtbot: QtBot, table: ResultsTa
         table.start_export(tmp_path, "csv")
     title, message = failed.args
     assert title == "Cannot write file" and "is a directory" in message
+
+
+def test_a_big_copy_is_built_on_a_worker_in_the_shown_order(qtbot: QtBot, table: ResultsTable,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copy with many cells runs as a job: the GUI thread only reads the selection's rectangles, the clipboard
+    gets the text when it is ready, in the table's sorted order; Cancel leaves the clipboard as it was."""
+    from gui.query import table_copy
+
+    monkeypatch.setattr(table_copy, "AT_ONCE_CELLS", 4)  # this small table counts as big
+    click_header(qtbot, table, 0)  # sorted by id: 1, 1, 2, 3, NULL
+    qtbot.waitUntil(lambda: column(table, 0) == ["1", "1", "2", "3", None], timeout=JOB_TIMEOUT_MS)
+    built_on: list[str] = []
+    real = table_copy.copied_text
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        built_on.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(table_copy, "copied_text", noting)
+    QApplication.clipboard().setText("before")
+    with qtbot.waitSignal(table.notified, check_params_cb=lambda text: text.startswith("Copied"),
+                          timeout=JOB_TIMEOUT_MS) as copied:
+        table.copy_selection()
+    assert copied.args == ["Copied 5 rows with the header row to the clipboard."]
+    assert built_on and built_on[0] != threading.main_thread().name
+    assert QApplication.clipboard().text().splitlines() == [
+        "id\tamount\tname\tbig", "1\t-1E-21\tAlice\t1180591620717411303424",
+        "1\t10.50\talice\tNULL", "2\tNULL\tNULL\t-18446744073709551616", "3\t10.5\tcarol\t1180591620717411303425",
+        "NULL\t7\tbob\t5"]
+    # Cancelled before the worker answers: the clipboard keeps what it had.
+    QApplication.clipboard().setText("before")
+    gate = threading.Event()
+    monkeypatch.setattr(table_copy, "copied_text", lambda *a, **k: (gate.wait(10), real(*a, **k))[1])
+    table.copy_selection()
+    assert table.busy.isVisible()
+    table.cancel_work()
+    gate.set()
+    assert wait_for_table_jobs(JOB_TIMEOUT_MS)
+    qtbot.wait(50)
+    assert QApplication.clipboard().text() == "before" and not table.busy.isVisible()

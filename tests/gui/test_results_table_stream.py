@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer
 from pytestqt.qtbot import QtBot
 
 from core.config.workspace import Workspace
@@ -69,3 +69,51 @@ def test_rows_appear_page_by_page_before_the_query_ends(qtbot: QtBot, open_windo
     assert table.model.cell_text(0, 0) == "2024-05-01T00:00:00.000Z"
     assert table.summary.text() == f"{MINUTES} rows · 3 columns"
     assert table.csv_button.isEnabled() and table.filter_box.isEnabled()
+
+
+def test_a_result_is_shown_in_steps_and_a_new_run_finishes_the_old_one_first(
+        qtbot: QtBot, open_window: OpenWindow, workspace: Workspace, admin_session: Any, scratch_keyspace: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Table, graph, plugin view and history are shown one turn of the event loop apart (no single handler holds
+    the GUI thread for all of a big result), `finished` comes last, and Run pressed between two steps first
+    shows the rest of the previous result, so its graph and its history entry are never lost."""
+    table_name = create_sensor_table(admin_session, scratch_keyspace)
+    window = open_window(workspace)
+    with qtbot.waitSignal(window.query_area.schema_loaded, timeout=RUN_TIMEOUT_MS):
+        window.tabs.setCurrentWidget(window.query_area)
+    tab = window.query_area.current_tab()
+    assert tab is not None
+    tab.editor.setPlainText(f"SELECT ts, sensor, value FROM {table_name} WHERE sensor = 's2' AND day = '2024-05-01'")
+    events: list[str] = []
+    turns: list[int] = []  # the event loop's turn at each step
+    turn = [0]
+    ticker = QTimer()
+    ticker.setInterval(0)
+    ticker.timeout.connect(lambda: turn.__setitem__(0, turn[0] + 1))
+    ticker.start()
+    for name, owner, method in (("table", tab.table, "show_frame"), ("graph", tab.graph, "show_data"),
+                                ("plugin view", tab.plugin_panel, "show_view")):
+        original = getattr(owner, method)
+
+        def noted(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
+            events.append(_name)
+            turns.append(turn[0])
+            shown = _original(*args, **kwargs)
+            if _name == "graph" and events.count("graph") == 1:
+                # The user presses Run again while the first result's plugin view is still to come.
+                events.append("run again")
+                tab.run()
+            return shown
+
+        monkeypatch.setattr(owner, method, noted)
+    tab.ran.connect(lambda _entry: events.append("history"))
+    tab.finished.connect(lambda _result: events.append("finished"))
+    with qtbot.waitSignal(tab.finished, timeout=RUN_TIMEOUT_MS):
+        tab.run()
+    qtbot.waitUntil(lambda: events.count("finished") == 2, timeout=RUN_TIMEOUT_MS)
+    ticker.stop()
+    assert events[:6] == ["table", "graph", "run again", "plugin view", "history", "finished"], events
+    assert events[6:] == ["table", "graph", "plugin view", "history", "finished"], events
+    assert turns[0] < turns[1], "the graph came a turn of the event loop after the table"
+    assert turns[3] < turns[4] < turns[5], "the second result too: table, graph, plugin view one turn apart"
+    assert tab.graph.curves and tab.table.model.rowCount() == MINUTES
