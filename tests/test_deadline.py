@@ -152,7 +152,7 @@ def test_hung_health_queries_time_out_after_a_good_connect(workspace: Workspace,
     endpoint = SimpleNamespace(endpoint="10.255.255.1:9042")
     session = SimpleNamespace(cluster=SimpleNamespace(control_connection=SimpleNamespace(_connection=endpoint),
                                                       metadata=SimpleNamespace(all_hosts=list)))
-    monkeypatch.setattr(workspace.sessions, "session", lambda ds: session)
+    monkeypatch.setattr(workspace.sessions, "session", lambda ds, credentials=None: session)
     monkeypatch.setattr(health, "_describe", lambda session, report: release.wait())
     try:
         report = check_health(workspace, workspace.store.get("d"))

@@ -131,6 +131,7 @@ class ResultsGraph(QWidget):
         for number, series in enumerate(data.series):
             colour = PALETTE[number % len(PALETTE)]
             curve = self.plot.plot(series.x, series.y, pen=pg.mkPen(colour, width=LINE_WIDTH), connect="finite")
+            curve.opts["autoDownsampleFactor"] = 1.0  # a min and a max per pixel column: the same line, drawn faster
             curve.setDownsampling(auto=True, method="peak")
             # Clipping to the view looks points up by time, which needs ascending times; a series drawn in the
             # frame's order (going back in time) is drawn whole.
