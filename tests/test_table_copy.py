@@ -11,7 +11,7 @@ import pytest
 from core.cql.values import value_text
 from core.grafana.frames import Field, Frame
 from core.query.table_copy import copied_text
-from core.query.table_ops import STEP_ROWS, Cancelled
+from core.query.table_ops import TEXT_STEP_ROWS, Cancelled
 
 
 def _frame() -> Frame:
@@ -43,7 +43,7 @@ def test_a_selection_past_the_last_row_is_clipped() -> None:
 
 
 def test_many_rows_are_built_in_steps_and_can_be_cancelled() -> None:
-    count = STEP_ROWS * 2 + 7
+    count = TEXT_STEP_ROWS * 2 + 7
     times = [1_700_000_000_000 + 1000 * i for i in range(count)]
     doubles = [i / 3 for i in range(count)]
     frame = Frame("response", [Field.of("ts", "timestamp", times), Field.of("v", "double", doubles)])
@@ -52,6 +52,6 @@ def test_many_rows_are_built_in_steps_and_can_be_cancelled() -> None:
     expected = ["ts\tv"] + [f"{value_text(t, 'timestamp')}\t{value_text(d, 'double')}"
                             for t, d in zip(times, doubles, strict=True)]
     assert rows == count and text.split("\n") == expected
-    assert reports == [(0, count), (STEP_ROWS, count), (2 * STEP_ROWS, count), (count, count)]
+    assert reports == [(0, count), (TEXT_STEP_ROWS, count), (2 * TEXT_STEP_ROWS, count), (count, count)]
     with pytest.raises(Cancelled):
         copied_text(frame, cancel=lambda: True)

@@ -9,7 +9,7 @@ import numpy as np
 
 from core.cql.column_text import column_texts
 from core.grafana.frames import NULL_TEXT, Frame
-from core.query.table_ops import STEP_ROWS, CancelCheck, Mask, ProgressReport, Rows, check_step
+from core.query.table_ops import TEXT_STEP_ROWS, CancelCheck, Mask, ProgressReport, Rows, check_step
 
 Range = tuple[int, int, int, int]  # top, bottom, left, right: shown rows and columns, both ends included
 
@@ -44,9 +44,9 @@ def copied_text(frame: Frame, shown: Rows | None = None, ranges: Sequence[Range]
     contiguous = shown is None and ranges is None
     lines = ["\t".join(frame.fields[c].name for c in columns)]
     total = len(view_rows)
-    for start in range(0, total, STEP_ROWS):
+    for start in range(0, total, TEXT_STEP_ROWS):
         check_step(cancel, progress, start, total)
-        end = min(start + STEP_ROWS, total)
+        end = min(start + TEXT_STEP_ROWS, total)
         picked = sources[start:end].tolist()
         cells = []
         for c in columns:

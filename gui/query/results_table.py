@@ -202,6 +202,11 @@ class ResultsTable(QWidget):
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 
+    @property
+    def stream_run(self) -> int | None:
+        """The run whose pages are on screen (None when a whole result is)."""
+        return self._stream_run
+
     def _flush_pages(self) -> None:
         pages, self._pending = self._pending, []
         self.model.add_pages(pages)
@@ -398,3 +403,4 @@ class ResultsTable(QWidget):
         remember(name)
         if name:
             self.start_export(Path(name), kind)
+

@@ -10,15 +10,12 @@ from __future__ import annotations
 import contextlib
 import html
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QLabel,
-    QSplitter,
-    QTabWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -35,6 +32,7 @@ from core.grafana.templating import dump_variables, load_variables
 from core.query import service
 from core.query.service import QueryRequest, RunResult
 from gui.common.prompts import Prompts
+from gui.common.steps import Steps
 from gui.common.text import plural
 from gui.common.workers import TaskRunner
 from gui.query.builder import BuilderPanel, sync_builder
@@ -48,7 +46,8 @@ from gui.query.progress_relay import ProgressRelay
 from gui.query.results_graph import ResultsGraph
 from gui.query.results_table import ResultsTable
 from gui.query.run_controls import RunControls
-from gui.query.table_pages import PageRelay
+from gui.query.tab_layout import main_split, query_split, results_tabs
+from gui.query.table_pages import PageRelay, after_next_paint
 from gui.query.time_range import TimeRangePicker
 from gui.query.variables import VariablesPanel
 
@@ -85,12 +84,8 @@ class QueryTab(QWidget):
         self.last_result: RunResult | None = None
         self._relay = ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
-        self._pages = PageRelay(lambda run, page: self.table.add_page(run, page), lambda: self._run_number, self)
-        self._show_steps: deque[Callable[[], None]] = deque()  # what is left to show of the last result
-        self._step_timer = QTimer(self)
-        self._step_timer.setSingleShot(True)
-        self._step_timer.setInterval(0)
-        self._step_timer.timeout.connect(self._next_show_step)
+        self._pages = PageRelay(self._deliver_page, lambda: self._run_number, self)
+        self._show_steps = Steps(self)  # what is left to show of the last result
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -130,28 +125,7 @@ class QueryTab(QWidget):
         self.variables.failed.connect(self.error)
         self.builder = BuilderPanel()
         self.builder.changed.connect(self._on_builder_changed)
-        editor_split = QSplitter(Qt.Orientation.Vertical)
-        editor_split.addWidget(self.editor)
-        preview_box = QWidget()
-        preview_layout = QVBoxLayout(preview_box)
-        preview_layout.setContentsMargins(0, 4, 0, 0)
-        preview_layout.setSpacing(2)
-        preview_layout.addWidget(self.preview_title)
-        preview_layout.addWidget(self.preview, 1)
-        editor_split.addWidget(preview_box)
-        editor_split.setSizes([150, 70])
-        variables_box = QWidget()
-        variables_layout = QVBoxLayout(variables_box)
-        variables_layout.setContentsMargins(0, 0, 0, 0)
-        variables_layout.setSpacing(2)
-        variables_layout.addWidget(QLabel("<b>Variables</b>"))
-        variables_layout.addWidget(self.variables, 1)
-        query_split = QSplitter(Qt.Orientation.Horizontal)
-        query_split.addWidget(editor_split)
-        query_split.addWidget(variables_box)
-        query_split.setStretchFactor(0, 3)
-        query_split.setStretchFactor(1, 2)
-        query_split.setSizes([600, 380])
+        query = query_split(self.editor, self.preview_title, self.preview, self.variables)
 
         self.table = ResultsTable()
         self.table.failed.connect(self.error)
@@ -162,30 +136,18 @@ class QueryTab(QWidget):
         self.inspector = Inspector()
         self.history = HistoryPanel()
         self.history.rerun_requested.connect(self.rerun)
-        self.results = QTabWidget()
-        self.results.setDocumentMode(True)
-        self.results.addTab(self.table, "Table")
-        self.results.addTab(self.graph, "Graph")
-        self.results.addTab(self.plugin_panel, "As the plugin sees it")
-        self.results.addTab(self.inspector, "Inspector")
-        self.results.addTab(self.history, "History")
-
-        self.query_split = query_split
-        main_split = self.main_split = QSplitter(Qt.Orientation.Vertical)
-        main_split.setChildrenCollapsible(False)
-        main_split.addWidget(query_split)
-        main_split.addWidget(self.results)
-        # Both parts give and take space in proportion, so the results keep at least half the height.
-        main_split.setStretchFactor(0, 2)
-        main_split.setStretchFactor(1, 3)
-        main_split.setSizes([400, 600])
+        self.results = results_tabs((self.table, "Table"), (self.graph, "Graph"),
+                                    (self.plugin_panel, "As the plugin sees it"), (self.inspector, "Inspector"),
+                                    (self.history, "History"))
+        self.query_split = query
+        main = self.main_split = main_split(query, self.results)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
         layout.addWidget(self.controls)
         layout.addWidget(self.time_picker)
         layout.addWidget(self.builder)
-        layout.addWidget(main_split, 1)
+        layout.addWidget(main, 1)
 
         self.editor.textChanged.connect(self._on_edited)
         self.variables.changed.connect(self._on_builder_changed)
@@ -378,6 +340,12 @@ class QueryTab(QWidget):
         self.progress_label.setText(text)
         self._status(text)
 
+    def _deliver_page(self, run: int, page: Any) -> None:
+        first = self.table.stream_run != run
+        self.table.add_page(run, page)
+        if first:
+            after_next_paint(self.table.view.viewport(), self._pages.first_page_shown)
+
     def _show_result(self, result: Any) -> None:
         """Show a run's result in steps, one per turn of the event loop (table, graph, plugin view, history), so
         no single step of a million-row result holds the GUI thread for long; `finished` comes after the last."""
@@ -418,20 +386,11 @@ class QueryTab(QWidget):
             if not outcome.cancelled:
                 self.succeeded.emit()
 
-        self._show_steps.extend([graph, plugin_view, lambda: self._end_showing(result)])
-        self._step_timer.start()
-
-    def _next_show_step(self) -> None:
-        if self._show_steps:
-            self._show_steps.popleft()()
-        if self._show_steps:
-            self._step_timer.start()
+        self._show_steps.add(graph, plugin_view, lambda: self._end_showing(result))
 
     def finish_showing(self) -> None:
         """Take every step of the result being shown now (a new run or result must not interleave with it)."""
-        self._step_timer.stop()
-        while self._show_steps:
-            self._show_steps.popleft()()
+        self._show_steps.finish()
 
     def _end_showing(self, result: RunResult) -> None:
         outcome = result.outcome

@@ -3,6 +3,10 @@
 The worker appends each page to a locked list; only the page that finds the list empty posts an event, and the
 GUI thread then takes every page waiting. A fast query (thousands of small pages) thus posts one event per batch,
 not one per page, and no Python object travels inside a queued signal.
+
+After a run's first page the worker waits (at most FIRST_PAGE_WAIT_S) until the GUI has painted it: with the
+worker converting the next pages, that first paint waited for the GIL at each of its calls into Python and took
+about 100 ms; alone it takes a few.
 """
 
 from __future__ import annotations
@@ -10,11 +14,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 from core.grafana.frames import Frame
 
 Deliver = Callable[[int, Frame], None]  # (run, page) on the GUI thread
+
+FIRST_PAGE_WAIT_S = 0.15
 
 
 class PageRelay(QObject):
@@ -29,10 +36,13 @@ class PageRelay(QObject):
         self._current_run = current_run
         self._lock = threading.Lock()
         self._waiting: list[tuple[int, Frame]] = []
+        self._first_shown = threading.Event()
         self._arrived.connect(self._drain)
 
     def sink_for(self, run: int) -> Callable[[Frame], None]:
         """The sink the worker calls with each page of run `run`."""
+        shown = self._first_shown = threading.Event()
+        first = [True]
 
         def sink(page: Frame) -> None:
             with self._lock:
@@ -40,8 +50,15 @@ class PageRelay(QObject):
                 self._waiting.append((run, page))
             if wake:
                 self._arrived.emit()
+            if first[0]:
+                first[0] = False
+                shown.wait(FIRST_PAGE_WAIT_S)
 
         return sink
+
+    def first_page_shown(self) -> None:
+        """The GUI has painted the current run's first page: its worker goes on."""
+        self._first_shown.set()
 
     @Slot()
     def _drain(self) -> None:
@@ -51,3 +68,26 @@ class PageRelay(QObject):
         for run, page in pages:
             if run == current:
                 self._deliver(run, page)
+
+
+def after_next_paint(widget: QWidget, callback: Callable[[], None]) -> None:
+    """Call `callback` once `widget` has painted (at once when it is not on screen)."""
+    if not widget.isVisible():
+        callback()
+        return
+    widget.installEventFilter(_PaintWatcher(widget, callback))
+
+
+class _PaintWatcher(QObject):
+    """Calls back after the next paint of the widget it watches, then removes itself."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)  # after this paint is done
+            self.deleteLater()
+        return False

@@ -89,3 +89,44 @@ def test_row_numbers_header_selects_rows_and_fits_the_numbers(qtbot: QtBot) -> N
     table.show_frame(whole(123_456))
     assert header.sizeHint().width() > narrow, "six digits need a wider header than one"
     assert header.sizeHint().width() >= header.fontMetrics().horizontalAdvance("123456")
+
+
+def test_the_worker_waits_for_the_first_page_to_be_painted(qtbot: QtBot) -> None:
+    """After a run's first page the worker pauses until the table has painted it (so that paint does not wait
+    for the GIL at each of its calls into Python), at most FIRST_PAGE_WAIT_S; later pages never wait."""
+    import threading
+    import time
+
+    from gui.query import table_pages
+    from gui.query.table_pages import PageRelay, after_next_paint
+
+    table = ResultsTable()
+    qtbot.addWidget(table)
+    table.resize(600, 300)
+    table.show()
+    qtbot.waitExposed(table)
+    painted: list[float] = []
+    relay = PageRelay(lambda run, frame: (table.add_page(run, frame), after_next_paint(
+        table.view.viewport(), lambda: (painted.append(time.perf_counter()), relay.first_page_shown()))), lambda: 1)
+    sink = relay.sink_for(1)
+    returned: list[float] = []
+
+    def worker() -> None:
+        sink(page(0, 5))
+        returned.append(time.perf_counter())
+        sink(page(5, 5))
+        returned.append(time.perf_counter())
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    qtbot.waitUntil(lambda: len(returned) == 2, timeout=5_000)
+    thread.join(5)
+    assert painted and returned[0] >= painted[0], "the worker went on only after the first page was painted"
+    assert table.model.rowCount() >= 5
+    # Nobody paints (the table is hidden): the worker waits FIRST_PAGE_WAIT_S at most.
+    table.hide()
+    quiet = relay.sink_for(2)
+    started = time.perf_counter()
+    quiet(page(0, 5))
+    waited = time.perf_counter() - started
+    assert table_pages.FIRST_PAGE_WAIT_S * 0.9 <= waited < table_pages.FIRST_PAGE_WAIT_S + 2
