@@ -79,6 +79,28 @@ def test_timeuuids_sort_by_their_time_and_maps_by_their_text(chunk: int) -> None
     assert order("map<text, int>", maps, descending=True) == [0, 2, 1]
 
 
+def test_decimals_and_varints_that_fit_int64_sort_in_numpy_exactly(chunk: int,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decimals scaled to the column's smallest exponent (and varints within int64) take NumPy's argsort:
+    the same stable order as Python's own comparison of the exact values, without the slow merge."""
+    rng = random.Random(5)
+    decimals: list[Any] = [None if rng.random() < 0.1 else
+                           Decimal(rng.randrange(-10**6, 10**6)).scaleb(-rng.choice([0, 1, 2, 3])) for _ in range(400)]
+    decimals += [Decimal("10.5"), Decimal("10.50"), Decimal("-0"), Decimal("0.000"), Decimal("1E+3")]
+    varints: list[Any] = [None if rng.random() < 0.1 else rng.randrange(-BIG - 1, BIG) for _ in range(400)]
+
+    def no_merge(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("took the merge path")
+
+    monkeypatch.setattr(table_ops, "_merged_order", no_merge)
+    for cql_type, column in (("decimal", decimals), ("varint", varints)):
+        present = [i for i, v in enumerate(column) if v is not None]
+        nulls = [i for i, v in enumerate(column) if v is None]
+        for descending in (False, True):
+            expected = sorted(present, key=column.__getitem__, reverse=descending) + nulls
+            assert order(cql_type, column, descending) == expected, (cql_type, descending)
+
+
 def test_many_rows_match_pythons_own_stable_sort(chunk: int) -> None:
     rng = random.Random(12)
     values: list[Any] = [rng.choice([None, rng.randrange(-50, 50)]) for _ in range(301)]
