@@ -28,6 +28,15 @@ def order(cql_type: str, values: list[Any], descending: bool = False) -> list[in
     return sort_order(Field.of("c", cql_type, values), descending).tolist()
 
 
+def assert_sorts_like_python(cql_type: str, column: list[Any]) -> None:
+    """Both directions: Python's own stable sort of the present values (exact comparisons), then the NULLs."""
+    present = [i for i, v in enumerate(column) if v is not None]
+    nulls = [i for i, v in enumerate(column) if v is None]
+    for descending in (False, True):
+        expected = sorted(present, key=column.__getitem__, reverse=descending) + nulls
+        assert order(cql_type, column, descending) == expected, (cql_type, descending)
+
+
 @pytest.fixture(params=[50_000, 2], ids=["one-chunk", "tiny-chunks"])
 def chunk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
     """Every sort test runs once in one chunk and once split into chunks of two rows (the merge path)."""
@@ -94,11 +103,7 @@ def test_decimals_and_varints_that_fit_int64_sort_in_numpy_exactly(chunk: int,
 
     monkeypatch.setattr(table_ops, "_merged_order", no_merge)
     for cql_type, column in (("decimal", decimals), ("varint", varints)):
-        present = [i for i, v in enumerate(column) if v is not None]
-        nulls = [i for i, v in enumerate(column) if v is None]
-        for descending in (False, True):
-            expected = sorted(present, key=column.__getitem__, reverse=descending) + nulls
-            assert order(cql_type, column, descending) == expected, (cql_type, descending)
+        assert_sorts_like_python(cql_type, column)
 
 
 def test_many_rows_match_pythons_own_stable_sort(chunk: int) -> None:
@@ -106,11 +111,7 @@ def test_many_rows_match_pythons_own_stable_sort(chunk: int) -> None:
     values: list[Any] = [rng.choice([None, rng.randrange(-50, 50)]) for _ in range(301)]
     words: list[Any] = [None if v is None else f"w{v % 17}" for v in values]
     for cql_type, column in (("int", values), ("text", words)):
-        present = [i for i, v in enumerate(column) if v is not None]
-        nulls = [i for i, v in enumerate(column) if v is None]
-        for descending in (False, True):
-            expected = sorted(present, key=column.__getitem__, reverse=descending) + nulls
-            assert order(cql_type, column, descending) == expected, (cql_type, descending)
+        assert_sorts_like_python(cql_type, column)
 
 
 def test_a_cancelled_sort_raises_between_chunks(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,13 +25,7 @@ def query_split(editor: QWidget, preview_title: QLabel, preview: QWidget, variab
     variables_layout.setSpacing(2)
     variables_layout.addWidget(QLabel("<b>Variables</b>"))
     variables_layout.addWidget(variables, 1)
-    split = QSplitter(Qt.Orientation.Horizontal)
-    split.addWidget(editor_split)
-    split.addWidget(variables_box)
-    split.setStretchFactor(0, 3)
-    split.setStretchFactor(1, 2)
-    split.setSizes([600, 380])
-    return split
+    return _split(Qt.Orientation.Horizontal, (editor_split, 3, 600), (variables_box, 2, 380))
 
 
 def results_tabs(*pages: tuple[QWidget, str]) -> QTabWidget:
@@ -46,11 +40,16 @@ def results_tabs(*pages: tuple[QWidget, str]) -> QTabWidget:
 def main_split(query: QWidget, results: QWidget) -> QSplitter:
     """The query part over the results; both give and take space in proportion, so the results keep at least
     half the height."""
-    split = QSplitter(Qt.Orientation.Vertical)
+    split = _split(Qt.Orientation.Vertical, (query, 2, 400), (results, 3, 600))
     split.setChildrenCollapsible(False)
-    split.addWidget(query)
-    split.addWidget(results)
-    split.setStretchFactor(0, 2)
-    split.setStretchFactor(1, 3)
-    split.setSizes([400, 600])
+    return split
+
+
+def _split(orientation: Qt.Orientation, *parts: tuple[QWidget, int, int]) -> QSplitter:
+    """A splitter of (widget, stretch factor, initial size) parts."""
+    split = QSplitter(orientation)
+    for index, (widget, stretch, _size) in enumerate(parts):
+        split.addWidget(widget)
+        split.setStretchFactor(index, stretch)
+    split.setSizes([size for _widget, _stretch, size in parts])
     return split
