@@ -38,11 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
         say("no display: run it in a desktop session, under 'xvfb-run make demo', or with QT_QPA_PLATFORM=offscreen")
         return 1
-    started = False
+    started: list[str] = []
     for signum in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal or `kill` also stops what we started
         signal.signal(signum, _exit_on_signal)
     try:
-        started = start_cassandra()
+        start_cassandra(started)
         load_data()
         workspace = demo_workspace(ask_password=not options.exit_after_first_query)
         return run_window(workspace, args, options.exit_after_first_query, options.screenshot)
@@ -55,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if started and not options.keep_cassandra:
             say("stopping the local Cassandra it started")
-            local_cassandra("stop", "--all")
+            for node in reversed(started):
+                local_cassandra("stop", "--node", node)
 
 
 _open_windows: list[Any] = []

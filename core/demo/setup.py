@@ -50,17 +50,22 @@ def local_cassandra(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(LOCAL_CASSANDRA), *args], text=True, capture_output=True)
 
 
-def start_cassandra() -> bool:
-    """Start the local node (and node 2 when it once joined: logins need its quorum); True if we started any."""
-    was_running = local_cassandra("status").returncode == 0
+def start_cassandra(started: list[str]) -> None:
+    """Start the local node (and node 2 when it once joined: logins need its quorum); `started` gets each node
+    this started, as soon as it is up (so a failure later still stops it).
+
+    Each node is asked about on its own: a stopped node of another cluster (the tests' two-datacenter nodes)
+    made the overall status fail, and the demo then stopped, on exit, nodes 1 and 2 it had not started."""
     nodes = ["1"] + (["2"] if (REPO / ".run" / "cassandra" / "node2").is_dir() else [])
     for node in nodes:
+        if local_cassandra("status", "--node", node).returncode == 0:
+            continue
         say(f"starting the local Cassandra node {node} (the first time fetches it from Maven Central) ...")
         result = subprocess.run([str(LOCAL_CASSANDRA), "start", "--node", node], text=True)
         if result.returncode != 0:
             raise CqlscopeError("The local Cassandra could not start; see the messages above.",
                                 title="Cassandra not started")
-    return not was_running
+        started.append(node)
 
 
 def load_data() -> None:

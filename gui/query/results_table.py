@@ -118,12 +118,12 @@ class ResultsTable(QWidget):
         self.view_job.succeeded.connect(self._on_view_ready)
         self.view_job.failed.connect(self._on_view_failed)
         self.exporter = TableExporter(self)
-        self.exporter.progressed.connect(self._on_export_progress)
+        self.exporter.progressed.connect(lambda text: self._on_job_progress(self.exporter.running(), text))
         self.exporter.exported.connect(self._on_exported)
         self.exporter.failed.connect(self.failed)
         self.exporter.finished.connect(self._on_export_finished)
         self.copier = TableCopier(self)
-        self.copier.progressed.connect(self._on_copy_progress)
+        self.copier.progressed.connect(lambda text: self._on_job_progress(self.copier.running(), text))
         self.copier.copied.connect(self.notified)
         self.copier.failed.connect(self.failed)
         self.copier.finished.connect(self._end_busy)
@@ -379,13 +379,9 @@ class ResultsTable(QWidget):
         self.busy.show_work("Exporting")
         self._set_buttons()
 
-    def _on_copy_progress(self, text: str) -> None:
-        if self.copier.running():
-            self.busy.label.setText(text)
-        self.notified.emit(text)
-
-    def _on_export_progress(self, text: str) -> None:
-        if self.exporter.running():
+    def _on_job_progress(self, running: bool, text: str) -> None:
+        """An export's or a copy's progress: in the busy note while it runs, and in the status bar."""
+        if running:
             self.busy.label.setText(text)
         self.notified.emit(text)
 

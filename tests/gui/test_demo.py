@@ -36,3 +36,9 @@ def test_demo_runs_the_first_example_query(cassandra: LocalNode, real_secrets: S
     assert "cqlscope demo" in profile and "password" not in profile
     tabs = (config_dir / "queries" / "cqlscope-demo.json").read_text()
     assert "Time series" in tabs and "Pinned to a node" in tabs
+    # The nodes were up before the demo (the session's fixture started them): it leaves them running, even when
+    # another cluster's node is known and stopped (the two-datacenter nodes once made it stop every node).
+    assert "stopping the local Cassandra" not in result.stdout
+    nodes = subprocess.run([str(REPO / "scripts" / "local-cassandra"), "status", "--seed", "1"], capture_output=True,
+                           text=True)
+    assert nodes.returncode == 0, nodes.stdout
