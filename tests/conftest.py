@@ -16,7 +16,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from core.config.secrets import SERVICE, SecretStore
-from tests.support import LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring, private_keyring
+from tests.secret_service import INCIDENTS, PrivateSecretService
+from tests.support import ARTIFACTS, LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -64,26 +65,42 @@ def memory_secrets() -> SecretStore:
 
 
 @pytest.fixture(scope="session")
-def secret_service_env() -> Iterator[dict[str, str]]:
+def secret_service() -> Iterator[PrivateSecretService]:
     """A private D-Bus session with an unlocked gnome-keyring, exported to os.environ for the run."""
-    with private_keyring(unlock=True) as env:
-        saved = {key: os.environ.get(key) for key in env}
-        os.environ.update(env)
-        try:
-            yield env
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    service = PrivateSecretService(unlock=True)
+    env = service.start()
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield service
+    finally:
+        service.close()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def secret_service_env(secret_service: PrivateSecretService) -> dict[str, str]:
+    """The environment of the run's Secret Service (also in os.environ)."""
+    return secret_service.env
+
+
+@pytest.fixture(autouse=True)
+def _secret_service_answers(request: pytest.FixtureRequest) -> None:
+    """Before a test that uses the Secret Service, it is checked to answer (and restarted if not)."""
+    if "secret_service" in request.fixturenames:
+        request.getfixturevalue("secret_service").ensure_answering()
 
 
 @pytest.fixture
-def real_secrets(secret_service_env: dict[str, str]) -> Iterator[SecretStore]:
+def real_secrets(secret_service: PrivateSecretService) -> Iterator[SecretStore]:
     """A SecretStore on the real Secret Service; entries it made are removed afterwards."""
     from keyring.backends.SecretService import Keyring
 
+    secret_service.ensure_answering()
     backend = Keyring()
     store = SecretStore(backend)
     assert store.backend_name().endswith("SecretService.Keyring")
@@ -91,6 +108,16 @@ def real_secrets(secret_service_env: dict[str, str]) -> Iterator[SecretStore]:
     collection = backend.get_preferred_collection()
     for item in collection.search_items({"service": SERVICE}):
         item.delete()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Restarts of the private Secret Service are shown at the end of the run (they are the machine's)."""
+    if INCIDENTS:
+        terminalreporter.section("private Secret Service restarts")
+        for incident in INCIDENTS:
+            terminalreporter.write_line(incident)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "secret-service-incidents.log").write_text("\n\n".join(INCIDENTS) + "\n")
 
 
 # -- the local Cassandra node --------------------------------------------------------------------

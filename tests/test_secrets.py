@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,55 @@ def test_the_run_only_keyring_is_never_chosen_by_keyring_itself() -> None:
     store = SecretStore(RunOnlyKeyring())
     store.set("u", "password", "kept in memory")
     assert store.get("u", "password") == "kept in memory"
+
+
+@pytest.mark.keyring
+def test_a_keyring_daemon_that_dies_is_restarted_with_its_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' private Secret Service: a keyring daemon killed mid-run comes back unlocked, with the
+    secrets it held, and the restart is recorded for the run's summary."""
+    from keyring.backends.SecretService import Keyring
+
+    from tests import secret_service
+
+    monkeypatch.setattr(secret_service, "INCIDENTS", [])
+    service = secret_service.PrivateSecretService(unlock=True)
+    env = service.start()
+    try:
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        SecretStore(Keyring()).set("uid-kept", "password", "survives")
+        daemon = service._daemon
+        assert daemon is not None
+        daemon.kill()
+        deadline = time.monotonic() + 30
+        while not (service._daemon is not daemon and service.answers()):
+            assert time.monotonic() < deadline, "the keyring daemon was not restarted"
+            time.sleep(0.05)
+        assert SecretStore(Keyring()).get("uid-kept", "password") == "survives"
+        assert len(secret_service.INCIDENTS) == 1
+        assert secret_service.INCIDENTS[0].startswith("gnome-keyring-daemon exited with status -9")
+    finally:
+        service.close()
+
+
+@pytest.mark.keyring
+def test_a_keyring_daemon_that_hangs_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stopped (hung) keyring daemon is found by its ping timing out, killed and replaced."""
+    import signal
+
+    from tests import secret_service
+
+    monkeypatch.setattr(secret_service, "INCIDENTS", [])
+    monkeypatch.setattr(secret_service, "PING_TIMEOUT_S", 1.0)
+    service = secret_service.PrivateSecretService(unlock=True)
+    service.start()
+    try:
+        daemon = service._daemon
+        assert daemon is not None
+        daemon.send_signal(signal.SIGSTOP)
+        assert not service.answers()
+        service.ensure_answering()
+        assert service._daemon is not daemon and service.answers()
+        assert secret_service.INCIDENTS[0].startswith("the keyring daemon was running but did not answer")
+    finally:
+        service.close()
