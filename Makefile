@@ -61,7 +61,7 @@ bundle: system-deps venv
 # Regenerates conformance/vectors from Grafana's npm packages (Node 20+, npm), then runs a differential
 # round of fresh random cases (a new seed) against cqlscope and prints any mismatch minimised.
 conformance: venv
-	cd conformance/js && npm ci --no-audit --no-fund && node generate.js
+	cd conformance/js && npm ci --no-audit --no-fund && node generate.js && node isotime.js
 	$(BIN)/python -m conformance.differential
 
 cassandra-start:

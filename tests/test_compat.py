@@ -244,3 +244,14 @@ def test_scylla_vector_rows_hide_the_null_and_panic_findings() -> None:
     frame = _frame(d=("date", [Date(19782)]), v=("double", [None]), ve=("vector<float, 3>", [[1.0, 2.0, 3.0]]))
     assert set(result_codes("scylla", frame)) == {"no-data-unreadable-type", "alert-shape"}
     assert len(scylla_view(frame).notes) == 1
+
+
+def test_cassandra_series_named_by_time_and_float_ids_as_the_plugin_names_them() -> None:
+    """Go's time.Time.String() trims a zero fraction and %f writes NaN and +Inf: the names below are the ones
+    the released cassandra plugin gave (tests/fixtures/plugins/expected.json holds the two time names)."""
+    frame = _frame(ts=("timestamp", [dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 15, 10, 30, 0, 123_000)]),
+                   v=("double", [1.0, 2.0]))
+    assert [f.name for f in cassandra_view(frame).frames] == ["2024-01-01 00:00:00 +0000 UTC",
+                                                              "2024-01-15 10:30:00.123 +0000 UTC"]
+    floats = _frame(x=("double", [float("nan"), float("inf"), 0.5]), v=("int", [1, 2, 3]))
+    assert [f.name for f in cassandra_view(floats).frames] == ["NaN", "+Inf", "0.500000"]

@@ -8,12 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from core.cql.values import _TEXT, base_type, dumps, epoch_ms, json_value
+from core.cql.values import _TEXT, DATETIME_MAX_MS, DATETIME_MIN_MS, base_type, dumps, epoch_ms, json_value
 from core.grafana.columns import Column
 
-# Grafana's ISO form needs four-digit years; outside them the per-value path formats (and reports) the value.
-_MIN_MS = -62_135_596_800_000  # 0001-01-01T00:00:00Z
-_MAX_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
 # Text of these types never needs CSV quoting: digits, signs, dots, hex, colons, letters of NaN/Infinity.
 UNQUOTED_TYPES = frozenset({"bigint", "int", "smallint", "tinyint", "counter", "varint", "decimal", "boolean",
                             "float", "double", "timestamp", "date", "time", "uuid", "timeuuid", "inet", "blob",
@@ -61,7 +58,7 @@ def timestamp_texts(values: Sequence[Any]) -> list[str | None]:
             ms = arrays[0] if arrays is not None and not items else np.array(items, dtype=np.int64)
         except (TypeError, ValueError, OverflowError):
             ms = None
-        if ms is not None and int(ms.min()) >= _MIN_MS and int(ms.max()) <= _MAX_MS:
+        if ms is not None and int(ms.min()) >= DATETIME_MIN_MS and int(ms.max()) <= DATETIME_MAX_MS:
             # NumPy writes the "Z" itself for UTC, in the same pass (np.char.add took as long again).
             result: list[str | None] = np.datetime_as_string(ms.astype("datetime64[ms]"), unit="ms",
                                                              timezone="UTC").tolist()
@@ -71,7 +68,7 @@ def timestamp_texts(values: Sequence[Any]) -> list[str | None]:
     present = [m for m in millis if m is not None]
     if not present:
         return [None] * len(millis)
-    if min(present) < _MIN_MS or max(present) > _MAX_MS:
+    if min(present) < DATETIME_MIN_MS or max(present) > DATETIME_MAX_MS:
         from core.cql.values import iso_utc
 
         return [None if m is None else iso_utc(m) for m in millis]

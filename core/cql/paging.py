@@ -12,6 +12,7 @@ import queue
 import time
 from typing import Any
 
+from core.cql.exact_timestamps import execute_exact
 from core.cql.nodes import address_of
 
 POLL_S = 0.05  # how often a wait looks at the cancel token
@@ -36,8 +37,8 @@ class PageStream:
         self.timeout = timeout
         self._cancelled = cancelled
         self._done = False
-        self.future = session.execute_async(query, trace=trace, execution_profile=profile, host=host,
-                                            timeout=timeout)
+        # Timestamps arrive as exact epoch ms, as frames hold them (core.cql.exact_timestamps).
+        self.future = execute_exact(session, query, trace=trace, timeout=timeout, profile=profile, host=host)
         self.future.add_callbacks(self._on_rows, self._on_error)
 
     def _on_rows(self, rows: Any) -> None:  # on the driver's thread

@@ -58,10 +58,37 @@ def epoch_ms(value: dt.datetime) -> int:
     return (value - EPOCH) // ONE_MS
 
 
+DATETIME_MIN_MS = -62_135_596_800_000  # 0001-01-01T00:00:00.000Z: Python's datetime holds years 1 to 9999
+DATETIME_MAX_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
+
+
+def civil_from_days(days: int) -> tuple[int, int, int]:
+    """Proleptic Gregorian (year, month, day) of a day count from 1970-01-01, for any year."""
+    days += 719_468
+    era = days // 146_097
+    day_of_era = days - era * 146_097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36_524 - day_of_era // 146_096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    month_index = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * month_index + 2) // 5 + 1
+    month = month_index + 3 if month_index < 10 else month_index - 9
+    year = year_of_era + era * 400 + (1 if month <= 2 else 0)
+    return year, month, day
+
+
 def iso_utc(ms: int) -> str:
-    """ISO-8601 UTC with milliseconds, like Grafana: `2020-07-13T20:19:09.254Z`."""
-    moment = EPOCH + dt.timedelta(milliseconds=ms)
-    return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """ISO-8601 UTC with milliseconds, as JavaScript's `Date.toISOString` writes it: `2020-07-13T20:19:09.254Z`,
+    and outside the years 0 to 9999 a signed six-digit year, `+010000-01-01T00:00:00.000Z` (any int64)."""
+    if DATETIME_MIN_MS <= ms <= DATETIME_MAX_MS:
+        moment = EPOCH + dt.timedelta(milliseconds=ms)
+        return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    days, rest = divmod(ms, 86_400_000)
+    year, month, day = civil_from_days(days)
+    seconds, millis = divmod(rest, 1000)
+    minutes, second = divmod(seconds, 60)
+    hour, minute = divmod(minutes, 60)
+    year_text = f"{year:04d}" if 0 <= year <= 9999 else f"{year:+07d}"
+    return f"{year_text}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{millis:03d}Z"
 
 
 # -- scalar text ---------------------------------------------------------------------------------

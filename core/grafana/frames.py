@@ -126,7 +126,11 @@ def _columns(width: int, cql_types: Sequence[str], rows: Sequence[Sequence[Any]]
 
 def epoch_ms_list(values: list[Any]) -> list[Any]:
     """Exact epoch ms of driver timestamps: naive UTC datetimes mapped in C (the same arithmetic as `epoch_ms`),
-    anything else (NULL, aware datetimes, the driver's ints beyond year 9999) value by value."""
+    anything else (NULL, aware datetimes) value by value. A column the query service decoded is already ints
+    (core.cql.exact_timestamps): one decoder reads a whole column, so its first value tells."""
+    first = next((v for v in values if v is not None), None)
+    if first is None or type(first) is int:
+        return values
     try:
         return list(map(operator.floordiv, map(operator.sub, values, repeat(EPOCH)), repeat(ONE_MS)))
     except TypeError:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.cql.values import base_type, iso_utc
+from core.cql.values import base_type
 from core.grafana.frames import Field, Frame
 from core.grafana.plugins.go_values import GoPanic, from_driver, parse_cql_type
+from core.grafana.plugins.gotext import go_float_f, go_time_string
 from core.grafana.plugins.scylla_frames import (
     GRAFANA_TYPES,
     NIL_RESPONSE,
@@ -178,14 +179,15 @@ def _cassandra_value(value: Any, cql_type: str) -> Any:
 
 
 def _go_string(value: Any, cql_type: str) -> str:
-    """The plugin's toString of the first column (the series id)."""
+    """The plugin's toString of the first column (the series id): Go's `%f` for floats and `time.Time.String()`
+    (fraction trimmed, `2024-01-01 00:00:00 +0000 UTC`) for timestamps and dates, which arrive here as epoch ms."""
     kind = base_type(cql_type)
     if isinstance(value, bool):
         return "true" if value else "false"
     if kind in ("float", "double"):
-        return f"{value:f}"  # Go's %f: six decimals
+        return go_float_f(value)
     if kind in ("timestamp", "date"):
-        return iso_utc(int(value)).replace("T", " ").replace("Z", " +0000 UTC")
+        return go_time_string(int(value) * 1_000_000)
     return str(value)
 
 

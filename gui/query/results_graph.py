@@ -6,6 +6,7 @@ points draw quickly. When the result has no time or no numeric column the view s
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, tzinfo
 
 import numpy as np
@@ -14,6 +15,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
+from core.cql.values import iso_utc
 from core.errors import CqlscopeError
 from core.grafana.series import GraphData
 from core.grafana.timezones import BROWSER_ZONE, resolve_zone, zone_name
@@ -40,7 +42,10 @@ class ZonedDateAxis(pg.DateAxisItem):  # type: ignore[misc]
     def set_zone(self, zone: tzinfo, label: str, around: float | None = None) -> None:
         """Label the ticks in `zone`; `around` (epoch seconds) is where its UTC offset places the ticks."""
         self.zone, self.zone_label = zone, label
-        offset = datetime.fromtimestamp(around if around is not None else 0, zone).utcoffset()
+        try:
+            offset = datetime.fromtimestamp(around if around is not None else 0, zone).utcoffset()
+        except (OverflowError, ValueError, OSError):  # beyond Python's years 1 to 9999: the offset at the epoch
+            offset = datetime.fromtimestamp(0, zone).utcoffset()
         self.utcOffset = -offset.total_seconds() if offset is not None else 0  # seconds west, as time.timezone
         self.setLabel(f"Time ({label})")
         self.picture = None
@@ -61,8 +66,11 @@ class ZonedDateAxis(pg.DateAxisItem):  # type: ignore[misc]
         return strings
 
     def describe(self, seconds: float) -> str:
-        """One instant as the readout shows it, in the axis zone."""
-        return datetime.fromtimestamp(seconds, self.zone).strftime("%Y-%m-%d %H:%M:%S ") + self.zone_label
+        """One instant as the readout shows it, in the axis zone (in UTC beyond Python's years 1 to 9999)."""
+        try:
+            return datetime.fromtimestamp(seconds, self.zone).strftime("%Y-%m-%d %H:%M:%S ") + self.zone_label
+        except (OverflowError, ValueError, OSError):
+            return iso_utc(math.floor(seconds * 1000)).replace("T", " ")[:-5] + " UTC"
 
 
 class ResultsGraph(QWidget):

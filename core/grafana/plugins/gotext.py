@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from core.cql.values import civil_from_days
+
 NS_PER_SECOND = 1_000_000_000
 NS_PER_MS = 1_000_000
 #: time.Time{} (0001-01-01 00:00:00 UTC) as nanoseconds since the Unix epoch.
@@ -102,25 +104,11 @@ _SHORT_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r
 # -- time.Time ---------------------------------------------------------------------------------------
 
 
-def _civil_from_days(days: int) -> tuple[int, int, int]:
-    """Proleptic Gregorian (year, month, day) of a day count from 1970-01-01, for any year."""
-    days += 719_468
-    era = days // 146_097
-    day_of_era = days - era * 146_097
-    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36_524 - day_of_era // 146_096) // 365
-    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
-    month_index = (5 * day_of_year + 2) // 153
-    day = day_of_year - (153 * month_index + 2) // 5 + 1
-    month = month_index + 3 if month_index < 10 else month_index - 9
-    year = year_of_era + era * 400 + (1 if month <= 2 else 0)
-    return year, month, day
-
-
 def go_time_string(ns: int) -> str:
     """`time.Time.String()` of a UTC time: `2024-01-15 10:30:00.123 +0000 UTC` (fraction trimmed)."""
     seconds, nanos = divmod(ns, NS_PER_SECOND)
     days, second_of_day = divmod(seconds, 86_400)
-    year, month, day = _civil_from_days(days)
+    year, month, day = civil_from_days(days)
     hour, rest = divmod(second_of_day, 3600)
     minute, second = divmod(rest, 60)
     fraction = f".{nanos:09d}".rstrip("0") if nanos else ""
