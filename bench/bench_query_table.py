@@ -7,11 +7,14 @@ It also prints the memory the result costs (RSS with the result shown, less RSS 
 plugin path's whole process.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_query_table (needs the local Cassandra node);
-BENCH_FLAVOR=generic|cassandra runs it under another flavor (default scylla).
+BENCH_FLAVOR=generic|cassandra runs it under another flavor (default scylla); BENCH_STALL_TRACE=1 also prints,
+for the longest stalls, where the main thread was (sampled by faulthandler every 5 ms during a gap).
 """
 
 from __future__ import annotations
 
+import collections
+import faulthandler
 import gc
 import os
 import sys
@@ -40,6 +43,12 @@ class Heartbeat(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(HEARTBEAT_MS)
         self._timer.timeout.connect(self._tick)
+        # BENCH_STALL_TRACE=1: a watcher samples the main thread's stack during every gap over 30 ms, so the
+        # longest stalls can be printed with where the main thread was (the sampling itself costs a little).
+        self.traces: list[tuple[float, list[str]]] = []
+        self._samples: list[str] = []
+        if os.environ.get("BENCH_STALL_TRACE"):
+            threading.Thread(target=self._watch, name="stall-watcher", daemon=True).start()
 
     def start(self) -> None:
         self.longest_ms = 0.0
@@ -53,7 +62,34 @@ class Heartbeat(QObject):
         self.longest_ms = max(self.longest_ms, gap)
         if gap > 100:
             self.stalls.append((self._last - self._started, gap))
+        if gap > MAX_STALL_MS and self._samples:
+            self.traces.append((gap, self._samples))
+        self._samples = []
         self._last = now
+
+    def _watch(self) -> None:
+        # faulthandler reads the stacks in C, holding no reference to a frame: a frame this thread kept would
+        # keep its locals (a QPainter, say) alive past their paint event, or free them off the GUI thread.
+        main = f"Thread 0x{threading.main_thread().ident or 0:016x}"
+        with tempfile.TemporaryFile("w+") as dump:
+            while True:
+                time.sleep(0.005)
+                if (time.perf_counter() - self._last) * 1000 <= 30:
+                    continue
+                dump.seek(0)
+                dump.truncate()
+                faulthandler.dump_traceback(dump, all_threads=True)
+                dump.seek(0)
+                block = dump.read().split(main, 1)[-1].split("\n\n", 1)[0]
+                lines = [line.strip() for line in block.splitlines()[1:7] if line.strip().startswith("File")]
+                self._samples.append(" <- ".join(
+                    f"{Path(line.split(chr(34))[1]).name}:{line.split('line ')[1]}" for line in lines))
+
+    def print_traces(self, count: int = 5) -> None:
+        """The longest gaps over the threshold, with the main thread's most frequent stack in each."""
+        for gap, samples in sorted(self.traces, key=lambda t: -t[0])[:count]:
+            top = collections.Counter(samples).most_common(2)
+            print(f"  gap {gap:.0f} ms: " + " | ".join(f"{n}x {stack}" for stack, n in top))
 
 
 class PaintWatcher(QObject):
@@ -302,6 +338,7 @@ def main() -> int:
     print(f"longest main-thread stall overall (incl. showing the result): {heartbeat.longest_ms:.0f} ms")
     for at, gap in heartbeat.stalls:
         print(f"  stall of {gap:.0f} ms starting {at:.2f} s after Run")
+    heartbeat.print_traces()
     result_at = marks["received_at"] - started
     fetch_stall = heartbeat.longest_ms
     print(f"during the run: {collector.take()}")

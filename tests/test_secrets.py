@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -146,3 +149,16 @@ def test_a_keyring_daemon_that_hangs_is_replaced(monkeypatch: pytest.MonkeyPatch
         assert secret_service.INCIDENTS[0].startswith("the keyring daemon was running but did not answer")
     finally:
         service.close()
+
+
+@pytest.mark.keyring
+def test_finding_the_backend_off_macos_skips_the_macos_api(secret_service_env: dict[str, str]) -> None:
+    """The macOS backend's API module (ctypes.util.find_library, which runs ldconfig) is not imported off macOS,
+    and the Secret Service is still the backend found."""
+    script = ("import sys; from core.config.secrets import SecretStore; name = SecretStore().backend_name(); "
+              "print(name, 'keyring.backends.macOS.api' in sys.modules and sys.modules['keyring.backends.macOS.api'] "
+              "is not None)")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHON_KEYRING_BACKEND"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.split() == ["keyring.backends.SecretService.Keyring", "False"], done.stderr

@@ -7,6 +7,8 @@ saving fails with a message that says what to install or unlock.
 
 from __future__ import annotations
 
+import platform
+import sys
 from enum import StrEnum
 
 from jaraco.classes import properties
@@ -78,6 +80,7 @@ class SecretStore:
         if self._backend is None:
             import keyring  # loaded lazily: looking for a backend can touch D-Bus
 
+            _skip_unusable_macos_api()
             self._backend = keyring.get_keyring()
         backend = self._backend
         if not is_usable_backend(backend):
@@ -136,6 +139,15 @@ class SecretStore:
 
     def states(self, uid: str) -> dict[str, SecretState]:
         return {field: self.state(uid, field) for field in SECRET_FIELDS}
+
+
+def _skip_unusable_macos_api() -> None:
+    """keyring imports every backend to rank them, and its macOS one looks for Apple's frameworks with
+    `ctypes.util.find_library` as it is imported, which elsewhere runs `ldconfig` (about 60 ms a run). Off macOS
+    that backend requires Darwin and is never chosen, so its API module is not imported: the backend's own
+    guard leaves it out, as it does when the frameworks are missing."""
+    if platform.system() != "Darwin":
+        sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
 
 
 def is_usable_backend(backend: KeyringBackend) -> bool:

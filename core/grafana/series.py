@@ -33,6 +33,7 @@ class Series:
     shared_times: int = 0  # rows whose time another row of this series already has
     ascending: bool = field(init=False)  # times never go back (the graph can then clip to the view)
     middle: float | None = field(init=False)  # the median time (where the graph takes its zone's offset)
+    bounds: tuple[float, float, float, float] | None = field(init=False)  # finite x min, x max, y min, y max
 
     def __post_init__(self) -> None:
         # Computed where the series is built (a worker), not on the GUI thread that draws it.
@@ -43,6 +44,10 @@ class Series:
             self.middle = None
         else:
             self.middle = float(finite[finite.size // 2] if self.ascending else np.median(finite))
+        values = self.y[np.isfinite(self.y)] if self.y.size else self.y
+        self.bounds = None
+        if finite.size and values.size:
+            self.bounds = (float(finite.min()), float(finite.max()), float(values.min()), float(values.max()))
 
     @property
     def point_count(self) -> int:

@@ -83,6 +83,12 @@ class ResultsGraph(QWidget):
         self.plot = pg.PlotWidget(axisItems={"bottom": self.axis}, background="w")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         item = self.plot.getPlotItem()
+        # Every curve: peak-downsampled to two bins per pixel column (pyqtgraph's default is five), a min and a
+        # max each, so the line looks the same and draws in half the time (pyqtgraph sizes the bins as if times
+        # were evenly spaced; the second bin per pixel keeps the dense parts of an irregular series as sharp),
+        # and clipped to the view. Set on the plot, which gives them to each curve it adds.
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
         for name in ("left", "bottom"):
             axis = item.getAxis(name)
             axis.setPen(pg.mkPen("#5f6368"))
@@ -135,23 +141,30 @@ class ResultsGraph(QWidget):
             self.message.setText(data.message or "Nothing to graph.")
             self.stack.setCurrentWidget(self.message)
             return
+        # pyqtgraph's auto-range would measure every point on this thread, and curves added before the view has
+        # its range are prepared whole: the view first takes the data's bounds (found on the worker), so each
+        # curve is downsampled once, as it is added.
+        view = self.plot.getPlotItem().getViewBox()
+        view.disableAutoRange()
+        bounds = [series.bounds for series in data.series if series.bounds is not None]
+        if bounds:
+            view.setRange(xRange=(min(b[0] for b in bounds), max(b[1] for b in bounds)),
+                          yRange=(min(b[2] for b in bounds), max(b[3] for b in bounds)))
+        else:
+            view.enableAutoRange()  # no finite point: nothing to measure
         self.legend.blockSignals(True)
         for number, series in enumerate(data.series):
             colour = PALETTE[number % len(PALETTE)]
-            curve = self.plot.plot(series.x, series.y, pen=pg.mkPen(colour, width=LINE_WIDTH), connect="finite")
-            # Peak downsampling to two bins per pixel column (pyqtgraph's default is five): a min and a max each, so
-            # the line looks the same and draws in half the time. pyqtgraph sizes the bins as if times were evenly
-            # spaced; the second bin per pixel keeps the dense parts of an irregular series as sharp.
-            curve.opts["autoDownsampleFactor"] = 2.0
-            curve.setDownsampling(auto=True, method="peak")
-            # Clipping to the view looks points up by time, which needs ascending times; a series drawn in the
-            # frame's order (going back in time) is drawn whole.
-            curve.setClipToView(series.ascending)
+            curve = self.plot.plot(pen=pg.mkPen(colour, width=LINE_WIDTH), connect="finite",
+                                   autoDownsampleFactor=2.0)
+            if not series.ascending:
+                # Clipping to the view looks points up by time, which needs ascending times; a series drawn in
+                # the frame's order (going back in time) is drawn whole.
+                curve.setClipToView(False)
+            curve.setData(series.x, series.y)  # once the curve is in its view and set up: prepared once
             self.curves.append(curve)
             self.legend.addItem(_legend_item(series.name, colour))
         self.legend.blockSignals(False)
-        self.plot.enableAutoRange()
-        self.plot.autoRange()
         self.stack.setCurrentIndex(1)
 
     def set_time_zone(self, timezone: str) -> None:

@@ -97,3 +97,40 @@ def test_many_series_get_distinct_colours_and_a_scrollable_legend(qtbot: QtBot) 
     assert item.text() == 'v {id="s03"}'
     item.setCheckState(item.checkState().Unchecked)
     assert not graph.curves[3].isVisible()
+
+
+def test_a_big_curve_is_never_prepared_whole_on_the_gui_thread(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The view takes the data's bounds (found where the series is built) before the curve comes, so pyqtgraph
+    downsamples it as it is added: no step of showing it hands every point to the curve or measures them all."""
+    import numpy as np
+    import pyqtgraph as pg
+
+    from core.grafana.series import GraphData, Series
+
+    count = 200_000
+    x = T0 / 1000 + np.arange(count, dtype=np.float64)
+    y = np.sin(np.arange(count) / 500.0)
+    y[7] = np.nan
+    series = Series("s", x, y)
+    assert series.bounds == (x[0], x[-1], float(np.nanmin(y)), float(np.nanmax(y)))
+    graph = ResultsGraph()
+    qtbot.addWidget(graph)
+    graph.resize(900, 500)
+    graph.show()
+    qtbot.waitExposed(graph)
+    prepared: list[int] = []
+    original = pg.PlotDataItem._getDisplayDataset
+
+    def noting(item: pg.PlotDataItem) -> object:
+        shown = original(item)
+        if shown is not None and item._dataset is not None:
+            prepared.append(len(shown.x))
+        return shown
+
+    monkeypatch.setattr(pg.PlotDataItem, "_getDisplayDataset", noting)
+    graph.show_data(GraphData(series=[series]))
+    qtbot.wait(50)
+    assert prepared and max(prepared) < count // 20, prepared
+    (left, right), (bottom, top) = graph.plot.getPlotItem().getViewBox().viewRange()
+    assert left <= x[0] and right >= x[-1] and bottom <= np.nanmin(y) and top >= np.nanmax(y)
+    assert right - left < (x[-1] - x[0]) * 1.1, "the range fits the data"
