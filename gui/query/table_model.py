@@ -161,6 +161,14 @@ class FrameTableModel(QAbstractTableModel):
     def source_row(self, row: int) -> int:
         return row if self._rows is None else int(self._rows[row])
 
+    def head_texts(self, column: int, count: int) -> list[str]:
+        """The texts the first `count` shown rows of a column are drawn with (for sizing the column)."""
+        texts = []
+        for row in range(min(self.rowCount(), count)):
+            field, source = self._cell(row, column)
+            texts.append(_display(None if field.values[source] is None else field.text(source)))
+        return texts
+
     def _cell(self, row: int, column: int) -> tuple[Field, int]:
         """The field holding a view cell and the row's index in it."""
         source = self.source_row(row)
