@@ -11,6 +11,7 @@
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { mulberry32 } = require('./rng.js');
 const { makeInterpolationCase, makeTimeCase } = require('./cases.js');
 
 const BROWSER_ZONES = [
@@ -26,17 +27,6 @@ function parseArgs(argv) {
     args[key] = ['out', 'worker', 'eval'].includes(key) ? argv[i + 1] : Number(argv[i + 1]);
   }
   return args;
-}
-
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function runWorker(args) {

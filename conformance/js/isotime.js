@@ -6,23 +6,13 @@
 
 const fs = require('fs');
 const path = require('path');
+const { mulberry32 } = require('./rng.js');
 
 const args = { seed: 20261130, out: path.join(__dirname, '..', 'vectors') };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const key = argv[i].replace(/^--/, '');
   args[key] = key === 'out' ? argv[i + 1] : Number(argv[i + 1]);
-}
-
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LIMIT = 8.64e15; // the Date range
