@@ -100,8 +100,7 @@ def real_secrets(secret_service: PrivateSecretService) -> Iterator[SecretStore]:
     """A SecretStore on the real Secret Service; entries it made are removed afterwards."""
     from keyring.backends.SecretService import Keyring
 
-    secret_service.ensure_answering()
-    backend = Keyring()
+    backend = Keyring()  # the Secret Service was checked to answer (_secret_service_answers)
     store = SecretStore(backend)
     assert store.backend_name().endswith("SecretService.Keyring")
     yield store

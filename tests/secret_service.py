@@ -94,13 +94,13 @@ class PrivateSecretService:
         """Restart whatever no longer answers (a hung daemon is killed first), recording why."""
         if self.answers():
             return
-        daemon = self._daemon
-        if daemon is not None and daemon.poll() is None:
-            self._record("the keyring daemon was running but did not answer within "
-                         f"{PING_TIMEOUT_S:.0f} s; killed and restarted")
-            daemon.kill()
-            daemon.wait()
-        with self._lock:
+        with self._lock:  # the watcher, woken by the kill, then finds the new daemon and records nothing more
+            daemon = self._daemon
+            if daemon is not None and daemon.poll() is None:
+                self._record("the keyring daemon was running but did not answer within "
+                             f"{PING_TIMEOUT_S:.0f} s; killed and restarted")
+                daemon.kill()
+                daemon.wait()
             self._revive_locked()
 
     def daemon_log(self, lines: int = 20) -> str:

@@ -147,6 +147,8 @@ def test_a_keyring_daemon_that_hangs_is_replaced(monkeypatch: pytest.MonkeyPatch
         service.ensure_answering()
         assert service._daemon is not daemon and service.answers()
         assert secret_service.INCIDENTS[0].startswith("the keyring daemon was running but did not answer")
+        time.sleep(0.2)  # time for the watcher, woken by the kill, to look
+        assert len(secret_service.INCIDENTS) == 1, "one incident, recorded once"
     finally:
         service.close()
 
