@@ -8,7 +8,8 @@ plugin path's whole process.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_query_table (needs the local Cassandra node);
 BENCH_FLAVOR=generic|cassandra runs it under another flavor (default scylla); BENCH_STALL_TRACE=1 also prints,
-for the longest stalls, where the main thread was (sampled by faulthandler every 5 ms during a gap).
+for the longest stalls, how long the main thread was on a CPU, waiting for one and asleep (from the kernel),
+and where it was (sampled by faulthandler every 5 ms during a gap, with its kernel state).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import collections
 import faulthandler
 import gc
+import glob
 import os
 import sys
 import tempfile
@@ -40,6 +42,8 @@ class Heartbeat(QObject):
         self.longest_ms = 0.0
         self.stalls: list[tuple[float, float]] = []  # (seconds since start, gap ms) of gaps over 100 ms
         self._started = self._last = time.perf_counter()
+        self._tracing = bool(os.environ.get("BENCH_STALL_TRACE"))
+        self._sched = main_schedstat()
         self._timer = QTimer(self)
         self._timer.setInterval(HEARTBEAT_MS)
         self._timer.timeout.connect(self._tick)
@@ -47,7 +51,7 @@ class Heartbeat(QObject):
         # longest stalls can be printed with where the main thread was (the sampling itself costs a little).
         self.traces: list[tuple[float, list[str]]] = []
         self._samples: list[str] = []
-        if os.environ.get("BENCH_STALL_TRACE"):
+        if self._tracing:
             threading.Thread(target=self._watch, name="stall-watcher", daemon=True).start()
 
     def start(self) -> None:
@@ -62,8 +66,14 @@ class Heartbeat(QObject):
         self.longest_ms = max(self.longest_ms, gap)
         if gap > 100:
             self.stalls.append((self._last - self._started, gap))
-        if gap > MAX_STALL_MS and self._samples:
-            self.traces.append((gap, self._samples))
+        if self._tracing:
+            sched = main_schedstat()
+            if gap > MAX_STALL_MS:
+                on_cpu, waiting = ((b - a) / 1e6 for a, b in zip(self._sched, sched, strict=True))
+                times = (f"on a CPU {on_cpu:.0f} ms, runnable but waiting for a CPU {waiting:.0f} ms, asleep "
+                         f"{max(gap - on_cpu - waiting, 0):.0f} ms")
+                self.traces.append((gap, [times, *self._samples]))
+            self._sched = sched
         self._samples = []
         self._last = now
 
@@ -82,14 +92,52 @@ class Heartbeat(QObject):
                 dump.seek(0)
                 block = dump.read().split(main, 1)[-1].split("\n\n", 1)[0]
                 lines = [line.strip() for line in block.splitlines()[1:7] if line.strip().startswith("File")]
-                self._samples.append(" <- ".join(
-                    f"{Path(line.split(chr(34))[1]).name}:{line.split('line ')[1]}" for line in lines))
+                self._samples.append(thread_state(not self._samples) + " " + " <- ".join(
+                    f"{Path(line.split(chr(34))[1]).name}:{line.split('line ')[1]}" for line in lines[:3]))
 
     def print_traces(self, count: int = 5) -> None:
-        """The longest gaps over the threshold, with the main thread's most frequent stack in each."""
+        """The longest gaps over the threshold: the main thread's time on a CPU, waiting for one and asleep (the
+        kernel's schedstat), and its most frequent states and stacks."""
         for gap, samples in sorted(self.traces, key=lambda t: -t[0])[:count]:
-            top = collections.Counter(samples).most_common(2)
-            print(f"  gap {gap:.0f} ms: " + " | ".join(f"{n}x {stack}" for stack, n in top))
+            top = collections.Counter(samples[1:]).most_common(2)
+            print(f"  gap {gap:.0f} ms: {samples[0]}" + "".join(f"\n    {n}x {stack}" for stack, n in top))
+
+
+def main_schedstat() -> tuple[int, int]:
+    """The main thread's nanoseconds on a CPU and runnable but waiting for one (/proc/.../schedstat)."""
+    try:
+        fields = Path(f"/proc/self/task/{threading.main_thread().native_id}/schedstat").read_text().split()
+    except OSError:
+        return 0, 0
+    return int(fields[0]), int(fields[1])
+
+
+def thread_state(with_runnable: bool) -> str:
+    """The main thread's kernel state (R runnable, S asleep, with its system call: 202 a futex, such as the GIL;
+    7 poll, the event loop idle) and, when asked, how many threads of each process are runnable."""
+    def fields(task: str) -> tuple[str, str]:
+        try:
+            text = Path(f"{task}/stat").read_text()
+        except OSError:
+            return "?", "?"
+        return text.split("(", 1)[1].rsplit(")", 1)[0], text.rsplit(")", 1)[1].split()[0]
+
+    main = f"/proc/self/task/{threading.main_thread().native_id}"
+    try:
+        call = Path(f"{main}/syscall").read_text().split()[0]
+    except OSError:
+        call = "?"
+    state = f"[main {fields(main)[1]}/{call}"
+    if with_runnable:
+        runnable: collections.Counter[str] = collections.Counter()
+        for task in glob.glob("/proc/[0-9]*/task/*"):
+            _name, task_state = fields(task)
+            if task_state == "R":
+                pid = task.split("/")[2]
+                runnable["cqlscope" if pid == str(os.getpid()) else Path(f"/proc/{pid}/comm").read_text().strip()
+                         if Path(f"/proc/{pid}/comm").exists() else pid] += 1
+        state += "; runnable threads: " + ", ".join(f"{name} {n}" for name, n in runnable.most_common(4))
+    return state + "]"
 
 
 class PaintWatcher(QObject):
@@ -113,7 +161,7 @@ class MainThreadGC:
     a stall that matches one is the collector's, not the table's."""
 
     def __init__(self) -> None:
-        self.pauses: list[float] = []
+        self.pauses: list[tuple[float, int]] = []  # (ms, generation)
         self._began = 0.0
         gc.callbacks.append(self._callback)
 
@@ -123,11 +171,13 @@ class MainThreadGC:
         if phase == "start":
             self._began = time.perf_counter()
         else:
-            self.pauses.append((time.perf_counter() - self._began) * 1000)
+            self.pauses.append(((time.perf_counter() - self._began) * 1000, info["generation"]))
 
     def take(self) -> str:
         pauses, self.pauses = self.pauses, []
-        return f"{len(pauses)} main-thread GC runs, longest {max(pauses, default=0):.0f} ms"
+        longest = max(pauses, default=(0.0, 0))
+        return (f"{len(pauses)} main-thread GC runs, longest {longest[0]:.0f} ms"
+                + (f" (generation {longest[1]})" if pauses else ""))
 
 
 MAX_STALL_MS = 50

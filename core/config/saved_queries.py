@@ -38,6 +38,7 @@ class QueryTabState:
     raw_from: str = "now-6h"
     raw_to: str = "now"
     timezone: str = "utc"
+    week_start: str = ""  # the dashboard's week start (a weekday name); empty: Grafana's default
     max_data_points: int = DEFAULT_MAX_DATA_POINTS
     consistency: str = ""  # empty: the data source's consistency
     limit: int = 100_000

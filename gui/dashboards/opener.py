@@ -56,6 +56,7 @@ def open_in_query_tab(window: MainWindow, view: DashboardView, check: Any) -> No
     state = QueryTabState(title=f"{check.panel} / {check.ref_id}"[:60], text=check.cql, flavor=check.plugin)
     if span is not None:
         state.raw_from, state.raw_to, state.timezone = str(span.from_ms), str(span.to_ms), span.timezone
+        state.week_start = span.week_start or ""
     window.query_area.add_tab(state)
     window.raise_()
     window.activateWindow()

@@ -65,7 +65,7 @@ class DashboardView(QWidget):
                             f"{len(dashboard.panels)} panels")
         self.time_picker = TimeRangePicker()
         zone = "utc" if dashboard.timezone in ("", "utc", "browser") else dashboard.timezone
-        self.time_picker.set_range(dashboard.time_from, dashboard.time_to, zone, 1000)
+        self.time_picker.set_range(dashboard.time_from, dashboard.time_to, zone, 1000, dashboard.week_start)
         self.variables = VariableBar()
         self.run_button = QPushButton("▶ Run all")
         self.run_button.clicked.connect(self.run)

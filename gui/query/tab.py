@@ -180,7 +180,8 @@ class QueryTab(QWidget):
             self.variables.set_variables(load_variables(state.variables))
         except CqlscopeError as exc:
             self.error.emit(exc.title, exc.message)
-        self.time_picker.set_range(state.raw_from, state.raw_to, state.timezone, state.max_data_points)
+        self.time_picker.set_range(state.raw_from, state.raw_to, state.timezone, state.max_data_points,
+                                   state.week_start)
         index = self.consistency_combo.findData(state.consistency)
         self.consistency_combo.setCurrentIndex(max(index, 0))
         self.limit_spin.setValue(state.limit)
@@ -197,7 +198,8 @@ class QueryTab(QWidget):
             title=self.title, text=self.editor.toPlainText(), flavor=self.flavor_combo.currentText(),
             host="" if host == ALL_HOSTS else host, all_hosts=host == ALL_HOSTS,
             variables=dump_variables(self.variables.variables()), raw_from=raw_from, raw_to=raw_to, timezone=zone,
-            max_data_points=self.time_picker.max_points.value(), consistency=str(self.consistency_combo.currentData()),
+            week_start=self.time_picker.week_start_value(), max_data_points=self.time_picker.max_points.value(),
+            consistency=str(self.consistency_combo.currentData()),
             limit=self.limit_spin.value(), fetch_size=self.fetch_spin.value(), timeout=self.timeout_spin.value(),
             trace=self.trace_check.isChecked(), mode="builder" if self.builder.is_builder() else "raw",
             builder=self.builder.fields(), alias=self.builder.alias_edit.text())

@@ -1,5 +1,5 @@
-"""A time range picker like Grafana's: quick ranges, from/to (relative or absolute), time zone and max
-data points (which sets $__interval)."""
+"""A time range picker like Grafana's: quick ranges, from/to (relative or absolute), time zone, the
+dashboard's week start (what `now/w` rounds to) and max data points (which sets $__interval)."""
 
 from __future__ import annotations
 
@@ -22,12 +22,15 @@ CUSTOM = "Custom range"
 RANGE_ERROR = '"From" can\'t be after "To"'  # Grafana's time picker (TimeRangeContent), shown at the From field
 _INVALID_STYLE = "QLineEdit { border: 1px solid #d93025; background: #fce8e6; }"
 _FIELD_HELP = "now-6h, now-1d/d, 2024-05-01 00:00:00 (in the time zone) or epoch ms"
+# The dashboard settings' "Week start" choices; "" is Grafana's default, the browser locale's (Sunday for `en`).
+WEEK_STARTS = (("Default", ""), ("Monday", "monday"), ("Saturday", "saturday"), ("Sunday", "sunday"))
 ZONES = ("utc", "browser", "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles",
          "Asia/Tokyo", "Australia/Sydney")
 
 
 class TimeRangePicker(QWidget):
-    """Quick range combo, From and To fields, time zone and max data points; `changed` on every edit."""
+    """Quick range combo, From and To fields, time zone, week start and max data points; `changed` on every
+    edit."""
 
     changed = Signal()
 
@@ -43,29 +46,36 @@ class TimeRangePicker(QWidget):
         self.to_edit = QLineEdit("now")
         self.to_edit.setToolTip(self.from_edit.toolTip())
         for edit in (self.from_edit, self.to_edit):
-            edit.setMinimumWidth(90)
+            edit.setMinimumWidth(80)
         self.zone = QComboBox()
         self.zone.setEditable(True)
         self.zone.addItems(ZONES)
         self.zone.setToolTip(f"The dashboard time zone ('browser' is this machine's: {local_zone_name()}).")
+        self.week_start = QComboBox()
+        for label, value in WEEK_STARTS:
+            self.week_start.addItem(label, value)
+        self.week_start.setToolTip("The dashboard's week start: where now/w and week ranges begin. Default is "
+                                   "Grafana's (the browser locale's: Sunday for English).")
         self.max_points = QSpinBox()
         self.max_points.setRange(1, 1_000_000)
         self.max_points.setValue(1000)
         self.max_points.setToolTip("Max data points of the panel: $__interval = range / max data points, rounded.")
         # Shrink on a small window instead of widening it; "Custom range" stays whole, zones are short or typed.
-        for combo, characters in ((self.quick, 12), (self.zone, 6)):
+        for combo, characters in ((self.quick, 12), (self.zone, 6), (self.week_start, 3)):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(characters)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for label, widget in (("Range", self.quick), ("From", self.from_edit), ("To", self.to_edit),
-                              ("Zone", self.zone), ("Max points", self.max_points)):
+        layout.addWidget(self.quick)  # its entries ("Last 6 hours", "Custom range") say what it is
+        for label, widget in (("From", self.from_edit), ("To", self.to_edit), ("Zone", self.zone),
+                              ("Week", self.week_start), ("Max points", self.max_points)):
             layout.addWidget(QLabel(label))
             layout.addWidget(widget)
         self.quick.currentIndexChanged.connect(self._on_quick)
         self.from_edit.textEdited.connect(self._on_typed)
         self.to_edit.textEdited.connect(self._on_typed)
         self.zone.currentTextChanged.connect(lambda _text: self._on_zone())
+        self.week_start.currentIndexChanged.connect(lambda _index: self._on_zone())
         self.max_points.valueChanged.connect(lambda _value: self.changed.emit())
         self._sync_quick()
 
@@ -94,11 +104,15 @@ class TimeRangePicker(QWidget):
         self.quick.setCurrentIndex(index if index > 0 else 0)
         self.quick.blockSignals(False)
 
-    def set_range(self, raw_from: str, raw_to: str, timezone: str, max_points: int) -> None:
+    def set_range(self, raw_from: str, raw_to: str, timezone: str, max_points: int, week_start: str = "") -> None:
+        """Show a range; a week start that is not a weekday Grafana offers shows as Default."""
         for widget, text in ((self.from_edit, raw_from), (self.to_edit, raw_to)):
             widget.setText(text)
             widget.setCursorPosition(0)  # a narrow field shows the start of a long date, not its seconds
         self.zone.setCurrentText(timezone)
+        self.week_start.blockSignals(True)
+        self.week_start.setCurrentIndex(max(self.week_start.findData(week_start.lower()), 0))
+        self.week_start.blockSignals(False)
         self.max_points.setValue(max_points)
         self._sync_quick()
         self.show_problems()
@@ -107,11 +121,15 @@ class TimeRangePicker(QWidget):
     def raw(self) -> tuple[str, str, str]:
         return self.from_edit.text().strip(), self.to_edit.text().strip(), self.zone.currentText().strip() or "utc"
 
+    def week_start_value(self) -> str:
+        """The chosen week start as the dashboard JSON names it ("" for Grafana's default)."""
+        return str(self.week_start.currentData() or "")
+
     def time_range(self) -> TimeRange:
         """The evaluated range; TimeExpressionError (a CqlscopeError) when a field does not parse or, as
         Grafana's picker refuses it, when From is after To."""
         raw_from, raw_to, zone = self.raw()
-        evaluated = time_range(raw_from, raw_to, zone)
+        evaluated = time_range(raw_from, raw_to, zone, week_start=self.week_start_value() or None)
         if evaluated.from_ms > evaluated.to_ms:
             raise TimeExpressionError(f"{RANGE_ERROR}: {raw_from} is later than {raw_to}. Swap them, or make To "
                                       "later.")
@@ -123,7 +141,8 @@ class TimeRangePicker(QWidget):
         found: dict[QLineEdit, str] = {}
         for edit, text, round_up in ((self.from_edit, raw_from, False), (self.to_edit, raw_to, True)):
             try:
-                parse_time(text, round_up=round_up, timezone=zone, plain_in_dashboard_zone=True)
+                parse_time(text, round_up=round_up, timezone=zone, plain_in_dashboard_zone=True,
+                           week_start=self.week_start_value() or None)
             except CqlscopeError as exc:
                 found[edit] = exc.message
         if not found:

@@ -123,12 +123,17 @@ def test_bad_input_is_explained(sources: Workspace, tmp_path: Path) -> None:
     assert missing.returncode == 1 and "ghost" in missing.stderr and "Traceback" not in missing.stderr
 
 
-def test_open_dashboard_and_open_a_panel_in_a_query_tab(qtbot: QtBot, open_window: Any, sources: Workspace) -> None:
+def test_open_dashboard_and_open_a_panel_in_a_query_tab(qtbot: QtBot, open_window: Any, sources: Workspace,
+                                                        tmp_path: Path) -> None:
     from gui.dashboards.opener import open_dashboard
 
     window = open_window(sources)
-    view = open_dashboard(window, str(DASHBOARDS / "schema27_rows.json"))
+    dashboard = json.loads((DASHBOARDS / "schema27_rows.json").read_text())
+    dashboard["weekStart"] = "monday"  # the tab takes the dashboard's week start with its range
+    (tmp_path / "rows.json").write_text(json.dumps(dashboard))
+    view = open_dashboard(window, str(tmp_path / "rows.json"))
     assert view is not None
+    assert view.time_picker.time_range().week_start == "monday", "the check runs with the dashboard's week start"
     qtbot.waitUntil(lambda: view.report is not None, timeout=300_000)
     assert view.report is not None
     row = next(i for i, c in enumerate(view.report.checks) if c.panel == "Values")
@@ -139,6 +144,7 @@ def test_open_dashboard_and_open_a_panel_in_a_query_tab(qtbot: QtBot, open_windo
     assert tab is not None and window.current_uid() == sources.store.get("cass").uid
     assert tab.editor.toPlainText() == view.report.checks[row].cql
     assert tab.flavor_combo.currentText() == "cassandra"
+    assert tab.time_picker.week_start.currentText() == "Monday" and tab.state().week_start == "monday"
 
 
 def test_the_plugin_view_shows_the_same_json_as_the_cli(qtbot: QtBot, open_window: Any, sources: Workspace,

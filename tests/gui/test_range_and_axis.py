@@ -1,8 +1,10 @@
-"""The time picker refuses a range whose From is after its To (at the field, and the run does not start), and the
-graph's time axis and readout read in the dashboard time zone, as Grafana draws a panel."""
+"""The time picker refuses a range whose From is after its To (at the field, and the run does not start) and rounds
+`now/w` to the chosen week start; the graph's time axis and readout read in the dashboard time zone, as Grafana
+draws a panel."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -40,6 +42,49 @@ def test_from_after_to_is_marked_at_the_from_field(qtbot: QtBot) -> None:
     assert picker.from_edit.styleSheet() == "" and picker.to_edit.styleSheet() == ""
     picker.set_range("2024-05-01 00:00:00", "2024-05-01 00:00:00", "utc", 100)  # Grafana allows From == To
     assert picker.problems() == {} and picker.time_range().range_ms == 0
+
+
+def _week_start_ms(weekday: int) -> list[int]:
+    """Epoch ms of this week's first day at 00:00 UTC when weeks start on `weekday` (Monday 0 ... Sunday 6), for
+    today and (should the test cross midnight) tomorrow."""
+    starts = []
+    for day in (dt.datetime.now(dt.UTC).date(), dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)):
+        first = day - dt.timedelta(days=(day.weekday() - weekday) % 7)
+        starts.append(int(dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC).timestamp() * 1000))
+    return starts
+
+
+def test_week_start_sets_where_now_w_begins(qtbot: QtBot) -> None:
+    picker = TimeRangePicker()
+    qtbot.addWidget(picker)
+    picker.set_range("now/w", "now", "utc", 100)
+    assert picker.week_start.currentText() == "Default"
+    assert picker.time_range().from_ms in _week_start_ms(6), "Grafana's default (English) week starts on Sunday"
+    with qtbot.waitSignal(picker.changed, timeout=1000):
+        picker.week_start.setCurrentIndex(picker.week_start.findText("Monday"))
+    assert picker.week_start_value() == "monday"
+    assert picker.time_range().from_ms in _week_start_ms(0)
+    picker.week_start.setCurrentIndex(picker.week_start.findText("Saturday"))
+    assert picker.time_range().from_ms in _week_start_ms(5)
+    picker.set_range("now/w", "now", "utc", 100, "Monday")  # as a dashboard's JSON may spell it
+    assert picker.week_start.currentText() == "Monday"
+    picker.set_range("now/w", "now", "utc", 100, "funday")
+    assert picker.week_start.currentText() == "Default" and picker.problems() == {}
+
+
+def test_week_start_is_sent_and_kept_with_the_tab(qtbot: QtBot, open_window: OpenWindow,
+                                                  workspace: Workspace) -> None:
+    window, tab = open_query_tab(qtbot, open_window, workspace)
+    tab.flavor_combo.setCurrentText("generic")
+    tab.editor.setPlainText("SELECT * FROM system.local WHERE ts >= ${__from}")
+    tab.time_picker.set_range("now/w", "now", "utc", 100, "monday")
+    sent = tab.prepare().text
+    assert any(f">= {start}" in sent for start in _week_start_ms(0)), sent
+    state = tab.state()
+    assert state.week_start == "monday"
+    again = window.query_area.add_tab(state, save=False)
+    assert again is not None and again.time_picker.week_start.currentText() == "Monday"
+    assert again.prepare().text == sent
 
 
 def _graph(qtbot: QtBot, times: list[float]) -> ResultsGraph:
