@@ -4,7 +4,7 @@ from the result to the table's first paint; then, on the same result, the longes
 sorting (ascending and descending, a number and a time column), filtering and exporting CSV.
 
 It also prints the memory the result costs (RSS with the result shown, less RSS before Run) against the Go
-plugin path's whole process.
+plugin path's whole process, and the memory of the process that fetched it (core.query.fetch_process).
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_query_table (needs the local Cassandra node);
 BENCH_FLAVOR=generic|cassandra runs it under another flavor (default scylla); BENCH_STALL_TRACE=1 also prints,
@@ -186,6 +186,22 @@ MAX_RESULT_RATIO = 1.1
 GO_PATH_MIB = 150  # peak memory of the ScyllaDB plugin's Go query path on 815,677 rows x 4 (issue 12)
 
 
+def fetch_processes() -> list[tuple[int, float, float]]:
+    """This process's query fetch processes (core.query.fetch_process): pid, resident and peak MiB."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or b"core.query.fetch_process" not in (entry / "cmdline").read_bytes():
+                continue
+            status = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(status["PPid"]) == os.getpid():
+            found.append((int(entry.name), int(status["VmRSS"].split()[0]) / 1024,
+                          int(status["VmHWM"].split()[0]) / 1024))
+    return found
+
+
 def rss_mib(field: str) -> float:
     """This process's resident memory (VmRSS) or its peak (VmHWM), in MiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -355,6 +371,7 @@ def main() -> int:
     rss_before = rss_mib("VmRSS")
     heartbeat.start()
     started = time.perf_counter()
+    main_cpu_before, main_wait_before = main_schedstat()
     tab.run()
     loop.exec()
     total_s = time.perf_counter() - started
@@ -374,9 +391,14 @@ def main() -> int:
     print(f"rows: {rows:,}   fetch + frame + series in the worker: {result.duration_ms / 1000:.2f} s   "
           f"run to result: {total_s:.2f} s")
     print(f"longest main-thread stall during the fetch: {marks.get('fetch_stall_ms', 0.0):.0f} ms")
+    main_cpu, main_wait = main_schedstat()
+    print(f"main thread from Run to the result: on a CPU {(main_cpu - main_cpu_before) / 1e9:.2f} s, runnable but "
+          f"waiting for a CPU {(main_wait - main_wait_before) / 1e9:.2f} s")
     result_mib = rss_after - rss_before
     print(f"memory: {rss_before:.0f} MiB before Run, {rss_after:.0f} MiB with the result shown (the result, its "
           f"views and the table: {result_mib:.0f} MiB), peak {rss_mib('VmHWM'):.0f} MiB")
+    for pid, current, peak in fetch_processes():
+        print(f"the fetch process (pid {pid}, it keeps no rows): {current:.0f} MiB now, peak {peak:.0f} MiB")
     print(f"idle baseline (nothing running, this machine's load): longest gap {idle_ms:.0f} ms over 3 s")
     print(f"showing the result on the main thread: {marks['shown_ms']:.0f} ms ("
           + ", ".join(f"{label} {ms:.0f} ms" for label, ms in parts.items()) + ")")

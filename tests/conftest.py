@@ -16,8 +16,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from core.config.secrets import SERVICE, SecretStore
+from core.config.workspace import Workspace
 from tests.secret_service import INCIDENTS, PrivateSecretService
-from tests.support import ARTIFACTS, LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring
+from tests.support import ARTIFACTS, LOCAL_CASSANDRA, RUN_DIR, LocalNode, MemoryKeyring, local_workspace, new_keyspace
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -174,6 +175,15 @@ def two_dc_cluster() -> Iterator[LocalNode]:
             _local_cassandra("stop", "--node", str(node))
 
 
+@pytest.fixture
+def workspace(config_dir: Path, memory_secrets: SecretStore, cassandra: LocalNode) -> Iterator[Workspace]:
+    """A workspace whose data source, "local", is the local test node (tests.support.local_workspace); a module
+    that needs another defines its own `workspace`."""
+    ws = local_workspace(config_dir, memory_secrets, cassandra)
+    yield ws
+    ws.close()
+
+
 @pytest.fixture(scope="session")
 def admin_session(cassandra: LocalNode) -> Iterator[Any]:
     """A superuser driver session, for tests that create keyspaces and roles."""
@@ -190,11 +200,8 @@ def admin_session(cassandra: LocalNode) -> Iterator[Any]:
 @pytest.fixture
 def scratch_keyspace(admin_session: Any) -> Iterator[str]:
     """A keyspace of this test's own, dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin_session.execute(
-        f"CREATE KEYSPACE {name} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}")
-    yield name
-    admin_session.execute(f"DROP KEYSPACE IF EXISTS {name}")
+    with new_keyspace(admin_session) as name:
+        yield name
 
 
 @pytest.fixture

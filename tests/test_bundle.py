@@ -42,3 +42,14 @@ def test_bundle_starts_the_gui_offscreen(bundle: Path, tmp_path: Path) -> None:
                             timeout=120, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
+
+
+def test_bundle_starts_a_fetch_process(bundle: Path) -> None:
+    from core.query.fetch_process import BUNDLE_ARGUMENT, FetchProcess
+
+    child = FetchProcess([str(bundle), BUNDLE_ARGUMENT])
+    try:
+        assert child.wait_ready(60), "the bundled executable runs as a query's fetch process"
+    finally:
+        child.close()
+    assert child.process.returncode == 0

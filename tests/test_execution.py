@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -15,22 +14,11 @@ from core.config.secrets import SecretStore
 from core.config.workspace import Workspace
 from core.cql.execution import CancelToken, QueryError, RunOptions, run_query
 from tests.cql_types import EXPECTED_TEXT, EXPECTED_TYPES
-from tests.support import LocalNode
+from tests.support import LocalNode, new_keyspace
 
 pytestmark = pytest.mark.cassandra
 
 ROWS = 20_000
-
-
-@pytest.fixture
-def workspace(config_dir: Path, memory_secrets: SecretStore, cassandra: LocalNode) -> Iterator[Workspace]:
-    ws = Workspace(config_dir, memory_secrets)
-    ws.store.load()
-    ws.store.add(DataSource(name="local", hosts=[cassandra.host]))
-    ws.store.set_secret("local", "user", cassandra.user)
-    ws.store.set_secret("local", "password", cassandra.password)
-    yield ws
-    ws.close()
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +26,13 @@ def big_table(admin_session: Any) -> Iterator[str]:
     """A table of 20,000 rows whose values sum to a known checksum."""
     from cassandra.concurrent import execute_concurrent_with_args
 
-    keyspace = f"t_{uuid.uuid4().hex[:12]}"
-    admin_session.execute(
-        f"CREATE KEYSPACE {keyspace} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}")
-    admin_session.execute(f"CREATE TABLE {keyspace}.numbers (id int PRIMARY KEY, value bigint)")
-    insert = admin_session.prepare(f"INSERT INTO {keyspace}.numbers (id, value) VALUES (?, ?)")
-    results = execute_concurrent_with_args(admin_session, insert, [(i, i * 7) for i in range(ROWS)],
-                                           concurrency=200, raise_on_first_error=True)
-    assert all(ok for ok, _ in results)
-    yield f"{keyspace}.numbers"
-    admin_session.execute(f"DROP KEYSPACE IF EXISTS {keyspace}")
+    with new_keyspace(admin_session) as keyspace:
+        admin_session.execute(f"CREATE TABLE {keyspace}.numbers (id int PRIMARY KEY, value bigint)")
+        insert = admin_session.prepare(f"INSERT INTO {keyspace}.numbers (id, value) VALUES (?, ?)")
+        results = execute_concurrent_with_args(admin_session, insert, [(i, i * 7) for i in range(ROWS)],
+                                               concurrency=200, raise_on_first_error=True)
+        assert all(ok for ok, _ in results)
+        yield f"{keyspace}.numbers"
 
 
 def test_paging_returns_every_row(workspace: Workspace, big_table: str) -> None:

@@ -14,7 +14,7 @@ from itertools import repeat
 from typing import Any
 
 from core.cql.values import EPOCH, ONE_MS, base_type, dumps, epoch_ms, json_value, value_text
-from core.grafana.columns import Column, TextInterner, dtype_for, make_chunk
+from core.grafana.columns import Chunk, Column, TextInterner, dtype_for, make_chunk
 
 NULL_TEXT = "NULL"
 
@@ -162,6 +162,23 @@ class FrameBuilder:
         if self.keep:
             for column, chunk in zip(self._columns, chunks, strict=True):
                 column.append(chunk)
+        return Frame(self.name, [Field.of(n, t, Column([chunk]))
+                                 for n, t, chunk in zip(self.names, self.cql_types, chunks, strict=True)])
+
+    def add_page(self, page: Frame) -> Frame:
+        """Append a page another builder made (core.query.fetch_process: a child's page, unpickled here), its text
+        shared as `add` shares it; returns the page as `add` does."""
+        chunks = []
+        for item, interner in zip(page.fields, self._interners, strict=True):
+            column = item.values
+            assert isinstance(column, Column) and len(column.chunks) <= 1, "a page holds one chunk a column"
+            chunk = column.chunks[0] if column.chunks else Chunk([])  # a Column holds no empty chunk
+            if interner is not None and isinstance(chunk.data, list):
+                chunk = Chunk(interner.share(chunk.data), chunk.mask)
+            chunks.append(chunk)
+        if self.keep:
+            for kept, chunk in zip(self._columns, chunks, strict=True):
+                kept.append(chunk)
         return Frame(self.name, [Field.of(n, t, Column([chunk]))
                                  for n, t, chunk in zip(self.names, self.cql_types, chunks, strict=True)])
 

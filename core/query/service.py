@@ -30,6 +30,7 @@ from core.grafana.report import compatibility_report
 from core.grafana.series import GraphData
 from core.grafana.templating import Variable
 from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange
+from core.query.fetch_process import run_query_isolated
 from core.query.views import ViewBuilder
 
 ALL_VIEWS = frozenset({"graph", "plugin", "report"})
@@ -142,12 +143,16 @@ def gc_paused() -> Iterator[None]:
 
 def run(workspace: Workspace, ds: DataSource, prepared: PreparedQuery, options: RunOptions,
         cancel: CancelToken | None = None, progress: Progress | None = None,
-        views: Collection[str] = ALL_VIEWS, sink: PageSink | None = None) -> RunResult:
+        views: Collection[str] = ALL_VIEWS, sink: PageSink | None = None, *, isolated: bool = False) -> RunResult:
     """Run the prepared statement and derive the asked views from each page as it arrives (no second pass over
-    the rows); every error is captured in the result. `sink` gets each page too (streamed output)."""
+    the rows); every error is captured in the result. `sink` gets each page too (streamed output). `isolated`
+    fetches in a child process (core.query.fetch_process), for a GUI: the same pages, views and result."""
     started = time.perf_counter()
     result = RunResult(prepared, options)
-    builder = ViewBuilder(prepared.flavor.name, views)
+    # Isolated, the child builds the plugin view from the pages it sends (pure Python: it would cost the GUI
+    # process's GIL); the views read from NumPy are built here.
+    plugin_here = not isolated or "plugin" not in views
+    builder = ViewBuilder(prepared.flavor.name, views if plugin_here else set(views) - {"plugin"})
 
     def on_page(page: Frame) -> None:
         builder.add(page)
@@ -156,10 +161,19 @@ def run(workspace: Workspace, ds: DataSource, prepared: PreparedQuery, options: 
 
     try:
         with gc_paused():
-            result.outcome = run_query(workspace, ds, prepared.text, options, cancel=cancel or CancelToken(),
-                                       progress=progress, sink=on_page)
+            fetched = None
+            if isolated:
+                fetched = run_query_isolated(workspace, ds, prepared.text, options, cancel, progress, on_page,
+                                             None if plugin_here else prepared.flavor.name)
+                result.outcome = fetched.outcome
+            else:
+                result.outcome = run_query(workspace, ds, prepared.text, options, cancel=cancel or CancelToken(),
+                                           progress=progress, sink=on_page)
             builder.finish(result.outcome.frame)
             derive(result, builder)
+            if fetched is not None and not plugin_here:
+                result.plugin_view = fetched.plugin_view
+                result.view_errors.update(fetched.view_errors)
     except CqlscopeError as exc:
         result.error_title, result.error_message = exc.title, exc.message
         failure = getattr(exc, "failure", None)

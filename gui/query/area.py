@@ -17,6 +17,7 @@ from core.config.saved_queries import HistoryEntry, QueryFileState, QueryTabsFil
 from core.config.workspace import Workspace
 from core.cql.schema import Schema, load_schema
 from core.errors import CqlscopeError, NotFoundError
+from core.query import fetch_process
 from gui.common.text import plural
 from gui.common.workers import TaskRunner
 from gui.query.tab import QueryTab
@@ -63,6 +64,7 @@ class QueryArea(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.tasks = TaskRunner(self)
+        fetch_process.warm_up()  # the first run need not wait for its fetch process to start
         self.tasks.failed.connect(self.error)
         self.uid: str | None = None
         self._pages: dict[str, _Page] = {}

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.grafana.frames import Frame
 from core.query.table_ops import Mask, Rows, export_file, filter_mask, shown_rows, sort_order
+from gui.common.eliding_label import ElidingLabel
 from gui.common.folders import remember, start_path
 from gui.common.table_sizing import size_columns_to_head
 from gui.common.text import plural
@@ -85,7 +86,8 @@ class ResultsTable(QWidget):
         self.filter_box.changed.connect(self._on_filter_changed)
         self.busy = BusyNote()
         self.busy.cancel_requested.connect(self.cancel_work)
-        self.summary = QLabel("No result yet.")
+        # Its text changes with every page while rows stream in: a label that repaints alone (see ElidingLabel).
+        self.summary = ElidingLabel("No result yet.", elide=Qt.TextElideMode.ElideRight)
         self.summary.setStyleSheet("color: #5f6368;")
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the selected cells, or the whole table when nothing is selected, as "

@@ -302,7 +302,9 @@ class QueryTab(QWidget):
         workspace = self.workspace
         progress = self._relay.reporter()
         sink = self._pages.sink_for(run_number)
-        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress, sink=sink),
+        # Fetched in a child process (core.query.fetch_process): the window keeps its CPU and its GIL.
+        self.tasks.start(lambda: service.run(workspace, ds, prepared, options, cancel, progress, sink=sink,
+                                             isolated=True),
                          lambda result: self._show_result(result) if run_number == self._run_number else None)
 
     def cancel(self) -> None:

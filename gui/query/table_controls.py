@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+
+from gui.common.eliding_label import ElidingLabel
 
 FILTER_DELAY_MS = 150
 
@@ -50,8 +52,11 @@ class BusyNote(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel()
+        # Its text changes ten times a second: a label that repaints alone (see ElidingLabel), wide enough for
+        # the longest note.
+        self.label = ElidingLabel(elide=Qt.TextElideMode.ElideRight)
         self.label.setStyleSheet("color: #174ea6;")
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("Exporting CSV… 100%") + 8)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop it: the table keeps showing what it showed before.")
         self.cancel_button.clicked.connect(self.cancel_requested)

@@ -14,8 +14,6 @@ from core.config.workspace import Workspace
 from gui.common.main_thread_gc import collect_now, collect_on_the_gui_thread
 from gui.main_window import MainWindow
 from tests.gui.driving import ScriptedPrompts
-from tests.gui.query_data import local_workspace
-from tests.support import LocalNode
 
 OpenWindow = Callable[[Workspace], MainWindow]
 
@@ -71,10 +69,3 @@ def memory_workspace(config_dir: Path, memory_secrets: SecretStore) -> Workspace
     return Workspace(config_dir, memory_secrets)
 
 
-@pytest.fixture
-def workspace(config_dir: Path, memory_secrets: SecretStore, cassandra: LocalNode) -> Iterator[Workspace]:
-    """A workspace whose data source is the local test node (tests/gui/query_data.py: local_workspace); a module
-    that needs another defines its own `workspace`."""
-    ws = local_workspace(config_dir, memory_secrets, cassandra)
-    yield ws
-    ws.close()

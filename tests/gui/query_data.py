@@ -4,14 +4,10 @@ readings, and the 1,000,000-row table of the benchmarks (bench.million_rows)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from bench.million_rows import MILLION_TABLE, ensure_million_rows
-from core.config.datasource import DataSource, Flavor
-from core.config.secrets import SecretStore
-from core.config.workspace import Workspace
-from tests.support import LocalNode
+from tests.support import local_workspace
 
 __all__ = ["MILLION_TABLE", "create_sensor_table", "ensure_million_rows", "local_workspace"]
 
@@ -19,17 +15,6 @@ SENSORS = ("s1", "s2", "s3")
 DAY = "2024-05-01"
 DAY_START_MS = int(datetime(2024, 5, 1, tzinfo=UTC).timestamp() * 1000)
 MINUTES = 120  # readings per sensor: 00:00 to 01:59, one a minute
-
-
-def local_workspace(config_dir: Path, secrets: SecretStore, node: LocalNode, *, name: str = "local",
-                    flavor: Flavor = Flavor.CASSANDRA) -> Workspace:
-    """A workspace whose one data source points at the local node with the superuser's credentials."""
-    workspace = Workspace(config_dir, secrets)
-    workspace.store.load()
-    workspace.store.add(DataSource(name=name, hosts=[node.host], flavor=flavor))
-    workspace.store.set_secret(name, "user", node.user)
-    workspace.store.set_secret(name, "password", node.password)
-    return workspace
 
 
 def create_sensor_table(admin_session: Any, scratch_keyspace: str) -> str:

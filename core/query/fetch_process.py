@@ -1,0 +1,446 @@
+"""A query's fetch in a child process of its own, so that a window stays responsive while a large result streams in.
+
+In one process, the driver's decoding thread and the converting worker share the GIL and a CPU share with the
+window's thread: on two cores next to a local Cassandra, that thread waited 30-110 ms at a time for a CPU or
+the GIL while a million rows came in. The child (`python -m core.query.fetch_process`) runs
+`core.cql.execution.run_query` and sends each converted page (compact columns, pickled) through a pipe; it
+starts a session of its own (under Linux's autogroup a scheduling group of its own) at a lower CPU priority.
+The parent only assembles the pages, so the views, the sink and the result are exactly those of a run in
+process. Credentials go through the pipe, never to disk; the child keeps its driver sessions between runs.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import contextlib
+import dataclasses
+import functools
+import io
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from core.config.datasource import DataSource
+from core.config.workspace import Workspace
+from core.cql.execution import CancelToken, PageSink, Progress, QueryError, QueryOutcome, RunOptions, run_query
+from core.cql.failures import Failure, FailureKind
+from core.grafana.frames import Frame, FrameBuilder
+from core.grafana.plugin_response import PluginView
+from core.query.views import ViewBuilder
+
+log = logging.getLogger(__name__)
+
+READY, RUN, CANCEL, EXIT, PAGE, PROGRESS, DONE, FAILED = "ready", "run", "cancel", "exit", "page", "progress", \
+    "done", "failed"
+START_TIMEOUT_S = 30.0  # a child that has not said it is ready by then is not used (the run stays in process)
+POLL_S = 0.05  # how often the parent looks at the cancel token while it waits for the child
+CHILD_NICE = 10  # the child's CPU priority below the window's (Unix nice)
+MAX_IDLE = 2  # children kept for the next runs (each holds its own sessions)
+CLOSE_WAIT_S = 2.0  # how long a child may take to close its sessions and end before it is killed
+KEPT_SESSIONS = 3  # data sources whose sessions a child keeps open between runs
+_ROOT = str(Path(__file__).resolve().parents[2])  # the directory that holds the `core` package
+BUNDLE_ARGUMENT = "--fetch-process"  # how the bundled executable (packaging/entry.py) is asked to be a child
+
+
+def child_command() -> list[str]:
+    """How to start a child: this module under this interpreter, or the bundled executable as a child."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, BUNDLE_ARGUMENT]
+    return [sys.executable, "-m", "core.query.fetch_process"]
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles what the driver made up on the fly: a UDT value is an instance of a namedtuple class the driver
+    created for the type, which the other process cannot import; it travels as its name, fields and values."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if isinstance(obj, tuple) and hasattr(kind, "_fields") and not _importable(kind):
+            return _udt_value, (kind.__name__, tuple(kind._fields), tuple(obj))
+        return NotImplemented
+
+
+_IMPORTABLE: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
+
+
+def _importable(kind: type) -> bool:
+    known = _IMPORTABLE.get(kind)
+    if known is None:
+        module = sys.modules.get(kind.__module__)
+        known = _IMPORTABLE[kind] = module is not None and getattr(module, kind.__qualname__, None) is kind
+    return known
+
+
+@functools.cache
+def _udt_class(name: str, fields: tuple[str, ...]) -> Any:
+    return collections.namedtuple(name if name.isidentifier() else "udt", fields, rename=True)
+
+
+def _udt_value(name: str, fields: tuple[str, ...], values: tuple[Any, ...]) -> Any:
+    """A UDT value again: an instance of a namedtuple class with the driver's name and fields."""
+    return _udt_class(name, fields)(*values)
+
+
+def dumps(message: tuple[Any, ...]) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(message)
+    return buffer.getvalue()
+
+
+def isolation_available() -> bool:
+    """Whether runs can go to a child process here (POSIX pipes handed to the child)."""
+    return os.name == "posix"
+
+
+class FetchProcess:
+    """One child process and the two pipes to it."""
+
+    def __init__(self, command: list[str] | None = None) -> None:
+        to_child_read, to_child_write = os.pipe()
+        from_child_read, from_child_write = os.pipe()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_ROOT, env.get("PYTHONPATH", "")]))
+        try:
+            self.process = subprocess.Popen(
+                [*(command or child_command()), str(to_child_read), str(from_child_write)],
+                pass_fds=(to_child_read, from_child_write), start_new_session=True, env=env,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        except BaseException:
+            for fd in (to_child_read, to_child_write, from_child_read, from_child_write):
+                os.close(fd)
+            raise
+        os.close(to_child_read)
+        os.close(from_child_write)
+        self._to_child = Connection(to_child_write, readable=False)
+        self._from_child = Connection(from_child_read, writable=False)
+        self.ready = False
+
+    def wait_ready(self, timeout_s: float) -> bool:
+        """True once the child has started and said so (its imports done)."""
+        if not self.ready:
+            with contextlib.suppress(EOFError, OSError):
+                self.ready = self._from_child.poll(timeout_s) and self.recv()[0] == READY
+        return self.ready
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        self._to_child.send_bytes(dumps(message))
+
+    def poll(self, timeout_s: float) -> bool:
+        return self._from_child.poll(timeout_s)
+
+    def recv(self) -> tuple[Any, ...]:
+        message = pickle.loads(self._from_child.recv_bytes())
+        assert isinstance(message, tuple)
+        return message
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self, wait_s: float = CLOSE_WAIT_S) -> None:
+        """Ask the child to end (it closes its sessions), then make sure it does."""
+        self.ask_to_exit()
+        self.reap(time.monotonic() + wait_s)
+
+    def ask_to_exit(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.send((EXIT,))
+        for connection in (self._to_child, self._from_child):
+            with contextlib.suppress(OSError):
+                connection.close()
+
+    def reap(self, deadline: float) -> None:
+        """Wait until `deadline` for the child to end, then kill it."""
+        try:
+            self.process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class _Pool:
+    """Idle children, ready for the next run; one is started ahead so the first run does not wait for it."""
+
+    def __init__(self) -> None:
+        self._idle: list[FetchProcess] = []
+        self._lock = threading.Lock()
+
+    def acquire(self) -> FetchProcess | None:
+        with self._lock:
+            while self._idle:
+                candidate = self._idle.pop()
+                if candidate.alive():
+                    return candidate
+                candidate.close()
+        try:
+            child = FetchProcess()
+        except OSError:
+            log.warning("could not start a fetch process; the query runs in this process", exc_info=True)
+            return None
+        if child.wait_ready(START_TIMEOUT_S):
+            return child
+        log.warning("the fetch process did not start (exit status %s); the query runs in this process",
+                    child.process.poll())
+        child.close()
+        return None
+
+    def release(self, child: FetchProcess) -> None:
+        with self._lock:
+            if child.alive() and len(self._idle) < MAX_IDLE:
+                self._idle.append(child)
+                return
+        child.close()
+
+    def warm_up(self) -> None:
+        """Start one child in the background when none is idle (call when a window opens)."""
+        def start() -> None:
+            child = self.acquire()
+            if child is not None:
+                self.release(child)
+
+        with self._lock:
+            if self._idle:
+                return
+        threading.Thread(target=start, name="cqlscope-fetch-process-start", daemon=True).start()
+
+    def close_all(self) -> None:
+        """End the idle children, all within one wait (at exit: the window does not wait twice)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for child in idle:
+            child.ask_to_exit()
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        for child in idle:
+            child.reap(deadline)
+
+
+@dataclasses.dataclass
+class IsolatedRun:
+    """A run's outcome, and the plugin view the child built from the same pages (see run_query_isolated)."""
+
+    outcome: QueryOutcome
+    plugin_view: PluginView | None = None
+    view_errors: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+_pool = _Pool()
+warm_up = _pool.warm_up
+close_all = _pool.close_all
+atexit.register(close_all)
+
+
+def run_query_isolated(workspace: Workspace, ds: DataSource, statement: str, options: RunOptions,
+                       cancel: CancelToken | None = None, progress: Progress | None = None,
+                       sink: PageSink | None = None, plugin_flavor: str | None = None) -> IsolatedRun:
+    """`run_query` with the fetch in a child process: the same pages reach `sink`, and the same outcome (its frame
+    assembled here from the pages) is returned. With `plugin_flavor`, the child also builds the plugin view
+    (core.query.views: the costliest view in Python). In process when no child can start."""
+    cancel = cancel or CancelToken()
+    child = None
+    if isolation_available():
+        try:
+            credentials = workspace.credentials(ds)
+        except Exception:  # run_query reports it, as it always does
+            pass
+        else:
+            child = _pool.acquire()
+    if child is None:
+        return _run_in_process(workspace, ds, statement, options, cancel, progress, sink, plugin_flavor)
+    try:
+        child.send((RUN, ds, credentials, statement, dataclasses.replace(options, keep_rows=False), plugin_flavor))
+        run = _receive(child, options, cancel, progress, sink)
+    except (EOFError, OSError) as exc:
+        try:
+            status: int | None = child.process.wait(2)  # a killed child is reaped here, with its signal
+        except subprocess.TimeoutExpired:
+            status = None
+        child.close()
+        raise QueryError(Failure(FailureKind.OTHER, (
+            f"The process that fetched the rows ended unexpectedly ({_status_text(status, exc)}). The query may "
+            "have run on the server: check before running a statement that changes data again."))) from None
+    except BaseException:
+        child.close()  # a bug here, or the caller interrupted: the child's state is unknown
+        raise
+    _pool.release(child)
+    return run
+
+
+def _run_in_process(workspace: Workspace, ds: DataSource, statement: str, options: RunOptions, cancel: CancelToken,
+                    progress: Progress | None, sink: PageSink | None, plugin_flavor: str | None) -> IsolatedRun:
+    """What the child does, here: run_query, with the plugin view built from its pages."""
+    views = ViewBuilder(plugin_flavor, {"plugin"}) if plugin_flavor else None
+
+    def on_page(page: Frame) -> None:
+        if sink is not None:
+            sink(page)
+        if views is not None:
+            views.add(page)
+
+    outcome = run_query(workspace, ds, statement, options, cancel, progress, on_page)
+    if views is None:
+        return IsolatedRun(outcome)
+    views.finish(outcome.frame)
+    return IsolatedRun(outcome, views.plugin_view, views.view_errors)
+
+
+def _receive(child: FetchProcess, options: RunOptions, cancel: CancelToken, progress: Progress | None,
+             sink: PageSink | None) -> IsolatedRun:
+    """Hand on the child's pages and progress until its outcome or failure; cancel it when the token is set."""
+    builder: FrameBuilder | None = None
+    asked_to_cancel = False
+    while True:
+        if cancel.cancelled and not asked_to_cancel:
+            child.send((CANCEL,))
+            asked_to_cancel = True
+        if not child.poll(POLL_S):
+            if not child.alive() and not child.poll(0):
+                raise EOFError("the child exited")
+            continue
+        kind, *payload = child.recv()
+        if kind == PAGE:
+            page: Frame = payload[0]
+            if builder is None:
+                builder = FrameBuilder([f.name for f in page.fields], [f.cql_type for f in page.fields], page.name,
+                                       keep=options.keep_rows)
+            page = builder.add_page(page)
+            if sink is not None:
+                sink(page)
+        elif kind == PROGRESS:
+            if progress is not None:
+                progress(*payload)
+        elif kind == DONE:
+            outcome: QueryOutcome = payload[0]
+            if builder is not None:
+                meta = outcome.frame.meta
+                outcome.frame = builder.frame()
+                outcome.frame.meta = meta
+            return IsolatedRun(outcome, payload[1], payload[2])
+        elif kind == FAILED:
+            failure, title, message = payload
+            if failure is not None:
+                raise QueryError(failure)
+            # A bug in the child: raised under the same name, so service.run reports it as it would in process.
+            raise type(str(title), (Exception,), {})(message)
+
+
+def _status_text(status: int | None, exc: BaseException) -> str:
+    if status is None:
+        return f"its pipe failed: {exc}"
+    if status < 0:
+        return f"signal {-status}"
+    return f"exit status {status}"
+
+
+# -- the child ---------------------------------------------------------------------------------------
+
+
+class _ChildWorkspace:
+    """What run_query needs of a workspace in the child: the credentials sent with the run, and the sessions of
+    the data sources used last (older ones are closed, so a long-lived child holds few connections)."""
+
+    def __init__(self) -> None:
+        from core.cql.sessions import Credentials, SessionManager
+
+        self.current = Credentials()
+        self.sessions = SessionManager(lambda _ds: self.current)
+        self._recent: list[str] = []
+
+    def credentials(self, _ds: DataSource) -> Any:
+        return self.current
+
+    def used(self, uid: str) -> None:
+        """Note a run on data source `uid`; close the sessions beyond the last KEPT_SESSIONS used."""
+        self._recent = [uid, *(other for other in self._recent if other != uid)]
+        for stale in self._recent[KEPT_SESSIONS:]:
+            self.sessions.close(stale)
+        del self._recent[KEPT_SESSIONS:]
+
+
+def serve(from_parent: Connection, to_parent: Connection) -> None:
+    """Run each request the parent sends, one at a time, until it says exit or goes away."""
+    import queue
+    from typing import cast
+
+    from core.errors import CqlscopeError
+    from core.query.service import gc_paused
+
+    requests: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
+    running = [CancelToken()]
+    send_lock = threading.Lock()
+
+    def send(message: tuple[Any, ...]) -> None:
+        data = dumps(message)
+        with send_lock:
+            to_parent.send_bytes(data)
+
+    def read() -> None:
+        try:
+            while True:
+                message = pickle.loads(from_parent.recv_bytes())
+                if message[0] == RUN:
+                    requests.put(message)
+                elif message[0] == CANCEL:
+                    running[0].cancel()
+                elif message[0] == EXIT:
+                    break
+        except (EOFError, OSError):
+            pass
+        running[0].cancel()
+        requests.put(None)
+
+    workspace = _ChildWorkspace()
+    threading.Thread(target=read, name="cqlscope-fetch-control", daemon=True).start()
+    send((READY, os.getpid()))
+    try:
+        while (request := requests.get()) is not None:
+            _kind, ds, credentials, statement, options, plugin_flavor = request
+            running[0] = cancel = CancelToken()
+            workspace.current = credentials
+            try:
+                with gc_paused():
+                    run = _run_in_process(cast(Workspace, workspace), ds, statement, options, cancel,
+                                          lambda rows, pages, elapsed: send((PROGRESS, rows, pages, elapsed)),
+                                          lambda page: send((PAGE, page)), plugin_flavor)
+            except QueryError as exc:
+                send((FAILED, exc.failure, exc.title, exc.message))
+            except CqlscopeError as exc:
+                send((FAILED, Failure(FailureKind.OTHER, exc.message), exc.title, exc.message))
+            except Exception as exc:  # a bug: the parent reports it as service.run reports any unexpected error
+                send((FAILED, None, type(exc).__name__, str(exc)))
+            else:
+                send((DONE, run.outcome, run.plugin_view, run.view_errors))
+            workspace.used(ds.uid)
+    except (OSError, EOFError):
+        pass  # the parent has gone
+    finally:
+        workspace.sessions.close_all()
+
+
+def main(argv: list[str]) -> int:
+    """The child's entry: `python -m core.query.fetch_process READ_FD WRITE_FD`."""
+    from core.query.threads import share_the_gil_finely
+
+    with contextlib.suppress(OSError):
+        os.nice(CHILD_NICE)
+    share_the_gil_finely()
+    from_parent = Connection(int(argv[0]), writable=False)
+    to_parent = Connection(int(argv[1]), readable=False)
+    started = time.perf_counter()
+    serve(from_parent, to_parent)
+    log.debug("fetch process ends after %.1f s", time.perf_counter() - started)
+    return 0
+
+
+if __name__ == "__main__":
+    # Run as the module's importable self, so what it pickles (such as _udt_value) is found by that name.
+    from core.query import fetch_process
+
+    sys.exit(fetch_process.main(sys.argv[1:]))
