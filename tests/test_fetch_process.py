@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -113,16 +114,20 @@ def test_cancel_stops_the_child_and_it_serves_the_next_run(workspace: Workspace,
 
 def test_errors_are_those_of_a_run_in_process(workspace: Workspace, series_table: str) -> None:
     ds = workspace.store.get("local")
+    _no_idle_children()
+    children = []
     for text in (f"SELEC * FROM {series_table}", f"SELECT nope FROM {series_table}", "SELECT * FROM no_ks.no_table"):
         expected = service.run(workspace, ds, _prepared("generic", text), RunOptions())
         got = service.run(workspace, ds, _prepared("generic", text), RunOptions(), isolated=True)
         assert not got.ok and got.error_kind == expected.error_kind
         assert (got.error_title, got.error_message) == (expected.error_title, expected.error_message)
+        children.append(_children())
+    assert len(children[0]) == 1 and children.count(children[0]) == 3, "one child ran them all: an error is no crash"
 
 
 def test_a_child_killed_mid_query_is_reported_and_replaced(workspace: Workspace, series_table: str) -> None:
     ds = workspace.store.get("local")
-    fetch_process.close_all()  # the child that runs this query is then the only one
+    _no_idle_children()  # the child that runs this query is then the only one
     killed: list[int] = []
 
     def kill_the_child(_rows: int, pages: int, _elapsed: float) -> None:
@@ -146,7 +151,7 @@ def test_a_child_killed_mid_query_is_reported_and_replaced(workspace: Workspace,
 def test_without_a_child_the_run_stays_in_this_process(workspace: Workspace, series_table: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     ds = workspace.store.get("local")
-    fetch_process.close_all()
+    _no_idle_children()
 
     def cannot_start() -> None:
         raise OSError("no processes left")
@@ -170,6 +175,14 @@ def test_the_child_has_its_own_session_and_a_lower_priority(cassandra: LocalNode
     finally:
         child.close()
     assert child.process.returncode == 0, "asked to exit, it ends by itself"
+
+
+def _no_idle_children() -> None:
+    """End the idle children (a window of an earlier test may be starting one ahead: wait for that first)."""
+    for thread in threading.enumerate():
+        if thread.name == "cqlscope-fetch-process-start":
+            thread.join(60)
+    fetch_process.close_all()
 
 
 def _children() -> list[int]:

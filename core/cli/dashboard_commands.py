@@ -10,7 +10,7 @@ from typing import TextIO
 from core.cli.common import EXIT_FAILED, EXIT_OK
 from core.config.workspace import Workspace
 from core.grafana.dashboards.model import load_dashboard
-from core.query.dashboard_check import CheckOptions, DashboardReport, check_dashboard
+from core.query.dashboard_check import CheckOptions, DashboardReport, check_dashboard, dashboard_zone
 
 
 def check(ws: Workspace, args: argparse.Namespace) -> int:
@@ -20,7 +20,7 @@ def check(ws: Workspace, args: argparse.Namespace) -> int:
     dashboard = load_dashboard(args.file)
     span = None
     if args.time_from or args.time_to or args.timezone:
-        zone = args.timezone or (dashboard.timezone if dashboard.timezone not in ("", "browser") else "utc")
+        zone = args.timezone or dashboard_zone(dashboard.timezone)
         span = time_range(args.time_from or dashboard.time_from, args.time_to or dashboard.time_to, zone,
                           week_start=dashboard.week_start or None,
                           fiscal_year_start_month=dashboard.fiscal_year_start_month,

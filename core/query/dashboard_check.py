@@ -117,8 +117,9 @@ def check_dashboard(workspace: Workspace, dashboard: Dashboard, options: CheckOp
     from core.grafana.timerange import time_range
 
     span = options.time_range or time_range(
-        dashboard.time_from, dashboard.time_to, _zone(dashboard.timezone), week_start=dashboard.week_start or None,
-        fiscal_year_start_month=dashboard.fiscal_year_start_month, source="dashboard")
+        dashboard.time_from, dashboard.time_to, dashboard_zone(dashboard.timezone),
+        week_start=dashboard.week_start or None, fiscal_year_start_month=dashboard.fiscal_year_start_month,
+        source="dashboard")
     binder = Binder(workspace, options.datasources)
     try:
         states = resolve_variables(dashboard.variables, parse_overrides(options.overrides),
@@ -139,7 +140,9 @@ def check_dashboard(workspace: Workspace, dashboard: Dashboard, options: CheckOp
         binder.close()
 
 
-def _zone(timezone: str) -> str:
+def dashboard_zone(timezone: str) -> str:
+    """The zone a dashboard's `timezone` names: "browser" stays the viewer's zone (this machine's, as a browser here
+    reports it), an IANA name stays itself, and an empty one is UTC (cqlscope's default)."""
     return "utc" if timezone in ("", "utc") else timezone
 
 

@@ -256,7 +256,7 @@ def run_query_isolated(workspace: Workspace, ds: DataSource, statement: str, opt
         return _run_in_process(workspace, ds, statement, options, cancel, progress, sink, plugin_flavor)
     try:
         child.send((RUN, ds, credentials, statement, dataclasses.replace(options, keep_rows=False), plugin_flavor))
-        run = _receive(child, options, cancel, progress, sink)
+        received = _receive(child, options, cancel, progress, sink)
     except (EOFError, OSError) as exc:
         try:
             status: int | None = child.process.wait(2)  # a killed child is reaped here, with its signal
@@ -269,8 +269,10 @@ def run_query_isolated(workspace: Workspace, ds: DataSource, statement: str, opt
     except BaseException:
         child.close()  # a bug here, or the caller interrupted: the child's state is unknown
         raise
-    _pool.release(child)
-    return run
+    _pool.release(child)  # a query error too leaves the child ready for the next run
+    if isinstance(received, BaseException):
+        raise received
+    return received
 
 
 def _run_in_process(workspace: Workspace, ds: DataSource, statement: str, options: RunOptions, cancel: CancelToken,
@@ -292,8 +294,9 @@ def _run_in_process(workspace: Workspace, ds: DataSource, statement: str, option
 
 
 def _receive(child: FetchProcess, options: RunOptions, cancel: CancelToken, progress: Progress | None,
-             sink: PageSink | None) -> IsolatedRun:
-    """Hand on the child's pages and progress until its outcome or failure; cancel it when the token is set."""
+             sink: PageSink | None) -> IsolatedRun | Exception:
+    """Hand on the child's pages and progress until its outcome, or the error its run ended with (to raise once
+    the child is back in the pool); cancel it when the token is set."""
     builder: FrameBuilder | None = None
     asked_to_cancel = False
     while True:
@@ -326,9 +329,10 @@ def _receive(child: FetchProcess, options: RunOptions, cancel: CancelToken, prog
         elif kind == FAILED:
             failure, title, message = payload
             if failure is not None:
-                raise QueryError(failure)
+                return QueryError(failure)
             # A bug in the child: raised under the same name, so service.run reports it as it would in process.
-            raise type(str(title), (Exception,), {})(message)
+            unexpected: Exception = type(str(title), (Exception,), {})(message)
+            return unexpected
 
 
 def _status_text(status: int | None, exc: BaseException) -> str:

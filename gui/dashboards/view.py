@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.config.workspace import Workspace
 from core.grafana.dashboards.model import Dashboard
-from core.query.dashboard_check import CheckOptions, DashboardReport, PanelCheck, check_dashboard
+from core.query.dashboard_check import CheckOptions, DashboardReport, PanelCheck, check_dashboard, dashboard_zone
 from gui.common.workers import TaskRunner
 from gui.dashboards.variable_bar import VariableBar
 from gui.query.time_range import TimeRangePicker
@@ -64,8 +64,8 @@ class DashboardView(QWidget):
         self.title = QLabel(f"<b>{dashboard.title}</b> · schema {dashboard.schema_version} · "
                             f"{len(dashboard.panels)} panels")
         self.time_picker = TimeRangePicker()
-        zone = "utc" if dashboard.timezone in ("", "utc", "browser") else dashboard.timezone
-        self.time_picker.set_range(dashboard.time_from, dashboard.time_to, zone, 1000, dashboard.week_start)
+        self.time_picker.set_range(dashboard.time_from, dashboard.time_to, dashboard_zone(dashboard.timezone), 1000,
+                                   dashboard.week_start)
         self.variables = VariableBar()
         self.run_button = QPushButton("▶ Run all")
         self.run_button.clicked.connect(self.run)

@@ -242,3 +242,25 @@ def test_cli_and_gui_agree_on_the_demo_dashboard(qtbot: QtBot, cassandra: LocalN
     statuses = {p["panel"]: p["status"] for p in cli["panels"]}
     assert statuses["Sensors (ScyllaDB plugin)"] == "error", "the scylla plugin panics on the date column"
     assert statuses["Builder: one sensor"] == "ok" and done.returncode == 1
+
+
+def test_a_browser_zone_dashboard_reads_in_this_machines_zone(qtbot: QtBot, open_window: Any, sources: Workspace,
+                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Grafana reads a dashboard whose timezone is "browser" in the viewer's zone; the CLI's check, with or without
+    --from/--to, and the GUI's view read it in this machine's (both used UTC in some of these paths)."""
+    from gui.dashboards.opener import open_dashboard
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    tokyo_midnight = 15 * 3_600_000  # 00:00 in Tokyo is 15:00 UTC (no daylight saving time there)
+    path = tmp_path / "zones.json"
+    path.write_text(json.dumps({"title": "zones", "schemaVersion": 39, "timezone": "browser",
+                                "time": {"from": "now/d", "to": "now"}, "panels": []}))
+    for flags in ([], ["--from", "now/d", "--to", "now"]):
+        done = run_cli("dashboard", "check", str(path), "--format", "json", *flags)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["from"] % 86_400_000 == tokyo_midnight, flags
+    window = open_window(sources)
+    view = open_dashboard(window, str(path))
+    assert view is not None
+    assert view.time_picker.raw()[2] == "browser"
+    assert view.time_picker.time_range().from_ms % 86_400_000 == tokyo_midnight
