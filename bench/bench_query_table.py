@@ -191,7 +191,7 @@ def fetch_processes() -> list[tuple[int, float, float]]:
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            if not entry.name.isdigit() or b"core.query.fetch_process" not in (entry / "cmdline").read_bytes():
+            if not entry.name.isdigit() or b"core.query.fetch_child" not in (entry / "cmdline").read_bytes():
                 continue
             status = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
         except OSError:

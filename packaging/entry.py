@@ -12,7 +12,7 @@ import sys
 def main() -> int:
     args = sys.argv[1:]
     if args and args[0] == "--fetch-process":  # core.query.fetch_process.BUNDLE_ARGUMENT: a query's fetch process
-        from core.query.fetch_process import main as fetch_main
+        from core.query.fetch_child import main as fetch_main
 
         return fetch_main(args[1:])
     if not args or args[0] == "gui" or args[0].startswith("--quit-after"):

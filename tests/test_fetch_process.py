@@ -64,7 +64,9 @@ def test_isolated_run_gives_the_same_pages_values_and_views(workspace: Workspace
     there: list[Frame] = []
     options = RunOptions(fetch_size=1000)
     expected = service.run(workspace, ds, prepared, options, sink=here.append)
+    _no_idle_children()
     got = service.run(workspace, ds, prepared, options, sink=there.append, isolated=True)
+    assert len(_children()) == 1, "a child fetched it (it is back in the pool), not this process"
     assert got.ok and expected.ok, (got.error_message, expected.error_message)
     assert got.rows == expected.rows == ROWS
     assert [page.row_count for page in there] == [page.row_count for page in here]
@@ -196,6 +198,6 @@ def _children() -> list[int]:
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if parent == os.getpid() and b"core.query.fetch_process" in command:
+        if parent == os.getpid() and b"core.query.fetch_child" in command:
             found.append(int(entry.name))
     return found

@@ -159,11 +159,7 @@ class FrameBuilder:
         for values, dtype, interner in zip(_columns(len(self.names), self.cql_types, rows), self._dtypes,
                                            self._interners, strict=True):
             chunks.append(make_chunk(interner.share(values) if interner is not None else values, dtype))
-        if self.keep:
-            for column, chunk in zip(self._columns, chunks, strict=True):
-                column.append(chunk)
-        return Frame(self.name, [Field.of(n, t, Column([chunk]))
-                                 for n, t, chunk in zip(self.names, self.cql_types, chunks, strict=True)])
+        return self._append(chunks)
 
     def add_page(self, page: Frame) -> Frame:
         """Append a page another builder made (core.query.fetch_process: a child's page, unpickled here), its text
@@ -176,9 +172,13 @@ class FrameBuilder:
             if interner is not None and isinstance(chunk.data, list):
                 chunk = Chunk(interner.share(chunk.data), chunk.mask)
             chunks.append(chunk)
+        return self._append(chunks)
+
+    def _append(self, chunks: list[Chunk]) -> Frame:
+        """Keep a page's chunks (when rows are kept) and return the page alone, sharing them."""
         if self.keep:
-            for kept, chunk in zip(self._columns, chunks, strict=True):
-                kept.append(chunk)
+            for column, chunk in zip(self._columns, chunks, strict=True):
+                column.append(chunk)
         return Frame(self.name, [Field.of(n, t, Column([chunk]))
                                  for n, t, chunk in zip(self.names, self.cql_types, chunks, strict=True)])
 

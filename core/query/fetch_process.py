@@ -2,11 +2,12 @@
 
 In one process, the driver's decoding thread and the converting worker share the GIL and a CPU share with the
 window's thread: on two cores next to a local Cassandra, that thread waited 30-110 ms at a time for a CPU or
-the GIL while a million rows came in. The child (`python -m core.query.fetch_process`) runs
+the GIL while a million rows came in. The child (`python -m core.query.fetch_child`) runs
 `core.cql.execution.run_query` and sends each converted page (compact columns, pickled) through a pipe; it
 starts a session of its own (under Linux's autogroup a scheduling group of its own) at a lower CPU priority.
 The parent only assembles the pages, so the views, the sink and the result are exactly those of a run in
 process. Credentials go through the pipe, never to disk; the child keeps its driver sessions between runs.
+This module is the parent's side and what both sides share; core.query.fetch_child is the child's.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def child_command() -> list[str]:
     """How to start a child: this module under this interpreter, or the bundled executable as a child."""
     if getattr(sys, "frozen", False):
         return [sys.executable, BUNDLE_ARGUMENT]
-    return [sys.executable, "-m", "core.query.fetch_process"]
+    return [sys.executable, "-m", "core.query.fetch_child"]
 
 
 class _Pickler(pickle.Pickler):
@@ -253,7 +254,7 @@ def run_query_isolated(workspace: Workspace, ds: DataSource, statement: str, opt
         else:
             child = _pool.acquire()
     if child is None:
-        return _run_in_process(workspace, ds, statement, options, cancel, progress, sink, plugin_flavor)
+        return run_in_process(workspace, ds, statement, options, cancel, progress, sink, plugin_flavor)
     try:
         child.send((RUN, ds, credentials, statement, dataclasses.replace(options, keep_rows=False), plugin_flavor))
         received = _receive(child, options, cancel, progress, sink)
@@ -275,9 +276,9 @@ def run_query_isolated(workspace: Workspace, ds: DataSource, statement: str, opt
     return received
 
 
-def _run_in_process(workspace: Workspace, ds: DataSource, statement: str, options: RunOptions, cancel: CancelToken,
+def run_in_process(workspace: Workspace, ds: DataSource, statement: str, options: RunOptions, cancel: CancelToken,
                     progress: Progress | None, sink: PageSink | None, plugin_flavor: str | None) -> IsolatedRun:
-    """What the child does, here: run_query, with the plugin view built from its pages."""
+    """What the child does (core.query.fetch_child), here: run_query, with the plugin view built from its pages."""
     views = ViewBuilder(plugin_flavor, {"plugin"}) if plugin_flavor else None
 
     def on_page(page: Frame) -> None:
@@ -341,110 +342,3 @@ def _status_text(status: int | None, exc: BaseException) -> str:
     if status < 0:
         return f"signal {-status}"
     return f"exit status {status}"
-
-
-# -- the child ---------------------------------------------------------------------------------------
-
-
-class _ChildWorkspace:
-    """What run_query needs of a workspace in the child: the credentials sent with the run, and the sessions of
-    the data sources used last (older ones are closed, so a long-lived child holds few connections)."""
-
-    def __init__(self) -> None:
-        from core.cql.sessions import Credentials, SessionManager
-
-        self.current = Credentials()
-        self.sessions = SessionManager(lambda _ds: self.current)
-        self._recent: list[str] = []
-
-    def credentials(self, _ds: DataSource) -> Any:
-        return self.current
-
-    def used(self, uid: str) -> None:
-        """Note a run on data source `uid`; close the sessions beyond the last KEPT_SESSIONS used."""
-        self._recent = [uid, *(other for other in self._recent if other != uid)]
-        for stale in self._recent[KEPT_SESSIONS:]:
-            self.sessions.close(stale)
-        del self._recent[KEPT_SESSIONS:]
-
-
-def serve(from_parent: Connection, to_parent: Connection) -> None:
-    """Run each request the parent sends, one at a time, until it says exit or goes away."""
-    import queue
-    from typing import cast
-
-    from core.errors import CqlscopeError
-    from core.query.service import gc_paused
-
-    requests: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
-    running = [CancelToken()]
-    send_lock = threading.Lock()
-
-    def send(message: tuple[Any, ...]) -> None:
-        data = dumps(message)
-        with send_lock:
-            to_parent.send_bytes(data)
-
-    def read() -> None:
-        try:
-            while True:
-                message = pickle.loads(from_parent.recv_bytes())
-                if message[0] == RUN:
-                    requests.put(message)
-                elif message[0] == CANCEL:
-                    running[0].cancel()
-                elif message[0] == EXIT:
-                    break
-        except (EOFError, OSError):
-            pass
-        running[0].cancel()
-        requests.put(None)
-
-    workspace = _ChildWorkspace()
-    threading.Thread(target=read, name="cqlscope-fetch-control", daemon=True).start()
-    send((READY, os.getpid()))
-    try:
-        while (request := requests.get()) is not None:
-            _kind, ds, credentials, statement, options, plugin_flavor = request
-            running[0] = cancel = CancelToken()
-            workspace.current = credentials
-            try:
-                with gc_paused():
-                    run = _run_in_process(cast(Workspace, workspace), ds, statement, options, cancel,
-                                          lambda rows, pages, elapsed: send((PROGRESS, rows, pages, elapsed)),
-                                          lambda page: send((PAGE, page)), plugin_flavor)
-            except QueryError as exc:
-                send((FAILED, exc.failure, exc.title, exc.message))
-            except CqlscopeError as exc:
-                send((FAILED, Failure(FailureKind.OTHER, exc.message), exc.title, exc.message))
-            except Exception as exc:  # a bug: the parent reports it as service.run reports any unexpected error
-                send((FAILED, None, type(exc).__name__, str(exc)))
-            else:
-                send((DONE, run.outcome, run.plugin_view, run.view_errors))
-            workspace.used(ds.uid)
-    except (OSError, EOFError):
-        pass  # the parent has gone
-    finally:
-        workspace.sessions.close_all()
-
-
-def main(argv: list[str]) -> int:
-    """The child's entry: `python -m core.query.fetch_process READ_FD WRITE_FD`."""
-    from core.query.threads import share_the_gil_finely
-
-    with contextlib.suppress(OSError):
-        os.nice(CHILD_NICE)
-    share_the_gil_finely()
-    from_parent = Connection(int(argv[0]), writable=False)
-    to_parent = Connection(int(argv[1]), readable=False)
-    started = time.perf_counter()
-    serve(from_parent, to_parent)
-    log.debug("fetch process ends after %.1f s", time.perf_counter() - started)
-    return 0
-
-
-if __name__ == "__main__":
-    # Run as the module's importable self, so what it pickles (such as _udt_value) is found by that name.
-    from core.query import fetch_process
-
-    sys.exit(fetch_process.main(sys.argv[1:]))
