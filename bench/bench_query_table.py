@@ -40,7 +40,7 @@ class Heartbeat(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.longest_ms = 0.0
-        self.stalls: list[tuple[float, float]] = []  # (seconds since start, gap ms) of gaps over 100 ms
+        self.stalls: list[tuple[float, float]] = []  # (seconds since start, gap ms) of gaps over MAX_STALL_MS
         self._started = self._last = time.perf_counter()
         self._tracing = bool(os.environ.get("BENCH_STALL_TRACE"))
         self._sched = main_schedstat()
@@ -64,7 +64,7 @@ class Heartbeat(QObject):
         now = time.perf_counter()
         gap = (now - self._last) * 1000
         self.longest_ms = max(self.longest_ms, gap)
-        if gap > 100:
+        if gap > MAX_STALL_MS:
             self.stalls.append((self._last - self._started, gap))
         if self._tracing:
             sched = main_schedstat()
@@ -110,6 +110,18 @@ def main_schedstat() -> tuple[int, int]:
     except OSError:
         return 0, 0
     return int(fields[0]), int(fields[1])
+
+
+def threads_cpu() -> dict[str, float]:
+    """Seconds on a CPU of each of this process's threads, by thread id and name (/proc/self/task)."""
+    spent = {}
+    for task in glob.glob("/proc/self/task/*"):
+        try:
+            name = Path(f"{task}/comm").read_text().strip()
+            spent[f"{name} {Path(task).name}"] = int(Path(f"{task}/schedstat").read_text().split()[0]) / 1e9
+        except OSError:
+            continue
+    return spent
 
 
 def thread_state(with_runnable: bool) -> str:
@@ -372,6 +384,7 @@ def main() -> int:
     heartbeat.start()
     started = time.perf_counter()
     main_cpu_before, main_wait_before = main_schedstat()
+    threads_before = threads_cpu()
     tab.run()
     loop.exec()
     total_s = time.perf_counter() - started
@@ -394,6 +407,10 @@ def main() -> int:
     main_cpu, main_wait = main_schedstat()
     print(f"main thread from Run to the result: on a CPU {(main_cpu - main_cpu_before) / 1e9:.2f} s, runnable but "
           f"waiting for a CPU {(main_wait - main_wait_before) / 1e9:.2f} s")
+    spent = {name: cpu - threads_before.get(name, 0.0) for name, cpu in threads_cpu().items()}
+    print("this process's threads on a CPU from Run to the result (over 50 ms): " + ", ".join(
+        f"{name.rsplit(' ', 1)[0]} {cpu:.2f} s" for name, cpu in sorted(spent.items(), key=lambda t: -t[1])
+        if cpu > 0.05))
     result_mib = rss_after - rss_before
     print(f"memory: {rss_before:.0f} MiB before Run, {rss_after:.0f} MiB with the result shown (the result, its "
           f"views and the table: {result_mib:.0f} MiB), peak {rss_mib('VmHWM'):.0f} MiB")
@@ -406,6 +423,8 @@ def main() -> int:
           f"the table repainted {((after_result or float('nan')) - marks['received_at']) * 1000:.0f} ms after "
           "the result")
     print(f"result to first table paint: {first_paint_ms:.0f} ms (0: the rows were already on screen)")
+    print(f"pages appended below the rows in sight: {tab.table.view.skipped_repaints} table layouts left the cells "
+          "unpainted")
     print(f"last page at {marks['last_page_at']:.2f} s, result at {marks['received_at'] - started:.2f} s after Run")
     print(f"longest main-thread stall overall (incl. showing the result): {heartbeat.longest_ms:.0f} ms")
     for at, gap in heartbeat.stalls:

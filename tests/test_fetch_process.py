@@ -21,6 +21,7 @@ from core.grafana.flavors import prepare_query
 from core.grafana.frames import Frame
 from core.grafana.timerange import time_range
 from core.query import fetch_process, service
+from core.query.views import ViewBuilder
 from tests.cql_types import EXPECTED_TEXT
 from tests.support import LocalNode, new_keyspace
 
@@ -49,6 +50,10 @@ def series_table(admin_session: Any) -> Iterator[str]:
 
 def _prepared(flavor: str, text: str) -> Any:
     return prepare_query(flavor, text, {}, time_range("now-1h", "now"))
+
+
+def _no_views() -> ViewBuilder:
+    return ViewBuilder("generic", set())
 
 
 def _rows(frame: Frame) -> list[tuple[Any, ...]]:
@@ -106,11 +111,12 @@ def test_cancel_stops_the_child_and_it_serves_the_next_run(workspace: Workspace,
     ds = workspace.store.get("local")
     token = CancelToken()
     run = fetch_process.run_query_isolated(
-        workspace, ds, f"SELECT sensor, ts FROM {series_table}", RunOptions(fetch_size=500), token,
+        workspace, ds, f"SELECT sensor, ts FROM {series_table}", RunOptions(fetch_size=500), _no_views(), token,
         progress=lambda _rows, pages, _elapsed: token.cancel() if pages == 2 else None)
     assert run.outcome.cancelled
     assert run.outcome.frame.row_count < ROWS
-    again = fetch_process.run_query_isolated(workspace, ds, f"SELECT sensor FROM {series_table}", RunOptions())
+    again = fetch_process.run_query_isolated(workspace, ds, f"SELECT sensor FROM {series_table}", RunOptions(),
+                                             _no_views())
     assert not again.outcome.cancelled and again.outcome.frame.row_count == ROWS
 
 
@@ -140,7 +146,7 @@ def test_a_child_killed_mid_query_is_reported_and_replaced(workspace: Workspace,
 
     with pytest.raises(QueryError) as caught:
         fetch_process.run_query_isolated(workspace, ds, f"SELECT sensor, ts FROM {series_table}",
-                                         RunOptions(fetch_size=500), progress=kill_the_child)
+                                         RunOptions(fetch_size=500), _no_views(), progress=kill_the_child)
     assert killed
     assert caught.value.failure.kind == FailureKind.OTHER
     assert "ended unexpectedly (signal 9)" in caught.value.message and "may have run" in caught.value.message
@@ -173,6 +179,9 @@ def test_the_child_has_its_own_session_and_a_lower_priority(cassandra: LocalNode
         pid = child.process.pid
         assert os.getsid(pid) == pid != os.getsid(0), "a session (and scheduling group) of its own"
         assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0) + fetch_process.CHILD_NICE
+        group = Path(f"/proc/{pid}/autogroup")
+        if group.exists():  # Linux's autogroup scheduling: the group's weight is lowered too, not only the threads'
+            assert group.read_text().split()[-1] == str(fetch_process.CHILD_NICE)
         assert cassandra.password not in " ".join(map(str, child.process.args)), "no secret on its command line"
     finally:
         child.close()

@@ -3,6 +3,7 @@ what only a later page holds, and agree with the whole-frame answers however the
 
 from __future__ import annotations
 
+import pickle
 from decimal import Decimal
 from typing import Any
 
@@ -108,6 +109,24 @@ def test_any_split_into_pages_gives_the_whole_frame_answers(flavor: str, sizes: 
         assert np.array_equal(mine.x, theirs.x) and np.array_equal(mine.y, theirs.y, equal_nan=True)
     assert builder.plugin_view is not None
     assert builder.plugin_view == _built(flavor, [frame], {"plugin"}).plugin_view
+
+
+def test_finished_views_keep_the_series_but_drop_the_rows_they_grouped() -> None:
+    # What the fetch process sends back: the graph's series and the report's facts, not the grouping's row arrays.
+    rows = 30_000
+    frame = _frame(sensor=("text", [f"s{i % 3}" for i in range(rows)]),
+                   ts=("timestamp", [T0 + (i // 3) * 1000 if i < rows - 3 else T0 for i in range(rows)]),
+                   v=("double", [i / 4 for i in range(rows)]))
+    builder = _built("scylla", _pages(frame, [10_000] * 3), {"report", "graph"})
+    travelled = pickle.loads(pickle.dumps(builder))
+    assert len(pickle.dumps(builder.groups)) < 2_000, "the grouping no longer holds a row"
+    assert _report("scylla", travelled) == _report("scylla", _built("scylla", [frame], {"report"}))
+    assert "shared-timestamps" in _report("scylla", travelled), "the last rows repeat T0 in every series"
+    series = travelled.graph().series
+    assert [s.point_count for s in series] == [rows // 3] * 3
+    assert series[0].y[:2].tolist() == [0.0, 0.75], "s0's rows: 0, 3, 6…, each value i / 4"
+    with pytest.raises(ValueError, match="settled"):
+        builder.groups.add(frame)  # type: ignore[union-attr]
 
 
 def test_the_graph_series_by_hand() -> None:

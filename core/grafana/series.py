@@ -92,6 +92,7 @@ class SeriesGroups:
         self._page_times: list[IntArray] = []
         self._page_values: list[list[FloatArray]] = []  # per page, per numeric column
         self._grouped: tuple[list[IntArray], list[list[FloatArray]]] | None = None
+        self._shared: list[tuple[dict[str, str], int]] | None = None  # set by `settle`
 
     @classmethod
     def of(cls, frame: Frame, keep_values: bool = True) -> SeriesGroups:
@@ -102,6 +103,8 @@ class SeriesGroups:
     def add(self, page: Frame) -> None:
         """Number one page's rows by group (rows without a time have no place on the time axis and are left
         out)."""
+        if self._shared is not None:
+            raise ValueError("the series were settled: they take no more rows")
         if self._shape is None:
             self._shape = page
             kinds = [f.type for f in page.fields]
@@ -158,8 +161,19 @@ class SeriesGroups:
         times, values = self._groups()
         return [(key, times[i], values[i]) for key, i in self._key_index.items() if times[i].size]
 
+    def settle(self) -> None:
+        """Keep only what the report reads (`shared_times`) and drop the rows: once the graph is built, they
+        would cost memory, and the time to send them from the process that fetched them."""
+        self._shared = self.shared_times()
+        self._ids, self._page_times, self._page_values, self._grouped = [], [], [], None
+        if self._shape is not None:
+            self._shape = Frame(self._shape.name, [Field(f.name, f.cql_type, f.type, f.element, [], dict(f.labels),
+                                                         f.nullable) for f in self._shape.fields])
+
     def shared_times(self) -> list[tuple[dict[str, str], int]]:
         """Label values of each group in which rows share a timestamp, with the number of repeated rows."""
+        if self._shared is not None:
+            return self._shared
         found = []
         for key, times, _values in self._present_groups():
             repeated = repeats(times)
@@ -176,8 +190,8 @@ class SeriesGroups:
             missing = "no time column (timestamp)" if self._time < 0 else "no numeric column"
             return GraphData(message=f"Nothing to graph: the result has {missing}. A graph needs a timestamp column "
                                      "and a numeric column; text columns split the series.")
-        if not self.keep_values:
-            raise ValueError("the series were grouped without their values")
+        if not self.keep_values or self._shared is not None:
+            raise ValueError("the series were grouped without their values, or settled")
         series: list[Series] = []
         groups = self._present_groups()
         for position, index in enumerate(self._numbers):

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, cast
 
 from core.config.datasource import DataSource
@@ -93,14 +94,14 @@ def serve(from_parent: Connection, to_parent: Connection) -> None:
     send((READY, os.getpid()))
     try:
         while (request := requests.get()) is not None:
-            _kind, ds, credentials, statement, options, plugin_flavor = request
+            _kind, ds, credentials, statement, options, views = request
             running[0] = cancel = CancelToken()
             workspace.current = credentials
             try:
                 with gc_paused():
                     run = run_in_process(cast(Workspace, workspace), ds, statement, options, cancel,
                                          lambda rows, pages, elapsed: send((PROGRESS, rows, pages, elapsed)),
-                                         lambda page: send((PAGE, page)), plugin_flavor)
+                                         lambda page: send((PAGE, page)), views)
             except QueryError as exc:
                 send((FAILED, exc.failure, exc.title, exc.message))
             except CqlscopeError as exc:
@@ -108,12 +109,20 @@ def serve(from_parent: Connection, to_parent: Connection) -> None:
             except Exception as exc:  # a bug: the parent reports it as service.run reports any unexpected error
                 send((FAILED, None, type(exc).__name__, str(exc)))
             else:
-                send((DONE, run.outcome, run.plugin_view, run.view_errors))
+                send((DONE, run.outcome, run.views))
             workspace.used(ds.uid)
     except (OSError, EOFError):
         pass  # the parent has gone
     finally:
         workspace.sessions.close_all()
+
+
+def lower_group_priority() -> None:
+    """Give this process's scheduling group (Linux autogroup: the session the child started) the child's nice
+    value too: a thread's nice only weighs against the threads of its own group, so without it the child's
+    group took as much CPU as the window's whole process."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text(f"{CHILD_NICE}\n")
 
 
 def main(argv: list[str]) -> int:
@@ -122,6 +131,7 @@ def main(argv: list[str]) -> int:
 
     with contextlib.suppress(OSError):
         os.nice(CHILD_NICE)
+    lower_group_priority()
     share_the_gil_finely()
     from_parent = Connection(int(argv[0]), writable=False)
     to_parent = Connection(int(argv[1]), readable=False)

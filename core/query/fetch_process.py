@@ -35,7 +35,6 @@ from core.config.workspace import Workspace
 from core.cql.execution import CancelToken, PageSink, Progress, QueryError, QueryOutcome, RunOptions, run_query
 from core.cql.failures import Failure, FailureKind
 from core.grafana.frames import Frame, FrameBuilder
-from core.grafana.plugin_response import PluginView
 from core.query.views import ViewBuilder
 
 log = logging.getLogger(__name__)
@@ -225,11 +224,10 @@ class _Pool:
 
 @dataclasses.dataclass
 class IsolatedRun:
-    """A run's outcome, and the plugin view the child built from the same pages (see run_query_isolated)."""
+    """A run's outcome, and the views the child built from the same pages, finished (see run_query_isolated)."""
 
     outcome: QueryOutcome
-    plugin_view: PluginView | None = None
-    view_errors: dict[str, str] = dataclasses.field(default_factory=dict)
+    views: ViewBuilder
 
 
 _pool = _Pool()
@@ -238,12 +236,13 @@ close_all = _pool.close_all
 atexit.register(close_all)
 
 
-def run_query_isolated(workspace: Workspace, ds: DataSource, statement: str, options: RunOptions,
+def run_query_isolated(workspace: Workspace, ds: DataSource, statement: str, options: RunOptions, views: ViewBuilder,
                        cancel: CancelToken | None = None, progress: Progress | None = None,
-                       sink: PageSink | None = None, plugin_flavor: str | None = None) -> IsolatedRun:
+                       sink: PageSink | None = None) -> IsolatedRun:
     """`run_query` with the fetch in a child process: the same pages reach `sink`, and the same outcome (its frame
-    assembled here from the pages) is returned. With `plugin_flavor`, the child also builds the plugin view
-    (core.query.views: the costliest view in Python). In process when no child can start."""
+    assembled here from the pages) is returned. The child also feeds the pages to `views` (a builder nothing
+    has been added to) and returns it finished: graph series, report facts and plugin view cost this process
+    neither CPU nor GIL. In process when no child can start."""
     cancel = cancel or CancelToken()
     child = None
     if isolation_available():
@@ -254,9 +253,9 @@ def run_query_isolated(workspace: Workspace, ds: DataSource, statement: str, opt
         else:
             child = _pool.acquire()
     if child is None:
-        return run_in_process(workspace, ds, statement, options, cancel, progress, sink, plugin_flavor)
+        return run_in_process(workspace, ds, statement, options, cancel, progress, sink, views)
     try:
-        child.send((RUN, ds, credentials, statement, dataclasses.replace(options, keep_rows=False), plugin_flavor))
+        child.send((RUN, ds, credentials, statement, dataclasses.replace(options, keep_rows=False), views))
         received = _receive(child, options, cancel, progress, sink)
     except (EOFError, OSError) as exc:
         try:
@@ -277,21 +276,17 @@ def run_query_isolated(workspace: Workspace, ds: DataSource, statement: str, opt
 
 
 def run_in_process(workspace: Workspace, ds: DataSource, statement: str, options: RunOptions, cancel: CancelToken,
-                    progress: Progress | None, sink: PageSink | None, plugin_flavor: str | None) -> IsolatedRun:
-    """What the child does (core.query.fetch_child), here: run_query, with the plugin view built from its pages."""
-    views = ViewBuilder(plugin_flavor, {"plugin"}) if plugin_flavor else None
+                    progress: Progress | None, sink: PageSink | None, views: ViewBuilder) -> IsolatedRun:
+    """What the child does (core.query.fetch_child), here: run_query, with `views` built from its pages."""
 
     def on_page(page: Frame) -> None:
         if sink is not None:
             sink(page)
-        if views is not None:
-            views.add(page)
+        views.add(page)
 
     outcome = run_query(workspace, ds, statement, options, cancel, progress, on_page)
-    if views is None:
-        return IsolatedRun(outcome)
     views.finish(outcome.frame)
-    return IsolatedRun(outcome, views.plugin_view, views.view_errors)
+    return IsolatedRun(outcome, views)
 
 
 def _receive(child: FetchProcess, options: RunOptions, cancel: CancelToken, progress: Progress | None,
@@ -326,7 +321,7 @@ def _receive(child: FetchProcess, options: RunOptions, cancel: CancelToken, prog
                 meta = outcome.frame.meta
                 outcome.frame = builder.frame()
                 outcome.frame.meta = meta
-            return IsolatedRun(outcome, payload[1], payload[2])
+            return IsolatedRun(outcome, payload[1])
         elif kind == FAILED:
             failure, title, message = payload
             if failure is not None:

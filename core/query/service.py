@@ -149,10 +149,7 @@ def run(workspace: Workspace, ds: DataSource, prepared: PreparedQuery, options: 
     fetches in a child process (core.query.fetch_process), for a GUI: the same pages, views and result."""
     started = time.perf_counter()
     result = RunResult(prepared, options)
-    # Isolated, the child builds the plugin view from the pages it sends (pure Python: it would cost the GUI
-    # process's GIL); the views read from NumPy are built here.
-    plugin_here = not isolated or "plugin" not in views
-    builder = ViewBuilder(prepared.flavor.name, views if plugin_here else set(views) - {"plugin"})
+    builder = ViewBuilder(prepared.flavor.name, views)
 
     def on_page(page: Frame) -> None:
         builder.add(page)
@@ -161,19 +158,14 @@ def run(workspace: Workspace, ds: DataSource, prepared: PreparedQuery, options: 
 
     try:
         with gc_paused():
-            fetched = None
-            if isolated:
-                fetched = run_query_isolated(workspace, ds, prepared.text, options, cancel, progress, on_page,
-                                             None if plugin_here else prepared.flavor.name)
-                result.outcome = fetched.outcome
+            if isolated:  # the child builds the views from the pages it sends: they cost this process nothing
+                fetched = run_query_isolated(workspace, ds, prepared.text, options, builder, cancel, progress, sink)
+                result.outcome, builder = fetched.outcome, fetched.views
             else:
                 result.outcome = run_query(workspace, ds, prepared.text, options, cancel=cancel or CancelToken(),
                                            progress=progress, sink=on_page)
-            builder.finish(result.outcome.frame)
+                builder.finish(result.outcome.frame)
             derive(result, builder)
-            if fetched is not None and not plugin_here:
-                result.plugin_view = fetched.plugin_view
-                result.view_errors.update(fetched.view_errors)
     except CqlscopeError as exc:
         result.error_title, result.error_message = exc.title, exc.message
         failure = getattr(exc, "failure", None)

@@ -36,6 +36,7 @@ class ViewBuilder:
         wants_groups = bool({"graph", "report"} & self.views)
         self.groups = SeriesGroups(keep_values="graph" in self.views) if wants_groups else None
         self.plugin_view: PluginView | None = None
+        self.graph_data: GraphData | None = None
         self.view_errors: dict[str, str] = {}
         self._wants_plugin = "plugin" in self.views and flavor != "generic"
         self._head: list[Frame] = []
@@ -65,11 +66,23 @@ class ViewBuilder:
         view = self.plugin_view
         if view is not None and self.rows > PLUGIN_VIEW_ROWS:
             view.notes.append(f"Computed on the first {PLUGIN_VIEW_ROWS:,} of {self.rows:,} rows.")
+        groups = self.groups
+        if groups is None:
+            return
+        # The series are built here (in the process that fetched, see core.query.fetch_process), then the rows
+        # are dropped from the grouping: the report only reads which series repeat a timestamp.
+        if "graph" in self.views:
+            self._guard("graph", lambda: setattr(self, "graph_data", groups.graph()))
+        if "report" in self.views:
+            self._guard("report", groups.settle)
+        else:
+            self.groups = None
 
     def graph(self) -> GraphData:
-        if self.groups is None or "graph" in self.view_errors:
+        """The series built by `finish` (none when the graph view failed)."""
+        if self.graph_data is None or "graph" in self.view_errors:
             return GraphData()
-        return self.groups.graph()
+        return self.graph_data
 
     def _build_plugin_view(self) -> None:
         head = concat_frames(self._head, PLUGIN_VIEW_ROWS)

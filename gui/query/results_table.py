@@ -36,6 +36,7 @@ from gui.query.table_export import TableExporter
 from gui.query.table_header import RowNumberHeader
 from gui.query.table_jobs import TableJob
 from gui.query.table_model import MAX_CELL_CHARS, NULL_COLOR, FrameTableModel
+from gui.query.table_view import ResultsView
 
 __all__ = ["MAX_CELL_CHARS", "NULL_COLOR", "FrameTableModel", "ResultsTable"]
 
@@ -66,7 +67,7 @@ class ResultsTable(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = FrameTableModel(self)
-        self.view = QTableView()
+        self.view = ResultsView()
         self.view.setVerticalHeader(RowNumberHeader(self.view))
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
