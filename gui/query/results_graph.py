@@ -11,8 +11,8 @@ from datetime import UTC, datetime, tzinfo
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QColor, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from core.cql.values import iso_utc
@@ -24,6 +24,7 @@ from core.grafana.timezones import BROWSER_ZONE, resolve_zone, zone_name
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#7f7f7f", "#000075", "#800000", "#469990", "#f032e6", "#9a6324", "#3cb44b",
            "#4363d8", "#808000", "#e6194b", "#911eb4", "#42d4f4", "#f58231", "#000000", "#5e3c99")
+BUILD_LATER_MS = 250  # a graph out of sight builds its curves this long after its data came (see show_data)
 LINE_WIDTH = 1  # Grafana's default line width (a wider pen also draws a million points twice as slowly)
 
 
@@ -97,7 +98,8 @@ class ResultsGraph(QWidget):
         self.legend.setToolTip("The series, in the colours of their curves. Untick one to hide its curve.")
         self.legend.setMinimumWidth(120)
         self.legend.itemChanged.connect(self._on_legend_item)
-        self.curves: list[pg.PlotDataItem] = []
+        self._curves: list[pg.PlotDataItem] = []
+        self._unbuilt = False  # the data shown has curves still to build (the graph has not been seen since)
         self._data = GraphData()
         self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#9aa0a6", style=Qt.PenStyle.DashLine))
         self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#9aa0a6", style=Qt.PenStyle.DashLine))
@@ -129,18 +131,51 @@ class ResultsGraph(QWidget):
         layout.addWidget(self.stack)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
+    @property
+    def curves(self) -> list[pg.PlotDataItem]:
+        """The curves of the data shown (built now when the graph has not been seen since the data came)."""
+        self._build_curves()
+        return self._curves
+
     def show_data(self, data: GraphData, timezone: str = "utc") -> None:
-        """Replace the curves with `data`'s, or show its message; times read in the dashboard `timezone`."""
+        """Replace the curves with `data`'s, or show its message; times read in the dashboard `timezone`. While the
+        graph is out of sight (another results tab is shown), its curves are built a little later, on a turn of
+        the event loop of their own (for a million points some 20 ms of the window's thread), or when it is
+        shown, whichever comes first: not in the same turn as the rest of the result, nor as the tab's paint."""
         self._data = data
         self.set_time_zone(timezone)
-        for curve in self.curves:
+        for curve in self._curves:
             self.plot.removeItem(curve)
-        self.curves = []
+        self._curves = []
+        self._unbuilt = False
         self.legend.clear()
         if data.message is not None or not data.series:
             self.message.setText(data.message or "Nothing to graph.")
             self.stack.setCurrentWidget(self.message)
             return
+        self.legend.blockSignals(True)
+        for number, series in enumerate(data.series):
+            self.legend.addItem(_legend_item(series.name, PALETTE[number % len(PALETTE)]))
+        self.legend.blockSignals(False)
+        self.stack.setCurrentIndex(1)
+        self._unbuilt = True
+        if self.isVisible():
+            self._build_curves()
+        else:
+            QTimer.singleShot(BUILD_LATER_MS, self, self._build_curves)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # On the next turn of the event loop: the tab switch paints first, then the curves are built and drawn
+        # (both at once held the window's thread some 70 ms for a million points).
+        super().showEvent(event)
+        if self._unbuilt:
+            QTimer.singleShot(0, self, self._build_curves)
+
+    def _build_curves(self) -> None:
+        if not self._unbuilt:
+            return
+        self._unbuilt = False
+        data = self._data
         # pyqtgraph's auto-range would measure every point on this thread, and curves added before the view has
         # its range are prepared whole: the view first takes the data's bounds (found on the worker), so each
         # curve is downsampled once, as it is added.
@@ -152,20 +187,17 @@ class ResultsGraph(QWidget):
                           yRange=(min(b[2] for b in bounds), max(b[3] for b in bounds)))
         else:
             view.enableAutoRange()  # no finite point: nothing to measure
-        self.legend.blockSignals(True)
         for number, series in enumerate(data.series):
-            colour = PALETTE[number % len(PALETTE)]
-            curve = self.plot.plot(pen=pg.mkPen(colour, width=LINE_WIDTH), connect="finite",
+            curve = self.plot.plot(pen=pg.mkPen(PALETTE[number % len(PALETTE)], width=LINE_WIDTH), connect="finite",
                                    autoDownsampleFactor=2.0)
             if not series.ascending:
                 # Clipping to the view looks points up by time, which needs ascending times; a series drawn in
                 # the frame's order (going back in time) is drawn whole.
                 curve.setClipToView(False)
             curve.setData(series.x, series.y)  # once the curve is in its view and set up: prepared once
-            self.curves.append(curve)
-            self.legend.addItem(_legend_item(series.name, colour))
-        self.legend.blockSignals(False)
-        self.stack.setCurrentIndex(1)
+            item = self.legend.item(number)
+            curve.setVisible(item is None or item.checkState() == Qt.CheckState.Checked)
+            self._curves.append(curve)
 
     def set_time_zone(self, timezone: str) -> None:
         """Label the time axis and the readout in a Grafana time zone ("utc", "browser" or an IANA name)."""
@@ -180,14 +212,14 @@ class ResultsGraph(QWidget):
 
     def _on_legend_item(self, item: QListWidgetItem) -> None:
         row = self.legend.row(item)
-        if 0 <= row < len(self.curves):
-            self.curves[row].setVisible(item.checkState() == Qt.CheckState.Checked)
+        if 0 <= row < len(self._curves):  # (curves still to build take the legend's ticks when built)
+            self._curves[row].setVisible(item.checkState() == Qt.CheckState.Checked)
 
     def show_message(self, text: str) -> None:
         self.show_data(GraphData(message=text))
 
     def _on_mouse_moved(self, position: QPointF) -> None:
-        if not self.curves or not self.plot.sceneBoundingRect().contains(position):
+        if not self._curves or not self.plot.sceneBoundingRect().contains(position):
             return
         point = self.plot.getPlotItem().vb.mapSceneToView(position)
         self._vline.setPos(point.x())

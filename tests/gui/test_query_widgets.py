@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.grafana.frames import Field, Frame
 from core.grafana.series import graph_data
 from core.grafana.templating import Variable
 from gui.query.editor import CqlEditor
-from gui.query.results_graph import ResultsGraph
+from gui.query.results_graph import BUILD_LATER_MS, ResultsGraph
 from gui.query.results_table import NULL_COLOR, ResultsTable
 from gui.query.time_range import TimeRangePicker
 from gui.query.variables import VariablesPanel
@@ -84,6 +84,34 @@ def test_graph_explains_when_there_is_nothing_to_plot(qtbot: QtBot) -> None:
     graph.show_data(graph_data(_frame()))
     assert len(graph.curves) == 2 and graph.stack.currentIndex() == 1, "split by the text column"
     assert "value" in graph.readout_text(1_714_521_600.0)
+
+
+def test_a_graph_out_of_sight_builds_its_curves_when_shown(qtbot: QtBot) -> None:
+    tabs = QTabWidget()
+    graph = ResultsGraph()
+    tabs.addTab(QWidget(), "Table")
+    tabs.addTab(graph, "Graph")
+    qtbot.addWidget(tabs)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    graph.show_data(graph_data(_frame()))
+    assert graph.plot.listDataItems() == [], "no curve prepared in the turn that shows the result"
+    assert [graph.legend.item(i).text() for i in range(graph.legend.count())] == \
+        ['value {name=""}', 'value {name="b"}'], "the legend is there at once"
+    graph.legend.item(1).setCheckState(Qt.CheckState.Unchecked)  # unticked before the curves exist
+    tabs.setCurrentWidget(graph)
+    assert graph.plot.listDataItems() == [], "the tab paints first"
+    qtbot.waitUntil(lambda: len(graph.plot.listDataItems()) == 2, timeout=1000)
+    assert [curve.isVisible() for curve in graph.curves] == [True, False]
+    tabs.setCurrentIndex(0)
+    graph.show_data(graph_data(_frame()))
+    assert graph.plot.listDataItems() == []
+    qtbot.waitUntil(lambda: len(graph.plot.listDataItems()) == 2, timeout=BUILD_LATER_MS * 4)
+    assert graph.isHidden() or not graph.isVisible(), "built a little later, out of sight"
+    graph.show_data(graph_data(Frame("r", [Field.of("name", "text", ["a"])])))
+    assert graph.plot.listDataItems() == [] and "no time column" in graph.message.text()
+    graph.show_data(graph_data(_frame()))
+    assert len(graph.curves) == 2, "asked for, the curves are built at once"
 
 
 def test_variables_panel_round_trips_multi_values_texts_and_all(qtbot: QtBot, tmp_path: Path) -> None:
