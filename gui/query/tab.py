@@ -43,6 +43,7 @@ from gui.query.plugin_answer import ask_plugin
 from gui.query.plugin_view import PluginViewPanel
 from gui.query.preview import preview_html
 from gui.query.progress_relay import ProgressRelay
+from gui.query.result_steps import show_result
 from gui.query.results_graph import ResultsGraph
 from gui.query.results_table import ResultsTable
 from gui.query.run_controls import RunControls
@@ -85,7 +86,7 @@ class QueryTab(QWidget):
         self._relay = ProgressRelay(self)
         self._relay.progress.connect(self._on_progress)
         self._pages = PageRelay(self._deliver_page, lambda: self._run_number, self)
-        self._show_steps = Steps(self)  # what is left to show of the last result
+        self.show_steps = Steps(self)  # what is left to show of the last result
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -129,7 +130,7 @@ class QueryTab(QWidget):
 
         self.table = ResultsTable()
         self.table.failed.connect(self.error)
-        self.table.notified.connect(self._status)
+        self.table.notified.connect(self.say)
         self.graph = ResultsGraph()
         self.plugin_panel = PluginViewPanel()
         self.plugin_panel.answer.requested.connect(self.ask_plugin)
@@ -155,7 +156,7 @@ class QueryTab(QWidget):
         self.flavor_combo.currentTextChanged.connect(lambda _text: self._on_builder_changed())
         self.host_combo.currentTextChanged.connect(lambda _text: self._on_edited())
 
-    def _status(self, text: str) -> None:
+    def say(self, text: str) -> None:
         """Say something in the status bar (the area shows it while this tab is the current one)."""
         self.last_status = text
         self.status.emit(text)
@@ -262,6 +263,11 @@ class QueryTab(QWidget):
     def is_running(self) -> bool:
         return self._running
 
+    @property
+    def run_number(self) -> int:
+        """The number of the latest run started (a result or page of an earlier one is late)."""
+        return self._run_number
+
     def run(self) -> None:
         """Prepare the query and run it on a worker; the views update when it reports back."""
         if self._running:
@@ -288,7 +294,7 @@ class QueryTab(QWidget):
             return
         kind = classify(prepared.text)
         if kind.changes_something and not ds.test_datasource and not self.confirm_change(ds.name, kind.describe()):
-            self._status(f"Not run: the statement {kind.describe()}.")
+            self.say(f"Not run: the statement {kind.describe()}.")
             return
         options = service.route(prepared, request)
         cancel = CancelToken()
@@ -296,9 +302,9 @@ class QueryTab(QWidget):
         self._run_number += 1
         run_number = self._run_number
         self._connected = False
-        self._set_running(True)
+        self.set_running(True)
         self._started = time.perf_counter()
-        self._status("Running…")
+        self.say("Running…")
         workspace = self.workspace
         progress = self._relay.reporter()
         sink = self._pages.sink_for(run_number)
@@ -316,17 +322,17 @@ class QueryTab(QWidget):
             # Still connecting: the driver cannot be interrupted, so the run is abandoned here and its late
             # result dropped; the tab is free at once.
             self._run_number += 1
-            self._set_running(False)
+            self.set_running(False)
             duration = (time.perf_counter() - self._started) * 1000
             self.progress_label.setText(f"Cancelled after {duration:.0f} ms")
-            self._status("Cancelled before the first rows arrived: nothing was fetched.")
-            self._record(duration, rows=0, ok=False, error=CANCELLED_TEXT)
+            self.say("Cancelled before the first rows arrived: nothing was fetched.")
+            self.record_run(duration, rows=0, ok=False, error=CANCELLED_TEXT)
             return
         self.cancel_button.setEnabled(False)
         self.progress_label.setText("Cancelling…")
-        self._status("Cancelling…")
+        self.say("Cancelling…")
 
-    def _set_running(self, running: bool) -> None:
+    def set_running(self, running: bool) -> None:
         self._running = running
         self.run_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
@@ -342,7 +348,7 @@ class QueryTab(QWidget):
         if self._cancel is not None and self._cancel.cancelled:
             text = "Cancelling… " + text
         self.progress_label.setText(text)
-        self._status(text)
+        self.say(text)
 
     def _deliver_page(self, run: int, page: Any) -> None:
         first = self.table.stream_run != run
@@ -351,59 +357,15 @@ class QueryTab(QWidget):
             after_next_paint(self.table.view.viewport(), self._pages.first_page_shown)
 
     def _show_result(self, result: Any) -> None:
-        """Show a run's result in steps, one per turn of the event loop (table, graph, plugin view, history), so
-        no single step of a million-row result holds the GUI thread for long; `finished` comes after the last."""
+        """Show a run's result in steps (gui.query.result_steps); `finished` comes after the last."""
         assert isinstance(result, RunResult)
-        self.finish_showing()
-        self._set_running(False)
-        self.last_result = result
-        outcome = result.outcome
-        self.inspector.show_data(InspectorData(result.prepared, outcome, result.error_title, result.error_message))
-        if outcome is None:
-            self.table.show_frame(None, run=self._run_number)
-            self.graph.show_message("The query failed: see the Inspector.")
-            self.plugin_panel.show_view(None, result.findings, result.view_errors)
-            self.results.setCurrentWidget(self.inspector)
-            self.progress_label.setText("Failed")
-            self._status(f"Query failed: {result.error_title}")
-            self.error.emit(result.error_title, result.error_message)
-            self._end_showing(result)
-            return
-        self.table.show_frame(outcome.frame, truncated=outcome.truncated, cancelled=outcome.cancelled,
-                              limit=result.options.limit, run=self._run_number)
-        if self.results.currentWidget() in (self.inspector, self.history):
-            self.results.setCurrentWidget(self.table)
-        state = " (cancelled)" if outcome.cancelled else " (truncated)" if outcome.truncated else ""
-        summary = (f"{plural(outcome.row_count, 'row')}{state} in {result.duration_ms:.0f} ms · "
-                   f"{plural(outcome.pages, 'page')}")
-        self.progress_label.setText(summary)
-        self._status(summary)
-
-        def graph() -> None:
-            if "graph" in result.view_errors:
-                self.graph.show_message(f"The graph could not be built: {result.view_errors['graph']}")
-            else:
-                self.graph.show_data(result.graph, result.prepared.time_range.timezone)
-
-        def plugin_view() -> None:
-            self.plugin_panel.show_view(result.plugin_view, result.findings, result.view_errors)
-            if not outcome.cancelled:
-                self.succeeded.emit()
-
-        self._show_steps.add(graph, plugin_view, lambda: self._end_showing(result))
+        show_result(self, result)
 
     def finish_showing(self) -> None:
         """Take every step of the result being shown now (a new run or result must not interleave with it)."""
-        self._show_steps.finish()
+        self.show_steps.finish()
 
-    def _end_showing(self, result: RunResult) -> None:
-        outcome = result.outcome
-        cancelled = outcome is not None and outcome.cancelled
-        self._record(result.duration_ms, rows=result.rows, ok=result.ok and not cancelled,
-                     error=CANCELLED_TEXT if cancelled else result.error_message)
-        self.finished.emit(result)
-
-    def _record(self, duration_ms: float, *, rows: int, ok: bool, error: str) -> None:
+    def record_run(self, duration_ms: float, *, rows: int, ok: bool, error: str) -> None:
         """Add the run to the history, with the same duration the toolbar shows (RunResult.duration_ms)."""
         raw_from, raw_to, zone = self.time_picker.raw()
         self.ran.emit(HistoryEntry(

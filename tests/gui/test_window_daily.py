@@ -76,9 +76,9 @@ def test_status_bar_shows_only_the_current_tab(
     first = area.current_tab()
     second = area.add_tab()
     assert first is not None and second is not None
-    second._status("second says hello")
+    second.say("second says hello")
     assert window.statusBar().currentMessage() == "second says hello"
-    first._status("first is busy")
+    first.say("first is busy")
     assert window.statusBar().currentMessage() == "second says hello", "a background tab stays quiet"
     area.tabs.setCurrentWidget(first)
     assert window.statusBar().currentMessage() == "first is busy", "switching shows the tab's own status"
