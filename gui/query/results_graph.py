@@ -25,6 +25,7 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
            "#bcbd22", "#7f7f7f", "#000075", "#800000", "#469990", "#f032e6", "#9a6324", "#3cb44b",
            "#4363d8", "#808000", "#e6194b", "#911eb4", "#42d4f4", "#f58231", "#000000", "#5e3c99")
 BUILD_LATER_MS = 250  # a graph out of sight builds its curves this long after its data came (see show_data)
+PAINT_FIRST_MS = 20  # a graph in sight builds them this long after: its axes (or the tab switch) paint first
 LINE_WIDTH = 1  # Grafana's default line width (a wider pen also draws a million points twice as slowly)
 
 
@@ -138,10 +139,12 @@ class ResultsGraph(QWidget):
         return self._curves
 
     def show_data(self, data: GraphData, timezone: str = "utc") -> None:
-        """Replace the curves with `data`'s, or show its message; times read in the dashboard `timezone`. While the
-        graph is out of sight (another results tab is shown), its curves are built a little later, on a turn of
-        the event loop of their own (for a million points some 20 ms of the window's thread), or when it is
-        shown, whichever comes first: not in the same turn as the rest of the result, nor as the tab's paint."""
+        """Replace the curves with `data`'s, or show its message; times read in the dashboard `timezone`.
+
+        The curves (for a million points some 20 ms of the window's thread) are built on a turn of the event loop
+        of their own: after the graph has painted its new axes when it is in sight; a little later, or when it
+        is shown, when another results tab is in sight. Building and painting them in one turn held the thread
+        for some 60 ms."""
         self._data = data
         self.set_time_zone(timezone)
         for curve in self._curves:
@@ -158,24 +161,16 @@ class ResultsGraph(QWidget):
             self.legend.addItem(_legend_item(series.name, PALETTE[number % len(PALETTE)]))
         self.legend.blockSignals(False)
         self.stack.setCurrentIndex(1)
+        self._set_range(data)
         self._unbuilt = True
-        if self.isVisible():
-            self._build_curves()
-        else:
-            QTimer.singleShot(BUILD_LATER_MS, self, self._build_curves)
+        QTimer.singleShot(PAINT_FIRST_MS if self.isVisible() else BUILD_LATER_MS, self, self._build_curves)
 
     def showEvent(self, event: QShowEvent) -> None:
-        # On the next turn of the event loop: the tab switch paints first, then the curves are built and drawn
-        # (both at once held the window's thread some 70 ms for a million points).
         super().showEvent(event)
-        if self._unbuilt:
-            QTimer.singleShot(0, self, self._build_curves)
+        if self._unbuilt:  # the tab switch paints first
+            QTimer.singleShot(PAINT_FIRST_MS, self, self._build_curves)
 
-    def _build_curves(self) -> None:
-        if not self._unbuilt:
-            return
-        self._unbuilt = False
-        data = self._data
+    def _set_range(self, data: GraphData) -> None:
         # pyqtgraph's auto-range would measure every point on this thread, and curves added before the view has
         # its range are prepared whole: the view first takes the data's bounds (found on the worker), so each
         # curve is downsampled once, as it is added.
@@ -187,7 +182,12 @@ class ResultsGraph(QWidget):
                           yRange=(min(b[2] for b in bounds), max(b[3] for b in bounds)))
         else:
             view.enableAutoRange()  # no finite point: nothing to measure
-        for number, series in enumerate(data.series):
+
+    def _build_curves(self) -> None:
+        if not self._unbuilt:
+            return
+        self._unbuilt = False
+        for number, series in enumerate(self._data.series):
             curve = self.plot.plot(pen=pg.mkPen(PALETTE[number % len(PALETTE)], width=LINE_WIDTH), connect="finite",
                                    autoDownsampleFactor=2.0)
             if not series.ascending:
