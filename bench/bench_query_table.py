@@ -437,8 +437,9 @@ def main() -> int:
           + ", ".join(f"{label} {ms:.0f} ms" for label, ms in parts.items()) + ")")
     repainted = "did not repaint after the result (nothing in sight changed)" if after_result is None else \
         f"repainted {(after_result - marks['received_at']) * 1000:.0f} ms after the result"
-    print(f"first page at {marks['first_page_at'] - started:.2f} s after Run, painted {page_paint_ms:.0f} ms later; "
-          f"the table {repainted}")
+    painted = "not painted (the table out of sight)" if first_rows_paint is None else \
+        f"painted {page_paint_ms:.0f} ms later"
+    print(f"first page at {marks['first_page_at'] - started:.2f} s after Run, {painted}; the table {repainted}")
     print(f"result to first table paint: {first_paint_ms:.0f} ms (0: the rows were already on screen)")
     print(f"pages appended below the rows in sight: {tab.table.view.skipped_repaints} table layouts left the cells "
           "unpainted")
