@@ -1,4 +1,4 @@
-"""How a query tab shows a run's result: in steps, one per turn of the event loop (table, graph, plugin view,
+"""How a query tab shows a run's result: in steps, one per turn of the event loop (table, plugin view, graph,
 history), so that no single step of a million-row result holds the window's thread for long."""
 
 from __future__ import annotations
