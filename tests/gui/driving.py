@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +17,20 @@ from gui.main_window import MainWindow
 from tests.support import ARTIFACTS
 
 CHECK_TIMEOUT_MS = 60_000
+
+
+class EventCounter(QObject):
+    """An event filter counting the events of one type its widgets receive (paints, layout requests)."""
+
+    def __init__(self, kind: QEvent.Type) -> None:
+        super().__init__()
+        self.kind = kind
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == self.kind:
+            self.count += 1
+        return False
 
 
 class ScriptedPrompts(Prompts):

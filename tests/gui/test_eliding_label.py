@@ -4,24 +4,14 @@ a QLabel asks every layout up to the tab widgets again (which then repaint all t
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui.common.eliding_label import ElidingLabel
+from tests.gui.driving import EventCounter
 
 pytestmark = pytest.mark.gui
-
-
-class LayoutRequests(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.count += 1
-        return False
 
 
 def _settle() -> None:
@@ -42,7 +32,7 @@ def test_a_new_text_does_not_lay_out_the_tab_widget_again(qtbot: QtBot) -> None:
     tabs.resize(500, 120)
     tabs.show()
     qtbot.waitExposed(tabs)
-    requests = LayoutRequests()
+    requests = EventCounter(QEvent.Type.LayoutRequest)
     tabs.installEventFilter(requests)
     _settle()
     requests.count = 0

@@ -4,26 +4,16 @@ unpainted (the scroll bar still grows), while rows that land in sight, a new res
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core.grafana.frames import Field, Frame
 from gui.query.table_model import FrameTableModel
 from gui.query.table_view import ResultsView
+from tests.gui.driving import EventCounter
 
 pytestmark = pytest.mark.gui
-
-
-class Paints(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 def _page(first: int, rows: int) -> Frame:
@@ -36,7 +26,7 @@ def _settle() -> None:
         QApplication.processEvents()
 
 
-def _shown(qtbot: QtBot, first_rows: int) -> tuple[ResultsView, FrameTableModel, Paints]:
+def _shown(qtbot: QtBot, first_rows: int) -> tuple[ResultsView, FrameTableModel, EventCounter]:
     view = ResultsView()
     model = FrameTableModel(view)
     view.setModel(model)
@@ -46,7 +36,7 @@ def _shown(qtbot: QtBot, first_rows: int) -> tuple[ResultsView, FrameTableModel,
     view.show()
     qtbot.waitExposed(view)
     _settle()
-    paints = Paints()
+    paints = EventCounter(QEvent.Type.Paint)
     view.viewport().installEventFilter(paints)
     return view, model, paints
 
