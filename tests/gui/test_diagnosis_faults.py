@@ -82,10 +82,19 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, diag_table: str) -> Iter
         ws.store.add(DataSource(name=name, hosts=["127.0.0.1"], consistency="ONE", request_timeout=2.0))
         ws.store.set_secret(name, "user", user)
         ws.store.set_secret(name, "password", user)
-    for name in ("su", "spare"):  # sessions opened while every node is up
+    for name in ("su", "spare"):  # sessions opened while every node is up, each connected to node 2 too
         run_query(ws, ws.store.get(name), LOOKUP)
+        session = ws.sessions.session(ws.store.get(name))
+        # The driver opens its pool to the second node in the background: a node frozen before that connection
+        # is up gives "No connection … within 5 s" (the connect timeout), not the request timeout tested here.
+        wait_until(lambda session=session: _connected_to(session, "127.0.0.2"), f"{name}'s connection to node 2")
     yield ws
     ws.close()
+
+
+def _connected_to(session: Any, address: str) -> bool:
+    return any(host.address == address and state["open_count"] > 0 for host, state in
+               session.get_pool_state().items())
 
 
 def test_a_frozen_node_times_out_by_name_without_limit_advice(workspace: Workspace) -> None:
