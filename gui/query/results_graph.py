@@ -7,6 +7,7 @@ points draw quickly. When the result has no time or no numeric column the view s
 from __future__ import annotations
 
 import math
+import time
 from datetime import UTC, datetime, tzinfo
 
 import numpy as np
@@ -26,6 +27,7 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
            "#4363d8", "#808000", "#e6194b", "#911eb4", "#42d4f4", "#f58231", "#000000", "#5e3c99")
 BUILD_LATER_MS = 250  # a graph out of sight builds its curves this long after its data came (see show_data)
 PAINT_FIRST_MS = 20  # a graph in sight builds them this long after: its axes (or the tab switch) paint first
+BUILD_TURN_MS = 8  # curves are built on turns of the event loop of their own until one has taken this long
 LINE_WIDTH = 1  # Grafana's default line width (a wider pen also draws a million points twice as slowly)
 
 
@@ -100,7 +102,7 @@ class ResultsGraph(QWidget):
         self.legend.setMinimumWidth(120)
         self.legend.itemChanged.connect(self._on_legend_item)
         self._curves: list[pg.PlotDataItem] = []
-        self._unbuilt = False  # the data shown has curves still to build (the graph has not been seen since)
+        self._unbuilt = False  # the data shown has curves still to build
         self._data = GraphData()
         self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#9aa0a6", style=Qt.PenStyle.DashLine))
         self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#9aa0a6", style=Qt.PenStyle.DashLine))
@@ -134,17 +136,18 @@ class ResultsGraph(QWidget):
 
     @property
     def curves(self) -> list[pg.PlotDataItem]:
-        """The curves of the data shown (built now when the graph has not been seen since the data came)."""
-        self._build_curves()
+        """The curves of the data shown (those still to build are built now)."""
+        while self._build_next_curve():
+            pass
         return self._curves
 
     def show_data(self, data: GraphData, timezone: str = "utc") -> None:
         """Replace the curves with `data`'s, or show its message; times read in the dashboard `timezone`.
 
-        The curves (for a million points some 20 ms of the window's thread) are built on a turn of the event loop
-        of their own: after the graph has painted its new axes when it is in sight; a little later, or when it
-        is shown, when another results tab is in sight. Building and painting them in one turn held the thread
-        for some 60 ms."""
+        The curves (for a million points some 25 ms of the window's thread) are built on turns of the event loop
+        of their own, a few milliseconds' worth each: after the graph has painted its new axes when it is in
+        sight; a little later, or when it is shown, when another results tab is in sight. Building and painting
+        them in one turn held the thread for some 60 ms."""
         self._data = data
         self.set_time_zone(timezone)
         for curve in self._curves:
@@ -163,12 +166,12 @@ class ResultsGraph(QWidget):
         self.stack.setCurrentIndex(1)
         self._set_range(data)
         self._unbuilt = True
-        QTimer.singleShot(PAINT_FIRST_MS if self.isVisible() else BUILD_LATER_MS, self, self._build_curves)
+        QTimer.singleShot(PAINT_FIRST_MS if self.isVisible() else BUILD_LATER_MS, self, self._build_some)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._unbuilt:  # the tab switch paints first
-            QTimer.singleShot(PAINT_FIRST_MS, self, self._build_curves)
+            QTimer.singleShot(PAINT_FIRST_MS, self, self._build_some)
 
     def _set_range(self, data: GraphData) -> None:
         # pyqtgraph's auto-range would measure every point on this thread, and curves added before the view has
@@ -183,21 +186,33 @@ class ResultsGraph(QWidget):
         else:
             view.enableAutoRange()  # no finite point: nothing to measure
 
-    def _build_curves(self) -> None:
+    def _build_some(self) -> None:
+        """One turn's share: build curves until one has taken BUILD_TURN_MS, and leave the rest to the next turn."""
+        began = time.perf_counter()
+        while self._build_next_curve():
+            if (time.perf_counter() - began) * 1000 >= BUILD_TURN_MS:
+                if self._unbuilt:
+                    QTimer.singleShot(0, self, self._build_some)
+                return
+
+    def _build_next_curve(self) -> bool:
+        """Build the next curve of the data shown; False when none was left to build."""
         if not self._unbuilt:
-            return
-        self._unbuilt = False
-        for number, series in enumerate(self._data.series):
-            curve = self.plot.plot(pen=pg.mkPen(PALETTE[number % len(PALETTE)], width=LINE_WIDTH), connect="finite",
-                                   autoDownsampleFactor=2.0)
-            if not series.ascending:
-                # Clipping to the view looks points up by time, which needs ascending times; a series drawn in
-                # the frame's order (going back in time) is drawn whole.
-                curve.setClipToView(False)
-            curve.setData(series.x, series.y)  # once the curve is in its view and set up: prepared once
-            item = self.legend.item(number)
-            curve.setVisible(item is None or item.checkState() == Qt.CheckState.Checked)
-            self._curves.append(curve)
+            return False
+        number = len(self._curves)
+        series = self._data.series[number]
+        curve = self.plot.plot(pen=pg.mkPen(PALETTE[number % len(PALETTE)], width=LINE_WIDTH), connect="finite",
+                               autoDownsampleFactor=2.0)
+        if not series.ascending:
+            # Clipping to the view looks points up by time, which needs ascending times; a series drawn in the
+            # frame's order (going back in time) is drawn whole.
+            curve.setClipToView(False)
+        curve.setData(series.x, series.y)  # once the curve is in its view and set up: prepared once
+        item = self.legend.item(number)
+        curve.setVisible(item is None or item.checkState() == Qt.CheckState.Checked)
+        self._curves.append(curve)
+        self._unbuilt = len(self._curves) < len(self._data.series)
+        return True
 
     def set_time_zone(self, timezone: str) -> None:
         """Label the time axis and the readout in a Grafana time zone ("utc", "browser" or an IANA name)."""

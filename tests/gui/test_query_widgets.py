@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from core.grafana.frames import Field, Frame
 from core.grafana.series import graph_data
 from core.grafana.templating import Variable
+from gui.query import results_graph
 from gui.query.editor import CqlEditor
 from gui.query.results_graph import BUILD_LATER_MS, ResultsGraph
 from gui.query.results_table import NULL_COLOR, ResultsTable
@@ -84,6 +85,20 @@ def test_graph_explains_when_there_is_nothing_to_plot(qtbot: QtBot) -> None:
     graph.show_data(graph_data(_frame()))
     assert len(graph.curves) == 2 and graph.stack.currentIndex() == 1, "split by the text column"
     assert "value" in graph.readout_text(1_714_521_600.0)
+
+
+def test_curves_are_built_a_few_milliseconds_per_turn(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = ResultsGraph()
+    qtbot.addWidget(graph)
+    graph.show_data(graph_data(_frame()))
+    monkeypatch.setattr(results_graph, "BUILD_TURN_MS", 0)  # every curve takes a turn's share
+    graph._build_some()
+    assert len(graph.plot.listDataItems()) == 1, "one curve in this turn"
+    qtbot.waitUntil(lambda: len(graph.plot.listDataItems()) == 2, timeout=1000)
+    graph.show_data(graph_data(_frame()))
+    monkeypatch.setattr(results_graph, "BUILD_TURN_MS", 10_000)
+    graph._build_some()
+    assert len(graph.plot.listDataItems()) == 2, "both within one turn's share"
 
 
 def test_a_graph_out_of_sight_builds_its_curves_when_shown(qtbot: QtBot) -> None:
