@@ -142,8 +142,9 @@ def check_dashboard(workspace: Workspace, dashboard: Dashboard, options: CheckOp
 
 def dashboard_zone(timezone: str) -> str:
     """The zone a dashboard's `timezone` names: "browser" stays the viewer's zone (this machine's, as a browser here
-    reports it), an IANA name stays itself, and an empty one is UTC (cqlscope's default)."""
-    return "utc" if timezone in ("", "utc") else timezone
+    reports it), an IANA name stays itself, and an empty one is the user's preference, which is "browser" unless
+    set (Grafana's default time zone)."""
+    return timezone or "browser"
 
 
 def _variable_runner(binder: Binder, span: TimeRange) -> Callable[[DataSourceRef, str, Mapping[str, Variable]],

@@ -244,16 +244,20 @@ def test_cli_and_gui_agree_on_the_demo_dashboard(qtbot: QtBot, cassandra: LocalN
     assert statuses["Builder: one sensor"] == "ok" and done.returncode == 1
 
 
+@pytest.mark.parametrize("zone", ["browser", ""])
 def test_a_browser_zone_dashboard_reads_in_this_machines_zone(qtbot: QtBot, open_window: Any, sources: Workspace,
-                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Grafana reads a dashboard whose timezone is "browser" in the viewer's zone; the CLI's check, with or without
-    --from/--to, and the GUI's view read it in this machine's (both used UTC in some of these paths)."""
+                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              zone: str) -> None:
+    """Grafana reads a dashboard whose timezone is "browser" in the viewer's zone, and an empty one in the user's
+    preferred zone, which is the browser's unless set (@grafana/scenes' SceneTimeRange.getTimeZone falls back to
+    @grafana/data's default, "browser"); the CLI's check, with or without --from/--to, and the GUI's view read it
+    in this machine's (both used UTC in some of these paths)."""
     from gui.dashboards.opener import open_dashboard
 
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     tokyo_midnight = 15 * 3_600_000  # 00:00 in Tokyo is 15:00 UTC (no daylight saving time there)
     path = tmp_path / "zones.json"
-    path.write_text(json.dumps({"title": "zones", "schemaVersion": 39, "timezone": "browser",
+    path.write_text(json.dumps({"title": "zones", "schemaVersion": 39, "timezone": zone,
                                 "time": {"from": "now/d", "to": "now"}, "panels": []}))
     for flags in ([], ["--from", "now/d", "--to", "now"]):
         done = run_cli("dashboard", "check", str(path), "--format", "json", *flags)
