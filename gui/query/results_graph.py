@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 import time
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.DateAxisItem import HOUR_SPACING, ZoomLevel
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QStackedWidget, QVBoxLayout, QWidget
@@ -31,6 +33,19 @@ BUILD_TURN_MS = 8  # curves are built on turns of the event loop of their own un
 LINE_WIDTH = 1  # Grafana's default line width (a wider pen also draws a million points twice as slowly)
 
 
+class _FixedOffsetZoomLevel(ZoomLevel):  # type: ignore[misc]
+    """pyqtgraph's zoom level for an axis with a fixed UTC offset. For spacings of an hour (skipped) and more,
+    pyqtgraph adds `applyOffsetToUtc(tick, offset)` to each tick, which is the offset itself once one is set: it
+    asks Qt for this machine's zone first, some 0.7 ms a tick on the window's thread. Here the offset is added
+    at once, to the same ticks."""
+
+    def moveTicksToLocalTimeCoords(self, ticks: Any, spacing: int, skipFactor: int) -> Any:
+        if self.utcOffset is not None and len(ticks) and (
+                spacing > HOUR_SPACING or (spacing == HOUR_SPACING and skipFactor > 1)):
+            return ticks + self.utcOffset
+        return super().moveTicksToLocalTimeCoords(ticks, spacing, skipFactor)
+
+
 class ZonedDateAxis(pg.DateAxisItem):  # type: ignore[misc]
     """A date axis labelled in a dashboard time zone, as Grafana draws a panel's time axis.
 
@@ -39,6 +54,7 @@ class ZonedDateAxis(pg.DateAxisItem):  # type: ignore[misc]
     """
 
     def __init__(self) -> None:
+        self._fixed_levels: dict[int, _FixedOffsetZoomLevel] = {}  # pyqtgraph's zoom levels (shared), by id
         super().__init__(orientation="bottom", utcOffset=0)
         self.zone: tzinfo = UTC
         self.zone_label = "UTC"
@@ -54,6 +70,15 @@ class ZonedDateAxis(pg.DateAxisItem):  # type: ignore[misc]
         self.setLabel(f"Time ({label})")
         self.picture = None
         self.update()
+
+    def setZoomLevelForDensity(self, density: float) -> None:
+        super().setZoomLevelForDensity(density)
+        level: ZoomLevel = self.zoomLevel  # type: ignore[has-type]
+        fixed = self._fixed_levels.get(id(level))
+        if fixed is None:
+            fixed = self._fixed_levels[id(level)] = _FixedOffsetZoomLevel(level.tickSpecs, level.exampleText)
+        fixed.utcOffset = level.utcOffset
+        self.zoomLevel = fixed
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         spec = next((s for s in self.zoomLevel.tickSpecs if s.spacing == spacing), None)

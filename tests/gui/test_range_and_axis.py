@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from core.config.workspace import Workspace
 from core.errors import CqlscopeError
 from core.grafana.series import GraphData, Series
+from gui.query import results_graph
 from gui.query.results_graph import ResultsGraph
 from gui.query.time_range import RANGE_ERROR, TimeRangePicker
 from tests.gui.conftest import OpenWindow
@@ -87,11 +89,11 @@ def test_week_start_is_sent_and_kept_with_the_tab(qtbot: QtBot, open_window: Ope
     assert again.prepare().text == sent
 
 
-def _graph(qtbot: QtBot, times: list[float]) -> ResultsGraph:
+def _graph(qtbot: QtBot, times: list[float], zone: str = "Europe/Berlin") -> ResultsGraph:
     graph = ResultsGraph()
     qtbot.addWidget(graph)
     x = np.array(times)
-    graph.show_data(GraphData([Series("value", x, np.arange(x.size, dtype=float))]), "Europe/Berlin")
+    graph.show_data(GraphData([Series("value", x, np.arange(x.size, dtype=float))]), zone)
     graph.resize(900, 400)
     graph.show()
     graph.plot.grab()  # one paint, which gives the axis its font metrics
@@ -117,6 +119,22 @@ def test_the_time_axis_reads_in_the_dashboard_zone(qtbot: QtBot) -> None:
     assert graph.readout_text(MAY_1).startswith("2024-05-01 00:00:00 UTC")
     graph.show_data(graph._data, "Nowhere/Zone")
     assert graph.axis.labelText == "Time (UTC)", "a zone the picker would refuse falls back to UTC"
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Asia/Kolkata", "America/New_York", "utc"])
+def test_the_time_axis_places_its_ticks_where_pyqtgraph_does(qtbot: QtBot, zone: str) -> None:
+    """The axis adds its fixed UTC offset to the ticks itself (pyqtgraph asks Qt for the local zone per tick
+    first): the ticks are still pyqtgraph's own for the same offset, from minutes to years apart."""
+    graph = _graph(qtbot, [MAY_1, MAY_1 + 3600], zone)
+    reference = pg.DateAxisItem(orientation="bottom", utcOffset=graph.axis.utcOffset)
+    reference.fontMetrics = graph.axis.fontMetrics  # (an axis takes them from its first paint)
+    for span_s in (1_800, 5 * 3_600, 3 * 86_400, 11 * 86_400, 200 * 86_400, 12 * 365 * 86_400):
+        for width_px in (300, 900):
+            ours = graph.axis.tickValues(MAY_1, MAY_1 + span_s, width_px)
+            assert isinstance(graph.axis.zoomLevel, results_graph._FixedOffsetZoomLevel), "placed by the axis's own"
+            theirs = reference.tickValues(MAY_1, MAY_1 + span_s, width_px)
+            assert [(spacing, list(ticks)) for spacing, ticks in ours] == \
+                [(spacing, list(ticks)) for spacing, ticks in theirs], (span_s, width_px)
 
 
 @pytest.mark.cassandra
