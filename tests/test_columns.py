@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import math
+import pickle
 import sys
 from decimal import Decimal
 
 import numpy as np
 import pytest
 
-from core.grafana.columns import INTERN_LIMIT, Chunk, Column, TextInterner, dtype_for, make_chunk
+from core.grafana.columns import (
+    COMPACT_MIN,
+    INTERN_LIMIT,
+    Chunk,
+    Column,
+    TextInterner,
+    compact,
+    dtype_for,
+    make_chunk,
+)
 from core.grafana.frames import FrameBuilder
 
 BIG = 2**63 - 1
@@ -95,3 +105,31 @@ def test_a_million_doubles_cost_numpy_bytes_not_python_objects() -> None:
     assert isinstance(chunk.data, np.ndarray) and chunk.data.nbytes == 8_000_000 and chunk.mask is None
     as_objects = sys.getsizeof(values) + sum(sys.getsizeof(v) for v in values[:1000]) * 1000
     assert chunk.data.nbytes * 3 < as_objects
+
+
+def test_compact_holds_floats_and_int64s_as_arrays_with_the_same_values() -> None:
+    floats = [1.5, None, -0.0, float("nan"), float("inf"), 2.0**-1074] * (COMPACT_MIN // 6 + 1)
+    held = compact(floats)
+    assert isinstance(held, Column) and held.arrays() is not None
+    assert [type(v) for v in held[:6]] == [float, type(None), float, float, float, float]
+    assert held[0] == 1.5 and held[1] is None and math.copysign(1, held[2]) == -1 and math.isnan(held[3])
+    assert held[4] == math.inf and held[5] == 2.0**-1074, "every double exactly"
+    travelled = pickle.loads(pickle.dumps(held))
+    assert len(travelled) == len(floats) and travelled[-1] == floats[-1] and travelled[1] is None
+    ints = [2**63 - 1, None, -(2**63), 0] * COMPACT_MIN
+    assert isinstance(compact(ints), Column) and list(compact(ints)) == ints
+    assert compact(ints[:COMPACT_MIN - 1]) == ints[:COMPACT_MIN - 1] and \
+        type(compact(ints[:COMPACT_MIN - 1])) is list, "a few values stay a list"
+
+
+@pytest.mark.parametrize("values", [
+    [2**63, 1],  # beyond int64
+    [1, 2.5],  # a mix
+    [True, False],  # bools are ints to Python, not to the frame
+    ["a", None],
+    [Decimal("1.5")],
+    [None, None],
+])
+def test_compact_leaves_other_values_as_they_are(values: list[object]) -> None:
+    many = values * COMPACT_MIN
+    assert compact(many) is many

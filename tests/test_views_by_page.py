@@ -10,13 +10,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from core.grafana.columns import Column
 from core.grafana.flavors import prepare_query
 from core.grafana.frames import Field, Frame, concat_frames
 from core.grafana.report import compatibility_report
 from core.grafana.result_facts import DISTINCT_CAP
 from core.grafana.templating import load_variables
 from core.grafana.timerange import time_range
-from core.query.views import PLUGIN_VIEW_ROWS, ViewBuilder
+from core.query.views import PLUGIN_VIEW_ROWS, ViewBuilder, plugin_view_for
 
 RANGE = time_range("1594671549254", "1594675149254")
 QUERY = "SELECT sensor, ts, v FROM ks.t"
@@ -153,6 +154,25 @@ def test_the_plugin_view_is_built_from_the_first_rows_while_pages_still_come() -
     builder.add(pages[2])
     builder.finish(concat_frames(pages))
     assert builder.plugin_view.notes[-1] == f"Computed on the first {PLUGIN_VIEW_ROWS:,} of {rows:,} rows."
+
+
+@pytest.mark.parametrize("flavor", ["scylla", "cassandra"])
+def test_the_plugin_view_travels_as_arrays_with_the_plugins_values(flavor: str) -> None:
+    rows = 20_000
+    frame = _frame(ts=("timestamp", [T0 + i for i in range(rows)]), v=("double", [i / 8 for i in range(rows)]),
+                   n=("bigint", [None if i % 7 == 0 else i for i in range(rows)]), s=("text", ["x"] * rows))
+    view = _built(flavor, _pages(frame, [5_000] * 4), {"plugin"}).plugin_view
+    plain = plugin_view_for(flavor, frame)  # as the plugin's emulation builds it: Python values in lists
+    assert view is not None and plain is not None and view.error == plain.error and plain.frames
+    assert [[list(f.values) for f in fr.fields] for fr in view.frames] == \
+        [[list(f.values) for f in fr.fields] for fr in plain.frames]
+    assert [[type(v) for v in f.values[:8]] for fr in view.frames for f in fr.fields] == \
+        [[type(v) for v in f.values[:8]] for fr in plain.frames for f in fr.fields], "the same Python types"
+    held = [isinstance(f.values, Column) and f.values.arrays() is not None for fr in view.frames for f in fr.fields]
+    if flavor == "scylla":  # one frame of 20,000 rows: its time and numbers as arrays, its text a list
+        assert held == [True, True, True, False]
+    else:  # a frame a row (the plugin's grouping): lists, smaller than arrays of one value
+        assert not any(held)
 
 
 def test_a_failing_view_records_its_error_and_the_others_go_on() -> None:

@@ -188,6 +188,25 @@ class TextInterner:
         return shared
 
 
+COMPACT_MIN = 1_000  # fewer values stay a list: a small array costs more than the Python objects it replaces
+
+
+def compact(values: Sequence[Any]) -> Sequence[Any]:
+    """The same values as a one-chunk Column when there are at least COMPACT_MIN and every one is a float, or every
+    one an int within int64 (NULLs aside): one array, unpickled in one copy instead of an object a value. Any other
+    values are returned as they are. The Python types decide, not a CQL type: a plugin's frames hold what the
+    plugin converted the values to."""
+    if isinstance(values, Column) or len(values) < COMPACT_MIN:
+        return values
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    dtype = np.float64 if kinds == {float} else np.int64 if kinds == {int} else None
+    if dtype is None:
+        return values
+    chunk = make_chunk(list(values), dtype)
+    return values if isinstance(chunk.data, list) else Column([chunk])  # (a list: an int beyond int64)
+
+
 def as_array(values: Sequence[Any], dtype: type[np.generic]) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
     """The values as one array of `dtype` (NULL as 0) and their NULL mask; straight from the chunks when they are
     arrays, else converted value by value (a float of a Decimal is correctly rounded)."""

@@ -8,7 +8,9 @@ plugin view is computed on the first PLUGIN_VIEW_ROWS rows as soon as they are i
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import replace
 
+from core.grafana.columns import compact
 from core.grafana.frames import Frame, concat_frames
 from core.grafana.plugin_response import PluginView, cassandra_view, scylla_view
 from core.grafana.result_facts import ResultFacts
@@ -23,6 +25,15 @@ def plugin_view_for(flavor: str, frame: Frame) -> PluginView | None:
         return None
     head = frame if frame.row_count <= PLUGIN_VIEW_ROWS else concat_frames([frame], PLUGIN_VIEW_ROWS)
     return scylla_view(head) if flavor == "scylla" else cassandra_view(head)
+
+
+def compact_view(view: PluginView | None) -> PluginView | None:
+    """The view with its number and time fields held as arrays (core.grafana.columns.compact): the GUI's worker
+    took 30 ms, holding the GIL, to unpickle 100,000 rows of Python ints and floats from the fetch process."""
+    if view is not None:
+        view.frames = [replace(frame, fields=[replace(f, values=compact(f.values)) for f in frame.fields])
+                       for frame in view.frames]
+    return view
 
 
 class ViewBuilder:
@@ -87,7 +98,7 @@ class ViewBuilder:
     def _build_plugin_view(self) -> None:
         head = concat_frames(self._head, PLUGIN_VIEW_ROWS)
         self._head, self._plugin_built = [], True
-        self._guard("plugin", lambda: setattr(self, "plugin_view", plugin_view_for(self.flavor, head)))
+        self._guard("plugin", lambda: setattr(self, "plugin_view", compact_view(plugin_view_for(self.flavor, head))))
 
     def _guard(self, view: str, work: Callable[[], object]) -> None:
         if view in self.view_errors:
