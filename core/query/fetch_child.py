@@ -8,7 +8,6 @@ import contextlib
 import ctypes
 import logging
 import os
-import pickle
 import queue
 import sys
 import threading
@@ -33,8 +32,10 @@ from core.query.fetch_process import (
     PROGRESS,
     READY,
     RUN,
-    dumps,
+    encode,
+    receive,
     run_in_process,
+    send_parts,
 )
 
 log = logging.getLogger(__name__)
@@ -71,14 +72,14 @@ def serve(from_parent: Connection, to_parent: Connection) -> None:
     send_lock = threading.Lock()
 
     def send(message: tuple[Any, ...]) -> None:
-        data = dumps(message)
+        parts = encode(message)
         with send_lock:
-            to_parent.send_bytes(data)
+            send_parts(to_parent, parts)
 
     def read() -> None:
         try:
             while True:
-                message = pickle.loads(from_parent.recv_bytes())
+                message = receive(from_parent)
                 if message[0] == RUN:
                     requests.put(message)
                 elif message[0] == CANCEL:
