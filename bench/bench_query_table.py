@@ -80,9 +80,8 @@ class Heartbeat(QObject):
         return (steal - steal_before) / max(total - total_before, 1)
 
     def describe_stalls(self) -> list[str]:
-        return [f"stall of {gap:.0f} ms starting {at:.2f} s after the start: the main thread on a CPU {on_cpu:.0f} ms, "
-                f"waiting for one {waiting:.0f} ms, asleep or stolen by the host {max(gap - on_cpu - waiting, 0):.0f}"
-                " ms" for at, gap, on_cpu, waiting in self.stalls]
+        return [f"stall of {gap:.0f} ms starting {at:.2f} s after the start: {stall_parts(gap, on_cpu, waiting)}"
+                for at, gap, on_cpu, waiting in self.stalls]
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -95,7 +94,7 @@ class Heartbeat(QObject):
         if gap > MAX_STALL_MS:
             self.stalls.append((self._last - self._started, gap, on_cpu, waiting))
             if self._tracing:
-                self.traces.append((gap, [self.describe_stalls()[-1].split(": ", 1)[1], *self._samples]))
+                self.traces.append((gap, [stall_parts(gap, on_cpu, waiting), *self._samples]))
         self._samples = []
         self._last = now
 
@@ -123,6 +122,12 @@ class Heartbeat(QObject):
         for gap, samples in sorted(self.traces[since:], key=lambda t: -t[0])[:count]:
             top = collections.Counter(samples[1:]).most_common(2)
             print(f"  gap {gap:.0f} ms: {samples[0]}" + "".join(f"\n    {n}x {stack}" for stack, n in top))
+
+
+def stall_parts(gap: float, on_cpu: float, waiting: float) -> str:
+    """What a stall of `gap` ms was made of, from the main thread's schedstat."""
+    return (f"the main thread on a CPU {on_cpu:.0f} ms, waiting for one {waiting:.0f} ms, asleep or stolen by the "
+            f"host {max(gap - on_cpu - waiting, 0):.0f} ms")
 
 
 def host_steal() -> tuple[int, int]:
@@ -254,17 +259,17 @@ def server_priority(nice: int | None) -> Iterator[str]:
     if nice is None:
         yield "the local nodes compete for the CPUs at their own priority (BENCH_SERVER_NICE=10 lowers it)"
         return
-    groups = {}
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and b"CassandraDaemon" in (entry / "cmdline").read_bytes():
-                groups[entry / "autogroup"] = (entry / "autogroup").read_text().split()[-1]
-                (entry / "autogroup").write_text(f"{nice}\n")
-        except OSError as exc:
-            raise SystemExit(f"BENCH_SERVER_NICE: cannot change the priority of {entry.name}: {exc}") from None
+    groups: dict[Path, str] = {}
     try:
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and b"CassandraDaemon" in (entry / "cmdline").read_bytes():
+                    groups[entry / "autogroup"] = (entry / "autogroup").read_text().split()[-1]
+                    (entry / "autogroup").write_text(f"{nice}\n")
+            except OSError as exc:
+                raise SystemExit(f"BENCH_SERVER_NICE: cannot change the priority of {entry.name}: {exc}") from None
         yield f"the local nodes' scheduling groups at nice {nice} during the run ({len(groups)} nodes)"
-    finally:
+    finally:  # the nodes changed before a failure too
         for group, value in groups.items():
             with contextlib.suppress(OSError):  # lowering the value back needs CAP_SYS_NICE
                 group.write_text(f"{value}\n")
@@ -355,7 +360,7 @@ def table_operations(app: QApplication, heartbeat: Heartbeat, tab: Any, export_d
                                      lambda c=column, d=descending: table.sort_by(c, d))
             first, last = table.model.cell_text(0, column), table.model.cell_text(table.model.rowCount() - 1, column)
             record(f"sort by {name} {'descending' if descending else 'ascending'} ({first} .. {last}; "
-                             f"{collector.take()})", taken, stall)
+                   f"{collector.take()})", taken, stall)
     table.filter_box.setText(FILTER_TEXT)
     taken, stall = run_until(app, heartbeat, table.view_job.succeeded, table.filter_box.apply_now)
     record(f"filter '{FILTER_TEXT}' ({table.summary.text()}; {collector.take()})", taken, stall)
