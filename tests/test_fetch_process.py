@@ -107,6 +107,29 @@ def test_every_cql_type_arrives_exact_from_the_child(workspace: Workspace, every
     assert by_name["vi"].values[0] == 123456789012345678901234567890
 
 
+def test_maps_keyed_by_collections_and_udts_arrive_from_the_child(workspace: Workspace, admin_session: Any,
+                                                                 scratch_keyspace: str) -> None:
+    """The driver's map keeps its key's type class, made up for the result (frozen<list<int>>, a UDT): it cannot
+    be imported in the window's process, so such maps travel as plain maps of the same items."""
+    ks = scratch_keyspace
+    admin_session.execute(f"CREATE TYPE {ks}.spot (x int, y int)")
+    admin_session.execute(f"CREATE TABLE {ks}.keyed (k int PRIMARY KEY, by_list map<frozen<list<int>>, text>, "
+                          f"by_spot map<frozen<spot>, int>, by_time map<timestamp, int>)")
+    admin_session.execute(f"INSERT INTO {ks}.keyed (k, by_list, by_spot, by_time) VALUES (1, "
+                          f"{{[1, 2]: 'a', [3]: 'b'}}, {{{{x: 1, y: 2}}: 7}}, {{253402300800000: 1, 0: 2}})")
+    ds = workspace.store.get("local")
+    prepared = _prepared("generic", f"SELECT by_list, by_spot, by_time FROM {ks}.keyed")
+    here = service.run(workspace, ds, prepared, RunOptions())
+    there = service.run(workspace, ds, prepared, RunOptions(), isolated=True)
+    assert here.ok and there.ok, there.error_message
+    assert here.outcome is not None and there.outcome is not None
+    texts = [[f.text(0) for f in result.outcome.frame.fields] for result in (here, there)]  # type: ignore[union-attr]
+    assert texts[0] == texts[1] == ['{"[1,2]":"a","[3]":"b"}', '{"{\\"x\\":1,\\"y\\":2}":7}',
+                                    '{"1970-01-01T00:00:00.000Z":2,"+010000-01-01T00:00:00.000Z":1}']
+    by_list = there.outcome.frame.field("by_list").values[0]
+    assert list(by_list.items()) == [([1, 2], "a"), ([3], "b")] and by_list[[3]] == "b"
+
+
 def test_cancel_stops_the_child_and_it_serves_the_next_run(workspace: Workspace, series_table: str) -> None:
     ds = workspace.store.get("local")
     token = CancelToken()

@@ -174,15 +174,12 @@ _UNDECODABLE = re.compile(r'Failed decoding result column "(?P<column>[^"]*)" of
 
 
 def _undecodable(found: re.Match[str]) -> Failure:
-    """The server answered, but the Python driver cannot turn a value into a Python one (a timestamp outside
-    Python's years 1 to 9999): not a server error, and the Grafana plugins (Go) read such values."""
+    """The server answered, but the Python driver cannot turn a value into a Python one: not a server error.
+    (Timestamps, which the driver stops at years 1 to 9999, are decoded exactly by core.cql.exact_timestamps.)"""
     column, cql_type, reason = found.group("column"), found.group("type"), found.group("reason").strip()
-    advice = "Leave the column out, or select it converted to text."
-    if cql_type == "timestamp":
-        advice = (f"A timestamp outside the years 1 to 9999 has no Python datetime; the Grafana plugins (Go) read it. "
-                  f"Select toUnixTimestamp({column}) to see its epoch milliseconds, or filter such rows out.")
     return Failure(FailureKind.DECODE, f"The server answered, but the Python driver cannot decode column {column} "
-                                       f"({cql_type}): {reason}. {advice}")
+                                       f"({cql_type}): {reason}. Leave the column out, or select it converted to "
+                                       f"text.")
 
 
 def _invalid_hint(server: str) -> str:

@@ -2,18 +2,55 @@
 milliseconds (an int), the way frames hold it, instead of a datetime that is turned back into milliseconds.
 
 The driver's own decoding stops at years 1..9999 (and its failure costs the connection), while Cassandra
-and gocql hold any int64. Only the result's own columns change: a timestamp inside a collection, tuple or
-UDT keeps the driver's datetime, which the text and JSON writers already read.
+and gocql hold any int64; and it divides by 1000.0, so before about 1697 and after about 2242 its datetime can
+be a millisecond early. A timestamp inside a collection, tuple, UDT or vector becomes the exact datetime, or a
+`TimestampMs` (an int) outside the years 1 to 9999, which the text and JSON writers write as a time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Any, ClassVar
+
+from core.cql.values import TimestampMs, datetime_of_ms, epoch_ms
 
 
 def _epoch_ms(byts: bytes, protocol_version: int) -> int:
     return int.from_bytes(byts, "big", signed=True)
+
+
+def _nested_timestamp(byts: bytes, protocol_version: int) -> dt.datetime | TimestampMs:
+    return datetime_of_ms(int.from_bytes(byts, "big", signed=True))
+
+
+def _nested_timestamp_bytes(value: dt.datetime | int, protocol_version: int) -> bytes:
+    """The inverse, exact: a map keyed by timestamps finds its values by its keys' bytes (the driver's own
+    serialize goes through a float)."""
+    ms = int(value) if isinstance(value, int) else epoch_ms(value)
+    return ms.to_bytes(8, "big", signed=True)
+
+
+def with_exact_nested(kind: Any, timestamp: Any) -> Any:
+    """`kind` with each timestamp inside it (at any depth of collections, tuples, UDTs and vectors) decoded by
+    `timestamp`, or `kind` itself when it holds none. The copies are named with an underscore, which keeps
+    them out of the driver's type registry, and keep the CQL names and the UDT's fields and classes."""
+    from cassandra import cqltypes
+
+    if isinstance(kind, type) and issubclass(kind, cqltypes.DateType):  # TimestampType too (a vector's)
+        return timestamp
+    attributes: dict[str, Any] = {}
+    subtypes = tuple(getattr(kind, "subtypes", None) or ())
+    if subtypes:
+        exact = tuple(with_exact_nested(sub, timestamp) for sub in subtypes)
+        if exact != subtypes:
+            attributes["subtypes"] = exact
+    inner = getattr(kind, "subtype", None)  # a vector's element type
+    if isinstance(inner, type) and (exact_inner := with_exact_nested(inner, timestamp)) is not inner:
+        attributes["subtype"] = exact_inner
+    if not attributes:
+        return kind
+    return type(f"_Exact{kind.__name__}", (kind,), {**attributes, "cassname": kind.cassname})
 
 
 @cache
@@ -25,6 +62,10 @@ def exact_timestamp_handler() -> Any:
 
     class _EpochMsTimestamp(cqltypes.DateType):  # type: ignore[misc]
         deserialize = staticmethod(_epoch_ms)  # the pure-Python driver's path
+
+    class _NestedTimestamp(cqltypes.DateType):  # type: ignore[misc]
+        deserialize = staticmethod(_nested_timestamp)  # in C too: the row parser calls it for a type it lacks
+        serialize = staticmethod(_nested_timestamp_bytes)
 
     # The Cython row parser picks a column's decoder by the type's class name ("Des" + name): named after
     # bigint, the value is read straight to an int in C. Renamed after creation, it stays out of the driver's
@@ -39,7 +80,8 @@ def exact_timestamp_handler() -> Any:
             columns: list[Any] | None = getattr(self, "column_metadata", None)
             if columns:
                 self.column_metadata = [
-                    (ks, table, name, _EpochMsTimestamp if kind is cqltypes.DateType else kind)
+                    (ks, table, name, _EpochMsTimestamp if kind is cqltypes.DateType
+                     else with_exact_nested(kind, _NestedTimestamp))
                     for ks, table, name, kind in columns]
 
     class _ExactHandler(ProtocolHandler):  # type: ignore[misc]

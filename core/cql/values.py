@@ -62,6 +62,18 @@ DATETIME_MIN_MS = -62_135_596_800_000  # 0001-01-01T00:00:00.000Z: Python's date
 DATETIME_MAX_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
 
 
+class TimestampMs(int):
+    """A timestamp inside a collection, tuple or UDT that no datetime holds (outside the years 1 to 9999): its
+    exact epoch milliseconds, typed so that text and JSON still write it as a time (core.cql.exact_timestamps)."""
+
+
+def datetime_of_ms(ms: int) -> dt.datetime | TimestampMs:
+    """The exact naive-UTC datetime of epoch `ms`, or `TimestampMs` outside the years 1 to 9999."""
+    if DATETIME_MIN_MS <= ms <= DATETIME_MAX_MS:
+        return EPOCH + dt.timedelta(milliseconds=ms)
+    return TimestampMs(ms)
+
+
 def civil_from_days(days: int) -> tuple[int, int, int]:
     """Proleptic Gregorian (year, month, day) of a day count from 1970-01-01, for any year."""
     days += 719_468
@@ -179,7 +191,7 @@ def json_value(value: Any, cql_type: str = "") -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
-        if kind == "timestamp":
+        if kind == "timestamp" or isinstance(value, TimestampMs):
             return iso_utc(value)
         return RawNumber(str(value))
     if isinstance(value, Decimal):

@@ -18,6 +18,7 @@ import contextlib
 import dataclasses
 import functools
 import io
+import itertools
 import logging
 import os
 import pickle
@@ -60,13 +61,19 @@ def child_command() -> list[str]:
 
 
 class _Pickler(pickle.Pickler):
-    """Pickles what the driver made up on the fly: a UDT value is an instance of a namedtuple class the driver
-    created for the type, which the other process cannot import; it travels as its name, fields and values."""
+    """Pickles what the driver made up on the fly, which the other process cannot import: a UDT value is an
+    instance of a namedtuple class the driver created for the type, and travels as its name, fields and values;
+    a map keeps its key's type class (map<frozen<list<int>>, int>, or a timestamp key), and travels as a plain
+    `OrderedMap` of the same items."""
 
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
         if isinstance(obj, tuple) and hasattr(kind, "_fields") and not _importable(kind):
             return _udt_value, (kind.__name__, tuple(kind._fields), tuple(obj))
+        if kind.__name__ == "OrderedMapSerializedKey" and not _importable(obj.cass_key_type):
+            from cassandra.util import OrderedMap
+
+            return OrderedMap, (list(obj.items()),)
         return NotImplemented
 
 
@@ -81,9 +88,18 @@ def _importable(kind: type) -> bool:
     return known
 
 
+_UDT_NUMBERS = itertools.count()
+
+
 @functools.cache
 def _udt_class(name: str, fields: tuple[str, ...]) -> Any:
-    return collections.namedtuple(name if name.isidentifier() else "udt", fields, rename=True)
+    """A namedtuple class for the UDT, which pickle finds in this module: a map keyed by UDTs (the driver's
+    OrderedMap) pickles its keys to index them."""
+    kind = collections.namedtuple(name if name.isidentifier() else "udt", fields, rename=True)  # type: ignore[misc]
+    kind.__module__ = __name__
+    kind.__qualname__ = f"_udt_{next(_UDT_NUMBERS)}_{kind.__name__}"
+    globals()[kind.__qualname__] = kind
+    return kind
 
 
 def _udt_value(name: str, fields: tuple[str, ...], values: tuple[Any, ...]) -> Any:

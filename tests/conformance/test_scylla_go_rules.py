@@ -51,6 +51,19 @@ def test_times_in_rfc3339_and_after_grafanas_nanosecond_round_trip() -> None:
     assert time_ms(GoTime(9223372036, 854000000)) == (9223372036854, 0)
 
 
+def test_times_beyond_year_9999_fail_marshal_with_gos_error_text() -> None:
+    """Go 1.26's json.Marshal of []time.Time and map[time.Time]int holding 10000-01-01 (run with `go run`)."""
+    far = GoValue("time.Time", GoTime(253402300800))
+    with pytest.raises(GoJsonError) as failed:
+        marshal(GoValue("[]time.Time", [far]))
+    assert str(failed.value) == ("json: error calling MarshalJSON for type time.Time: Time.MarshalJSON: year outside "
+                                 "of range [0,9999]")
+    with pytest.raises(GoJsonError) as failed:
+        marshal(GoValue("map[time.Time]int", [(far, GoValue("int", 1))]))
+    assert str(failed.value) == ('json: encoding error for type "map[time.Time]int": "Time.MarshalText: year outside '
+                                 'of range [0,9999]"')
+
+
 def test_unsupported_map_keys_and_nil_members() -> None:
     float_keys = GoValue("map[float64]int", [(GoValue("float64", 1.5), GoValue("int", 1))])
     with pytest.raises(GoJsonError, match=r"json: unsupported type: map\[float64\]int"):

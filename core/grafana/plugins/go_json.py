@@ -41,7 +41,10 @@ def _encode(value: GoValue) -> list[str]:
     if gotype == "*big.Int":
         return ["null"] if payload is None else [str(payload)]
     if gotype == "time.Time":
-        return [quote(time_text(payload))]
+        try:
+            return [quote(time_text(payload))]
+        except GoJsonError as error:  # encoding/json's MarshalerError
+            raise GoJsonError(f"json: error calling MarshalJSON for type time.Time: {error}") from None
     if gotype == "gocql.UUID":
         return [quote(str(uuid.UUID(bytes=payload)))]
     if gotype == "gocql.Duration":
@@ -67,7 +70,10 @@ def _encode_map(value: GoValue) -> list[str]:
         key_type = gotype[4:_key_end(gotype)]
         if key_type not in _KEY_TYPES:
             raise GoJsonError(f"json: unsupported type: {gotype}")
-        entries = None if payload is None else [(map_key(k), v) for k, v in payload]
+        try:
+            entries = None if payload is None else [(map_key(k), v) for k, v in payload]
+        except GoJsonError as error:  # encoding/json's mapEncoder: fmt.Errorf("...%q: %q", ...)
+            raise GoJsonError(f'json: encoding error for type "{gotype}": "{error}"') from None
     if entries is None:
         return ["null"]
     entries.sort(key=lambda item: item[0])

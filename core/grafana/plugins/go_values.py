@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from core.cql.values import TimestampMs
+
 #: time.Time{} (0001-01-01T00:00:00Z) as Unix seconds.
 GO_ZERO_TIME_SEC = -62135596800
 ZERO_UUID = bytes(16)
@@ -248,8 +250,8 @@ def _infer(value: Any) -> CqlType:
     """A likely CQL type for a driver value whose declared type is unknown (UDT fields from type text)."""
     if isinstance(value, bool):
         return CqlType("boolean")
-    kinds: list[tuple[type, str]] = [(int, "int"), (float, "double"), (Decimal, "decimal"), (bytes, "blob"),
-                                     (dt.datetime, "timestamp")]
+    kinds: list[tuple[type, str]] = [(TimestampMs, "timestamp"), (int, "int"), (float, "double"),
+                                     (Decimal, "decimal"), (bytes, "blob"), (dt.datetime, "timestamp")]
     for kind, name in kinds:
         if isinstance(value, kind):
             return CqlType(name)
