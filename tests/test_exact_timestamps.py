@@ -132,6 +132,9 @@ def test_a_type_without_timestamps_and_the_drivers_registry_are_untouched() -> N
     plain = struct.pack(">HH", 0x0020, 0x0009)  # list<int>
     kind = _column_types(plain)[0]
     assert kind.__name__ == "ListType(Int32Type)" and kind.subtypes == (cqltypes.Int32Type,)
+    # The driver's timeuuid type is a subclass of its timestamp type: it stays a UUID, alone and in a list.
+    timeuuid, timeuuids = _column_types(struct.pack(">H", 0x000F), struct.pack(">HH", 0x0020, 0x000F))
+    assert timeuuid is cqltypes.TimeUUIDType and timeuuids.subtypes == (cqltypes.TimeUUIDType,)
     _column_types(LIST_OF_TIMESTAMPS, MAP_OF_TIMESTAMP_TO_INT)
     assert not [name for name in cqltypes._casstypes if "Exact" in name or name.startswith("_")]
     assert cqltypes.lookup_casstype("DateType") is cqltypes.DateType

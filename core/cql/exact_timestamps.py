@@ -37,8 +37,8 @@ def with_exact_nested(kind: Any, timestamp: Any) -> Any:
     them out of the driver's type registry, and keep the CQL names and the UDT's fields and classes."""
     from cassandra import cqltypes
 
-    if isinstance(kind, type) and issubclass(kind, cqltypes.DateType):  # TimestampType too (a vector's)
-        return timestamp
+    if kind in (cqltypes.DateType, cqltypes.TimestampType):  # a vector's is TimestampType (not timeuuid, a
+        return timestamp                                     # DateType subclass too)
     attributes: dict[str, Any] = {}
     subtypes = tuple(getattr(kind, "subtypes", None) or ())
     if subtypes:
