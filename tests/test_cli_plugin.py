@@ -74,6 +74,18 @@ def test_target_variables_are_interpolated_like_the_front_end(source: str, tmp_p
     assert _sorted_frames(_answer(result.stdout)) == _sorted_frames(_recorded("cassandra_ts_macros")["response"])
 
 
+def test_target_globals_come_from_the_flags(source: str, tmp_path: Path) -> None:
+    """${__user.login} and ${__dashboard.uid} in a target are the flags' (they were the defaults: the flags only
+    reached a query typed on the command line)."""
+    recorded = _case("cassandra_ts_macros")["query"]["target"]
+    target = {"refId": "A", "queryType": "query", "rawQuery": True,
+              "target": recorded.replace("('a', 'b')", "('${__user.login}', '${__dashboard.uid}')")}
+    result = run_cli("query", source, "--target", _target_file(tmp_path, target), "--format", "plugin",
+                     "--user-login", "a", "--dashboard-uid", "b", "--from", FROM, "--to", TO)
+    assert result.returncode == 0, result.stderr
+    assert _sorted_frames(_answer(result.stdout)) == _sorted_frames(_recorded("cassandra_ts_macros")["response"])
+
+
 def test_plugin_errors_are_the_plugins(source: str, tmp_path: Path) -> None:
     case = _case("cassandra_value_decimal")
     target = {**case["query"], "queryType": "query"}

@@ -8,9 +8,11 @@ import sys
 from typing import TextIO
 
 from core.cli.common import EXIT_FAILED, EXIT_OK
+from core.cli.query_commands import browser_zone, flag_globals
 from core.config.workspace import Workspace
 from core.grafana.dashboards.model import load_dashboard
 from core.query.dashboard_check import CheckOptions, DashboardReport, check_dashboard, dashboard_zone
+from core.query.targets import Viewer
 
 
 def check(ws: Workspace, args: argparse.Namespace) -> int:
@@ -18,14 +20,16 @@ def check(ws: Workspace, args: argparse.Namespace) -> int:
     from core.grafana.timerange import time_range
 
     dashboard = load_dashboard(args.file)
+    viewer = Viewer(browser_zone(args), flag_globals(args))
     span = None
     if args.time_from or args.time_to or args.timezone:
         zone = args.timezone or dashboard_zone(dashboard.timezone)
         span = time_range(args.time_from or dashboard.time_from, args.time_to or dashboard.time_to, zone,
                           week_start=dashboard.week_start or None,
                           fiscal_year_start_month=dashboard.fiscal_year_start_month,
+                          browser_timezone=viewer.browser_timezone,
                           source="url" if args.time_from or args.time_to else "dashboard")
-    report = check_dashboard(ws, dashboard, CheckOptions(args.datasource, args.var, span))
+    report = check_dashboard(ws, dashboard, CheckOptions(args.datasource, args.var, span, viewer))
     if args.format == "json":
         write_json(report, sys.stdout)
     else:

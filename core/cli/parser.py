@@ -239,12 +239,21 @@ def _add_time_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-data-points", type=int, default=DEFAULT_MAX_DATA_POINTS, metavar="N",
                         help="max data points for the computed interval (default %(default)s)")
     grafana = parser.add_argument_group("Grafana settings the dashboard supplies")
-    grafana.add_argument("--browser-timezone", metavar="TZ",
-                         help="the viewer's zone, for 'browser' dashboards and date formats (default: this machine's)")
     grafana.add_argument("--week-start", metavar="DAY",
                          help="dashboard week start, e.g. monday (now/w, date formats; default: the locale's, sunday)")
     grafana.add_argument("--fiscal-year-start-month", type=int, default=1, metavar="M",
                          help="dashboard fiscal year start month 1-12, for now/fy and now/fQ (default 1)")
+    _add_viewer_flags(grafana)
+    grafana.add_argument("--dashboard-uid", default="", metavar="UID",
+                         help="${__dashboard.uid} (default: none, as for an unsaved dashboard)")
+    grafana.add_argument("--dashboard-title", default="New dashboard", metavar="TITLE",
+                         help="$__dashboard (default %(default)s)")
+
+
+def _add_viewer_flags(grafana: argparse._ArgumentGroup) -> None:
+    """The viewer's browser zone and Grafana's user and org (core.query.targets.Viewer)."""
+    grafana.add_argument("--browser-timezone", metavar="TZ",
+                         help="the viewer's zone, for 'browser' dashboards and date formats (default: this machine's)")
     grafana.add_argument("--org-name", default="Main Org.", help="${__org.name} (default %(default)s)")
     grafana.add_argument("--org-id", type=int, default=1, metavar="N", help="$__org (default %(default)s)")
     grafana.add_argument("--user-login", default="admin", metavar="LOGIN",
@@ -252,10 +261,6 @@ def _add_time_flags(parser: argparse.ArgumentParser) -> None:
     grafana.add_argument("--user-id", type=int, default=1, metavar="N", help="$__user (default %(default)s)")
     grafana.add_argument("--user-email", default="admin@localhost", metavar="EMAIL",
                          help="${__user.email} (default %(default)s)")
-    grafana.add_argument("--dashboard-uid", default="", metavar="UID",
-                         help="${__dashboard.uid} (default: none, as for an unsaved dashboard)")
-    grafana.add_argument("--dashboard-title", default="New dashboard", metavar="TITLE",
-                         help="$__dashboard (default %(default)s)")
 
 
 def _add_option_flags(parser: argparse.ArgumentParser) -> None:
@@ -291,5 +296,8 @@ def _add_dashboard_commands(commands: Any) -> None:
                        help="set a variable (repeat a name for several values; VALUE $__all selects All)")
     check.add_argument("--from", dest="time_from", metavar="T", help="range start (default: the dashboard's)")
     check.add_argument("--to", dest="time_to", metavar="T", help="range end (default: the dashboard's)")
-    check.add_argument("--timezone", metavar="TZ", help="time zone (default: the dashboard's; browser means utc)")
+    check.add_argument("--timezone", metavar="TZ",
+                       help="time zone (default: the dashboard's; browser is --browser-timezone, else this machine's)")
     check.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or json")
+    _add_viewer_flags(check.add_argument_group("Grafana settings of the viewer (the dashboard's uid and title are "
+                                               "its own)"))

@@ -87,11 +87,12 @@ def _instance(ws: Workspace, ds: DataSource) -> Any:
 
 
 def _plugin_query(ws: Workspace, ds: DataSource, target: dict[str, Any], args: argparse.Namespace) -> int:
-    from core.query.targets import prepare_target
+    from core.query.targets import Viewer, prepare_target
 
     span, interval, variables = _range(args)
     prepared = prepare_target(ds.flavor.value, target, None, variables, {}, span, args.max_data_points,
-                              interval=interval)
+                              interval=interval, viewer=Viewer(query_commands.browser_zone(args),
+                                                               query_commands.flag_globals(args)))
     if prepared.front_end_error:
         print(go_json_dumps({"error": prepared.front_end_error}))
         print("cqlscope: the plugin's front end sends nothing for this target", file=sys.stderr)

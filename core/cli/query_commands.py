@@ -37,10 +37,12 @@ def flag_time_range(args: argparse.Namespace) -> TimeRange:
 
 
 def flag_globals(args: argparse.Namespace) -> GrafanaGlobals:
-    """Grafana's user, org and dashboard from the flags."""
+    """Grafana's user, org and dashboard from the flags (a dashboard check has no dashboard flags: the file says)."""
+    default = GrafanaGlobals()
     return GrafanaGlobals(
         user_login=args.user_login, user_email=args.user_email, user_id=args.user_id, org_name=args.org_name,
-        org_id=args.org_id, dashboard_uid=args.dashboard_uid, dashboard_title=args.dashboard_title,
+        org_id=args.org_id, dashboard_uid=getattr(args, "dashboard_uid", default.dashboard_uid),
+        dashboard_title=getattr(args, "dashboard_title", default.dashboard_title),
     )
 
 

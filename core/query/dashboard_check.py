@@ -8,7 +8,7 @@ does, then answered by the emulated plugin instance of the configured data sourc
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.config.datasource import DataSource
@@ -16,11 +16,12 @@ from core.config.workspace import Workspace
 from core.errors import CqlscopeError
 from core.grafana.dashboards.model import CQL_PLUGINS, Dashboard, DataSourceRef, Panel, Target
 from core.grafana.dashboards.variables import VariableState, parse_overrides, resolve_variables
+from core.grafana.globals import GrafanaGlobals
 from core.grafana.plugins import PluginInstance, instance_for
 from core.grafana.templating import Variable, interpolate
 from core.grafana.timerange import TimeRange
 from core.query.plugin_answers import answer_summary
-from core.query.targets import PreparedTarget, prepare_target
+from core.query.targets import PreparedTarget, Viewer, prepare_target
 
 FLAVOR_OF = {"scylladb-scylla-datasource": "scylla", "hadesarchitect-cassandra-datasource": "cassandra"}
 
@@ -66,6 +67,8 @@ class CheckOptions:
     datasources: Sequence[str] = ()
     overrides: Sequence[str] = ()
     time_range: TimeRange | None = None
+    # the browser's zone, the user and the org (the dashboard's uid and title are its own)
+    viewer: Viewer = field(default_factory=Viewer)
 
 
 class Binder:
@@ -119,22 +122,28 @@ def check_dashboard(workspace: Workspace, dashboard: Dashboard, options: CheckOp
     span = options.time_range or time_range(
         dashboard.time_from, dashboard.time_to, dashboard_zone(dashboard.timezone),
         week_start=dashboard.week_start or None, fiscal_year_start_month=dashboard.fiscal_year_start_month,
-        source="dashboard")
+        browser_timezone=options.viewer.browser_timezone, source="dashboard")
+    # Grafana's DashboardMacro: ${__dashboard.uid} and $__dashboard are the dashboard's own.
+    viewer = Viewer(options.viewer.browser_timezone, replace(options.viewer.grafana_globals or GrafanaGlobals(),
+                                                             dashboard_uid=dashboard.uid,
+                                                             dashboard_title=dashboard.title))
     binder = Binder(workspace, options.datasources)
     try:
         states = resolve_variables(dashboard.variables, parse_overrides(options.overrides),
                                    _variable_runner(binder, span), dashboard.inputs,
-                                   lambda text, above: interpolate(text, above, time_range=span,
-                                                                   default_format="csv").text)
+                                   lambda text, above: interpolate(
+                                       text, above, time_range=span, default_format="csv",
+                                       browser_timezone=viewer.browser_timezone,
+                                       grafana_globals=viewer.grafana_globals).text)
         variables = {name: state.variable for name, state in states.items()}
-        runs = expand_repeats(dashboard.panels, variables)
+        runs = expand_repeats(dashboard.panels, variables, viewer.grafana_globals)
         checks: list[PanelCheck] = []
         for index, (panel, title, scoped) in enumerate(runs):
             if cancelled():
                 break
             if progress is not None:
                 progress(index, len(runs))
-            checks.extend(_check_panel(binder, panel, title, variables, scoped, span))
+            checks.extend(_check_panel(binder, panel, title, variables, scoped, span, viewer))
         return DashboardReport(dashboard.title, span, states, checks)
     finally:
         binder.close()
@@ -168,8 +177,8 @@ def _variable_runner(binder: Binder, span: TimeRange) -> Callable[[DataSourceRef
     return run
 
 
-def expand_repeats(panels: Sequence[Panel], variables: Mapping[str, Variable]
-                   ) -> list[tuple[Panel, str, dict[str, Variable]]]:
+def expand_repeats(panels: Sequence[Panel], variables: Mapping[str, Variable],
+                   grafana_globals: GrafanaGlobals | None = None) -> list[tuple[Panel, str, dict[str, Variable]]]:
     """Each panel once per value of its (row's) repeat variable, with that value as a scoped variable."""
     runs: list[tuple[Panel, str, dict[str, Variable]]] = []
     for panel in panels:
@@ -179,7 +188,8 @@ def expand_repeats(panels: Sequence[Panel], variables: Mapping[str, Variable]
                 continue
             scopes = [{**scope, name: one} for scope in scopes for one in _each_value(variables[name])]
         for scope in scopes:
-            title = interpolate(panel.title or f"panel {panel.id}", {**variables, **scope}).text
+            title = interpolate(panel.title or f"panel {panel.id}", {**variables, **scope},
+                                grafana_globals=grafana_globals).text
             if scope:
                 suffix = ", ".join(f"{k}={v.value}" for k, v in scope.items())
                 title = f"{title} [{suffix}]"
@@ -194,7 +204,7 @@ def _each_value(variable: Variable) -> list[Variable]:
 
 
 def _check_panel(binder: Binder, panel: Panel, title: str, variables: Mapping[str, Variable],
-                 scoped: Mapping[str, Variable], span: TimeRange) -> list[PanelCheck]:
+                 scoped: Mapping[str, Variable], span: TimeRange, viewer: Viewer) -> list[PanelCheck]:
     """One check per target, in the panel's order; Grafana sends one request per data source plugin, whose
     first target decides the cassandra front end's mode."""
     if not panel.targets:
@@ -210,7 +220,7 @@ def _check_panel(binder: Binder, panel: Panel, title: str, variables: Mapping[st
                                      message=f"not a CQL data source ({target.datasource.describe()})"))
         else:
             checks.append(_check_target(binder, plugin, panel, title, target, firsts[plugin], variables, scoped,
-                                        span))
+                                        span, viewer))
     return checks
 
 
@@ -220,7 +230,8 @@ def _bound_type(binder: Binder, ref: DataSourceRef) -> str:
 
 
 def _check_target(binder: Binder, plugin: str, panel: Panel, title: str, target: Target, first: Target,
-                  variables: Mapping[str, Variable], scoped: Mapping[str, Variable], span: TimeRange) -> PanelCheck:
+                  variables: Mapping[str, Variable], scoped: Mapping[str, Variable], span: TimeRange,
+                  viewer: Viewer) -> PanelCheck:
     flavor = FLAVOR_OF[plugin]
     check = PanelCheck(title, target.ref_id, flavor)
     if target.hidden:
@@ -233,7 +244,7 @@ def _check_target(binder: Binder, plugin: str, panel: Panel, title: str, target:
     check.datasource = bound.name
     try:
         prepared: PreparedTarget = prepare_target(flavor, target.model, first.model, variables, scoped, span,
-                                                  panel.max_data_points, panel.interval)
+                                                  panel.max_data_points, panel.interval, viewer=viewer)
     except CqlscopeError as exc:
         check.status, check.message = "error", exc.message
         return check

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.grafana.flavors import prepare_query
+from core.grafana.globals import GrafanaGlobals
 from core.grafana.plugins import PluginRequest
 from core.grafana.plugins.cassandra_query import apply_time_range, split_ids
 from core.grafana.report import query_findings
@@ -36,10 +37,19 @@ class PreparedTarget:
     front_end_error: str = ""
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at the panel and where it is: the browser's zone (None: this machine's) and Grafana's global
+    variables (user, org and dashboard; None: a fresh Grafana's and an unsaved dashboard)."""
+
+    browser_timezone: str | None = None
+    grafana_globals: GrafanaGlobals | None = None
+
+
 def prepare_target(flavor: str, model: Mapping[str, Any], first: Mapping[str, Any] | None,
                    variables: Mapping[str, Variable], scoped: Mapping[str, Variable], span: TimeRange,
                    max_data_points: int | None = None, min_interval: str = "",
-                   interval: Interval | None = None) -> PreparedTarget:
+                   interval: Interval | None = None, viewer: Viewer = Viewer()) -> PreparedTarget:
     """Interpolate `model` as the flavor's front end does; `first` is the request's first target (None: this
     one). Alert queries run on the Grafana server, which never substitutes dashboard variables."""
     points = max_data_points or DEFAULT_MAX_DATA_POINTS
@@ -47,18 +57,19 @@ def prepare_target(flavor: str, model: Mapping[str, Any], first: Mapping[str, An
     ref_id = str(model["refId"]) if isinstance(model.get("refId"), str) and model["refId"] else "A"
     alert = model.get("queryType") == "alert"
     if flavor == "scylla":
-        return _scylla(model, {} if alert else variables, span, ref_id, points, interval.ms, alert)
+        return _scylla(model, {} if alert else variables, span, ref_id, points, interval.ms, alert, viewer)
     return _cassandra(model, first if first is not None else model, {} if alert else {**variables, **scoped},
-                      span, ref_id, points, interval, alert)
+                      span, ref_id, points, interval, alert, viewer)
 
 
 def _scylla(model: Mapping[str, Any], variables: Mapping[str, Variable], span: TimeRange, ref_id: str,
-            points: int, interval_ms: int, alert: bool) -> PreparedTarget:
+            points: int, interval_ms: int, alert: bool, viewer: Viewer) -> PreparedTarget:
     """The scylla front end interpolates queryText and queryHost with no format and no scoped variables."""
     text = model.get("queryText") if isinstance(model.get("queryText"), str) else ""
     host = model.get("queryHost") if isinstance(model.get("queryHost"), str) else ""
     all_hosts = model.get("allHosts") is True
-    prepared = prepare_query("scylla", str(text), variables, span, host=str(host) or None, all_hosts=all_hosts)
+    prepared = prepare_query("scylla", str(text), variables, span, host=str(host) or None, all_hosts=all_hosts,
+                             browser_timezone=viewer.browser_timezone, grafana_globals=viewer.grafana_globals)
     host_text = prepared.host_interpolation.text if prepared.host_interpolation is not None else host
     target = dict(model)
     if not alert:
@@ -69,7 +80,8 @@ def _scylla(model: Mapping[str, Any], variables: Mapping[str, Variable], span: T
 
 
 def _cassandra(model: Mapping[str, Any], first: Mapping[str, Any], variables: Mapping[str, Variable],
-               span: TimeRange, ref_id: str, points: int, interval: Interval, alert: bool) -> PreparedTarget:
+               span: TimeRange, ref_id: str, points: int, interval: Interval, alert: bool,
+               viewer: Viewer) -> PreparedTarget:
     """The cassandra front end checks the first target's mode, then interpolates `target` and `valueId` with
     csv as the default format, the panel's scoped variables and the request's interval."""
     error = ""
@@ -81,23 +93,25 @@ def _cassandra(model: Mapping[str, Any], first: Mapping[str, Any], variables: Ma
     raw = model.get("rawQuery") is True
     text = model.get("target") if isinstance(model.get("target"), str) else ""
     warnings: list[str] = []
-    prepared = prepare_query("cassandra", str(text), variables, span, interval=interval, max_data_points=points)
+    prepared = prepare_query("cassandra", str(text), variables, span, interval=interval, max_data_points=points,
+                             browser_timezone=viewer.browser_timezone, grafana_globals=viewer.grafana_globals)
     if raw:
         warnings = [f.message for f in query_findings(prepared) if f.severity in ("error", "warning")]
     value_id = model.get("valueId") if isinstance(model.get("valueId"), str) else ""
     target = {key: model[key] for key in CASSANDRA_FIELDS if key in model}
     target["target"] = str(text) if alert else prepared.interpolation.text
-    target["valueId"] = str(value_id) if alert else _csv(str(value_id), variables, span, interval)
+    target["valueId"] = str(value_id) if alert else _csv(str(value_id), variables, span, interval, viewer)
     target.setdefault("queryType", "query")
     cql = apply_time_range(target["target"] if raw else builder_cql(target), span.from_ms, span.to_ms)
     request = PluginRequest(target, span.from_ms, span.to_ms, ref_id, points, interval.ms, alert)
     return PreparedTarget(request, cql, warnings, error)
 
 
-def _csv(text: str, variables: Mapping[str, Variable], span: TimeRange, interval: Interval) -> str:
+def _csv(text: str, variables: Mapping[str, Variable], span: TimeRange, interval: Interval, viewer: Viewer) -> str:
     from core.grafana.templating import interpolate
 
-    return interpolate(text, variables, time_range=span, default_format="csv", interval=interval).text
+    return interpolate(text, variables, time_range=span, default_format="csv", interval=interval,
+                       browser_timezone=viewer.browser_timezone, grafana_globals=viewer.grafana_globals).text
 
 
 def builder_cql(target: Mapping[str, Any]) -> str:
@@ -119,9 +133,9 @@ def builder_cql(target: Mapping[str, Any]) -> str:
 
 
 def builder_text(fields: Mapping[str, Any], variables: Mapping[str, Variable], span: TimeRange,
-                 max_data_points: int) -> str:
+                 max_data_points: int, viewer: Viewer = Viewer()) -> str:
     """The CQL of a builder target as the plugin would run it: `valueId` interpolated by the front end (csv),
     then split into ids; the time macros stay for the cassandra flavor's preparation."""
     interval = calculate_interval(span.range_ms, max_data_points)
     value_id = str(fields.get("valueId") or "")
-    return builder_cql({**fields, "valueId": _csv(value_id, variables, span, interval)})
+    return builder_cql({**fields, "valueId": _csv(value_id, variables, span, interval, viewer)})

@@ -51,7 +51,7 @@ def cli_check(name: str) -> tuple[int, dict[str, Any]]:
     return done.returncode, json.loads(done.stdout)
 
 
-def gui_check(qtbot: QtBot, workspace: Workspace, name: str) -> DashboardReport:
+def gui_check(qtbot: QtBot, workspace: Workspace, name: str | Path) -> DashboardReport:
     view = DashboardView(workspace, load_dashboard(DASHBOARDS / name))
     qtbot.addWidget(view)
     with qtbot.waitSignal(view.finished, timeout=300_000) as blocker:
@@ -110,6 +110,32 @@ def test_builder_failures_and_old_variable_format(sources: Workspace) -> None:
     assert panels[("Notes", "-")]["status"] == "skipped"
     scylla = panels[("Scylla decimal", "A")]
     assert (scylla["status"], scylla["message"]) == ("error", SCYLLA_PANIC)
+
+
+def test_the_dashboards_own_uid_and_title_and_the_viewers_user(qtbot: QtBot, sources: Workspace,
+                                                                tmp_path: Path) -> None:
+    """Grafana's DashboardMacro reads the dashboard's own uid and title (the checker used an unsaved dashboard's
+    empty uid and "New dashboard"); the user and org are the viewer's, given by flags (default: a fresh Grafana's
+    admin in Main Org.). The panel's title is interpolated the same way."""
+    board = {"title": "Sensor board", "uid": "board-7", "schemaVersion": 39, "timezone": "utc",
+             "time": {"from": "2024-01-01T00:00:00.000Z", "to": "2024-01-01T00:10:00.000Z"},
+             "panels": [{"id": 1, "type": "table", "title": "$__dashboard for ${__user.login}",
+                         "datasource": {"type": "scylladb-scylla-datasource", "uid": "scylla-uid"},
+                         "targets": [{"refId": "A", "queryText": "SELECT sensor, ts, value FROM oracle_ks.ts WHERE "
+                                      "sensor IN ('${__dashboard.uid}', '${__user.login}', '${__org.name}', 'a')"}]}]}
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps(board))
+    done = run_cli("dashboard", "check", str(path), "--format", "json", "--user-login", "bob", "--org-name", "Ops")
+    assert done.returncode == 0, done.stderr
+    [panel] = json.loads(done.stdout)["panels"]
+    assert panel["panel"] == "Sensor board for bob"
+    assert panel["cql"] == ("SELECT sensor, ts, value FROM oracle_ks.ts WHERE sensor IN ('board-7', 'bob', 'Ops', "
+                            "'a')")
+    assert (panel["status"], panel["rows"]) == ("ok", 5)
+    gui = gui_check(qtbot, sources, path)
+    assert [(check.panel, check.cql) for check in gui.checks] == [
+        ("Sensor board for admin", "SELECT sensor, ts, value FROM oracle_ks.ts WHERE sensor IN ('board-7', 'admin', "
+                                   "'Main Org.', 'a')")]
 
 
 def test_bad_input_is_explained(sources: Workspace, tmp_path: Path) -> None:
