@@ -72,6 +72,7 @@ class MainWindow(QueryWindowActions, DataSourceActions, QMainWindow):
         self._load_profile()
         self._watch_profile()
         self.restore_layout()
+        self.query_area.grafana_context.changed.connect(self._save_grafana_context)
 
     # -- building ------------------------------------------------------------------------------
 

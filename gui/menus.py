@@ -1,5 +1,5 @@
-"""The main window's menus and shortcuts: File (import, open dashboard, quit), Query (tabs, run, run options),
-Help (About), and the window-wide Save."""
+"""The main window's menus and shortcuts: File (import, open dashboard, quit), Query (tabs, run, run options, the
+Grafana context), Help (About), and the window-wide Save."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class Menus:
     reopen_tab_action: QAction
     run_action: QAction
     options_action: QAction
+    grafana_action: QAction
     about_action: QAction
 
 
@@ -59,10 +60,12 @@ def build_menus(window: MainWindow) -> Menus:
     query_menu.addSeparator()
     options_action = _action(window, query_menu, "Show run &options", "Ctrl+Shift+O", window.toggle_run_options)
     options_action.setCheckable(True)
+    grafana_action = _action(window, query_menu, "&Grafana context…", "", window.edit_grafana_context)
+    grafana_action.setToolTip("The viewer's browser zone, user and org, and a typed query's dashboard.")
     help_menu = window.menuBar().addMenu("&Help")
     about_action = _action(window, help_menu, "&About cqlscope", "", window.show_about)
     return Menus(save_action, import_action, dashboard_action, quit_action, new_tab_action, close_tab_action,
-                 reopen_tab_action, run_action, options_action, about_action)
+                 reopen_tab_action, run_action, options_action, grafana_action, about_action)
 
 
 def _open_dashboard(window: MainWindow) -> None:

@@ -31,7 +31,7 @@ def open_dashboard(window: MainWindow, path: str | None = None) -> DashboardView
     except CqlscopeError as exc:
         window.show_error(exc.title, exc.message)
         return None
-    view = DashboardView(window.workspace, dashboard, parent=window)
+    view = DashboardView(window.workspace, dashboard, parent=window, context=window.query_area.grafana_context)
     view.setWindowFlag(Qt.WindowType.Window)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     view.open_panel.connect(lambda check: open_in_query_tab(window, view, check))

@@ -29,6 +29,7 @@ from core.grafana.dashboards.model import Dashboard
 from core.query.dashboard_check import CheckOptions, DashboardReport, PanelCheck, check_dashboard, dashboard_zone
 from gui.common.workers import TaskRunner
 from gui.dashboards.variable_bar import VariableBar
+from gui.query.grafana_context import GrafanaContextHolder
 from gui.query.time_range import TimeRangePicker
 
 COLUMNS = ("Panel", "RefId", "Plugin", "Data source", "Rows", "Status", "Message")
@@ -49,10 +50,11 @@ class DashboardView(QWidget):
     open_panel = Signal(object)  # PanelCheck
 
     def __init__(self, workspace: Workspace, dashboard: Dashboard, datasources: list[str] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, context: GrafanaContextHolder | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.dashboard = dashboard
+        self.context = context or GrafanaContextHolder(self)  # the viewer's zone, user and org (the window's)
         self.datasources = list(datasources or [])
         self.report: DashboardReport | None = None
         self.tasks = TaskRunner(self)
@@ -66,6 +68,8 @@ class DashboardView(QWidget):
         self.time_picker = TimeRangePicker()
         self.time_picker.set_range(dashboard.time_from, dashboard.time_to, dashboard_zone(dashboard.timezone), 1000,
                                    dashboard.week_start)
+        self.context.changed.connect(self._on_context)
+        self._on_context()
         self.variables = VariableBar()
         self.run_button = QPushButton("▶ Run all")
         self.run_button.clicked.connect(self.run)
@@ -106,6 +110,11 @@ class DashboardView(QWidget):
         layout.addWidget(self.variables)
         layout.addWidget(split, 1)
 
+    def _on_context(self) -> None:
+        """The dashboard's own fiscal year start, and the viewer's browser zone from the window's context."""
+        self.time_picker.set_context(self.dashboard.fiscal_year_start_month + 1,
+                                     self.context.value.browser_timezone or None)
+
     # -- running ---------------------------------------------------------------------------------
 
     def is_running(self) -> bool:
@@ -120,7 +129,7 @@ class DashboardView(QWidget):
         except Exception as exc:  # a bad time expression: say so, run nothing
             self.progress.setText(str(getattr(exc, "message", exc)))
             return
-        options = CheckOptions(self.datasources, self.variables.overrides(), span)
+        options = CheckOptions(self.datasources, self.variables.overrides(), span, self.context.value.viewer())
         self._cancel = cancel = threading.Event()
         relay, workspace, dashboard = self._relay, self.workspace, self.dashboard
         self.run_button.setEnabled(False)

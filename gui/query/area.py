@@ -20,6 +20,7 @@ from core.errors import CqlscopeError, NotFoundError
 from core.query import fetch_process
 from gui.common.text import plural
 from gui.common.workers import TaskRunner
+from gui.query.grafana_context import GrafanaContextHolder
 from gui.query.tab import QueryTab
 from gui.query.undo_notice import UndoNotice
 
@@ -64,6 +65,7 @@ class QueryArea(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.tasks = TaskRunner(self)
+        self.grafana_context = GrafanaContextHolder(self)  # every tab's, and the dashboard views'
         fetch_process.warm_up()  # the first run need not wait for its fetch process to start
         self.tasks.failed.connect(self.error)
         self.uid: str | None = None
@@ -229,7 +231,8 @@ class QueryArea(QWidget):
         return tab
 
     def _add_tab_to(self, page: _Page, state: QueryTabState, index: int = -1) -> QueryTab:
-        tab = QueryTab(self.workspace, page.uid, self.tasks, state, self._default_flavor(page.uid))
+        tab = QueryTab(self.workspace, page.uid, self.tasks, state, self._default_flavor(page.uid),
+                       context=self.grafana_context)
         tab.set_schema(page.schema)
         tab.history.set_history(page.history)
         tab.status.connect(lambda text, tab=tab: self._tab_status(tab, text))

@@ -114,4 +114,4 @@ def sync_builder(tab: QueryTab) -> None:
         except CqlscopeError:
             return
         tab.editor.setPlainText(builder_text(tab.builder.fields(), tab.variables.variables(), span,
-                                             tab.time_picker.max_points.value()))
+                                             tab.time_picker.max_points.value(), tab.context.value.viewer()))

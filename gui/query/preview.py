@@ -3,8 +3,28 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
+from core.errors import CqlscopeError
 from core.grafana.flavors import PreparedQuery
+
+if TYPE_CHECKING:
+    from gui.query.tab import QueryTab
+
+
+def show_preview(tab: QueryTab) -> None:
+    """The tab's preview and its title: the query after interpolation, or why it cannot be prepared."""
+    try:
+        prepared = tab.prepare()
+    except CqlscopeError as exc:
+        tab.preview.setHtml(f"<p style='color:#a50e0e'>{html.escape(exc.message)}</p>")
+        return
+    tab.preview.setHtml(preview_html(prepared))
+    missing = [ref.match for ref in prepared.interpolation.unresolved if ref.match not in dict(prepared.macros)]
+    text = "<b>Preview</b> — the query after interpolation"
+    if missing:
+        text += f" · <span style='color:#a50e0e'>{len(missing)} unresolved</span>"
+    tab.preview_title.setText(text)
 
 
 def preview_html(prepared: PreparedQuery) -> str:

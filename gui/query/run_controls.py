@@ -1,6 +1,7 @@
 """The run controls of a query tab: flavor, cqlscope's host override, Run/Cancel, progress, and the rarely changed
-run options (consistency, row limit, fetch size, timeout, tracing) in a row that folds away; the Options button
-names the options that differ from their defaults, so a folded row never hides a setting."""
+run options (consistency, row limit, fetch size, timeout, tracing, the window's Grafana context) in a row that
+folds away; the Options button names the options that differ from their defaults, so a folded row never hides a
+setting."""
 
 from __future__ import annotations
 
@@ -69,6 +70,11 @@ class RunControls(QWidget):
         self.timeout_spin.setSpecialValueText("(data source)")
         self.timeout_spin.setSuffix(" s")
         self.trace_check = QCheckBox("Tracing")
+        self.grafana_button = QToolButton()
+        self.grafana_button.setText("Grafana context…")
+        self.grafana_button.setToolTip("The viewer's browser zone, user and org, and a typed query's dashboard "
+                                       "(uid, title, fiscal year start), for every tab.")
+        self._context_summary: list[str] = []
         # The progress text takes the room left, elided when narrow (the status bar and tooltip have it all).
         self.progress_label = ElidingLabel()
         self.progress_label.setStyleSheet("color: #5f6368;")
@@ -100,6 +106,7 @@ class RunControls(QWidget):
             options.addWidget(QLabel(label))
             options.addWidget(widget)
         options.addWidget(self.trace_check)
+        options.addWidget(self.grafana_button)
         options.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -132,7 +139,14 @@ class RunControls(QWidget):
             changed.append(f"timeout {self.timeout_spin.value():g} s")
         if self.trace_check.isChecked():
             changed.append("tracing")
-        return changed
+        return changed + self._context_summary
+
+    def set_context_summary(self, changed: list[str]) -> None:
+        """The window's Grafana context where it differs from a fresh Grafana's, named on the Options button."""
+        self._context_summary = list(changed)
+        self.grafana_button.setToolTip(self.grafana_button.toolTip().split("\n")[0]
+                                       + ("\nNow: " + ", ".join(changed) if changed else ""))
+        self._update_options_button()
 
     def _update_options_button(self) -> None:
         arrow = "▾" if self.options_row.isVisible() else "▸"

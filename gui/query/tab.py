@@ -8,7 +8,6 @@ state and emits `finished(RunResult)` once the views show a run's result.
 from __future__ import annotations
 
 import contextlib
-import html
 import time
 from collections.abc import Callable
 from typing import Any
@@ -37,11 +36,13 @@ from gui.common.text import plural
 from gui.common.workers import TaskRunner
 from gui.query.builder import BuilderPanel, sync_builder
 from gui.query.editor import CqlEditor
+from gui.query.grafana_context import GrafanaContextHolder
+from gui.query.grafana_dialog import edit_context
 from gui.query.history import CANCELLED_TEXT, HistoryPanel
 from gui.query.inspector import Inspector, InspectorData
 from gui.query.plugin_answer import ask_plugin
 from gui.query.plugin_view import PluginViewPanel
-from gui.query.preview import preview_html
+from gui.query.preview import show_preview
 from gui.query.progress_relay import ProgressRelay
 from gui.query.result_steps import show_result
 from gui.query.results_graph import ResultsGraph
@@ -69,9 +70,11 @@ class QueryTab(QWidget):
     refresh_schema_requested = Signal()
 
     def __init__(self, workspace: Workspace, uid: str, tasks: TaskRunner, state: QueryTabState,
-                 default_flavor: str, parent: QWidget | None = None) -> None:
+                 default_flavor: str, parent: QWidget | None = None,
+                 context: GrafanaContextHolder | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.context = context or GrafanaContextHolder(self)  # the window's (user, org, browser zone...)
         self.uid = uid
         self.tasks = tasks
         self.title = state.title
@@ -109,6 +112,9 @@ class QueryTab(QWidget):
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
         self.time_picker = TimeRangePicker()
+        c.grafana_button.clicked.connect(lambda: edit_context(self.context, self))
+        self.context.changed.connect(self._on_context)
+        self._on_context()
 
         self.editor = CqlEditor()
         with contextlib.suppress(NotFoundError):
@@ -164,6 +170,13 @@ class QueryTab(QWidget):
     def _on_builder_changed(self) -> None:
         sync_builder(self)
         self._on_edited()
+
+    def _on_context(self) -> None:
+        """The window's Grafana context changed: the range, the preview and the Options button follow it."""
+        value = self.context.value
+        self.time_picker.set_context(value.fiscal_year_start_month, value.browser_timezone or None)
+        self.controls.set_context_summary(value.summary())
+        self._preview_timer.start()
 
     def _on_edited(self) -> None:
         self._preview_timer.start()
@@ -239,24 +252,16 @@ class QueryTab(QWidget):
                             fetch_size=self.fetch_spin.value(), limit=self.limit_spin.value() or None,
                             trace=self.trace_check.isChecked(),
                             target_model=self.builder.target_model(self.editor.toPlainText())
-                            if self.flavor_combo.currentText() == "cassandra" else None)
+                            if self.flavor_combo.currentText() == "cassandra" else None,
+                            browser_timezone=self.context.value.browser_timezone or None,
+                            grafana_globals=self.context.value.grafana_globals)
 
     def prepare(self) -> PreparedQuery:
         """The query as the selected flavor would prepare it, through the query service."""
         return service.prepare(self.request())
 
     def update_preview(self) -> None:
-        try:
-            prepared = self.prepare()
-        except CqlscopeError as exc:
-            self.preview.setHtml(f"<p style='color:#a50e0e'>{html.escape(exc.message)}</p>")
-            return
-        self.preview.setHtml(preview_html(prepared))
-        missing = [ref.match for ref in prepared.interpolation.unresolved if ref.match not in dict(prepared.macros)]
-        text = "<b>Preview</b> — the query after interpolation"
-        if missing:
-            text += f" · <span style='color:#a50e0e'>{len(missing)} unresolved</span>"
-        self.preview_title.setText(text)
+        show_preview(self)
 
     # -- running -------------------------------------------------------------------------------
 

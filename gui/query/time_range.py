@@ -1,5 +1,6 @@
 """A time range picker like Grafana's: quick ranges, from/to (relative or absolute), time zone, the
-dashboard's week start (what `now/w` rounds to) and max data points (which sets $__interval)."""
+dashboard's week start (what `now/w` rounds to) and max data points (which sets $__interval); the fiscal year
+start and the browser's zone come from the window's Grafana context or the dashboard."""
 
 from __future__ import annotations
 
@@ -77,7 +78,18 @@ class TimeRangePicker(QWidget):
         self.zone.currentTextChanged.connect(lambda _text: self._on_zone())
         self.week_start.currentIndexChanged.connect(lambda _index: self._on_zone())
         self.max_points.valueChanged.connect(lambda _value: self.changed.emit())
+        # The dashboard's fiscal year start (1-12, now/fy) and the viewer's browser zone (None: this machine's).
+        self.fiscal_year_start_month = 1
+        self.browser_timezone: str | None = None
         self._sync_quick()
+
+    def set_context(self, fiscal_year_start_month: int, browser_timezone: str | None) -> None:
+        """The dashboard's fiscal year start month (1-12) and the viewer's browser zone, which the range uses."""
+        if (fiscal_year_start_month, browser_timezone) == (self.fiscal_year_start_month, self.browser_timezone):
+            return
+        self.fiscal_year_start_month, self.browser_timezone = fiscal_year_start_month, browser_timezone
+        self.show_problems()
+        self.changed.emit()
 
     def _on_zone(self) -> None:
         self.show_problems()
@@ -129,7 +141,9 @@ class TimeRangePicker(QWidget):
         """The evaluated range; TimeExpressionError (a CqlscopeError) when a field does not parse or, as
         Grafana's picker refuses it, when From is after To."""
         raw_from, raw_to, zone = self.raw()
-        evaluated = time_range(raw_from, raw_to, zone, week_start=self.week_start_value() or None)
+        evaluated = time_range(raw_from, raw_to, zone, week_start=self.week_start_value() or None,
+                               fiscal_year_start_month=self.fiscal_year_start_month - 1,
+                               browser_timezone=self.browser_timezone)
         if evaluated.from_ms > evaluated.to_ms:
             raise TimeExpressionError(f"{RANGE_ERROR}: {raw_from} is later than {raw_to}. Swap them, or make To "
                                       "later.")
@@ -142,7 +156,9 @@ class TimeRangePicker(QWidget):
         for edit, text, round_up in ((self.from_edit, raw_from, False), (self.to_edit, raw_to, True)):
             try:
                 parse_time(text, round_up=round_up, timezone=zone, plain_in_dashboard_zone=True,
-                           week_start=self.week_start_value() or None)
+                           week_start=self.week_start_value() or None,
+                           fiscal_year_start_month=self.fiscal_year_start_month - 1,
+                           browser_timezone=self.browser_timezone)
             except CqlscopeError as exc:
                 found[edit] = exc.message
         if not found:

@@ -16,6 +16,8 @@ from gui.common.window_state import read_bytes, read_int, read_text, restore_spl
 from gui.datasources.editor import DataSourceEditor
 from gui.provisioning.export_panel import ExportPanel
 from gui.query.area import QueryArea
+from gui.query.grafana_context import load_context, save_context
+from gui.query.grafana_dialog import edit_context
 from gui.query.tab import QueryTab
 
 if TYPE_CHECKING:
@@ -108,11 +110,22 @@ class QueryWindowActions:
             save_splitter(settings, "query/main_split", tab.main_split)
             save_splitter(settings, "query/query_split", tab.query_split)
             settings.setValue("query/options_shown", int(tab.controls.options_row.isVisibleTo(tab)))
+        save_context(settings, self.query_area.grafana_context.value)
         settings.sync()
+
+    def _save_grafana_context(self) -> None:
+        """Keep the Grafana context as soon as it changes (it is a setting, not layout)."""
+        settings = settings_in(self.store.profile.directory)
+        save_context(settings, self.query_area.grafana_context.value)
+        settings.sync()
+
+    def edit_grafana_context(self) -> None:
+        edit_context(self.query_area.grafana_context, cast(QMainWindow, self))
 
     def restore_layout(self) -> None:
         """Restore what save_layout kept; anything missing or stale keeps the defaults."""
         settings = settings_in(self.store.profile.directory)
+        self.query_area.grafana_context.set(load_context(settings))
         geometry = read_bytes(settings, "window/geometry")
         if geometry is not None:
             cast(QMainWindow, self).restoreGeometry(geometry)

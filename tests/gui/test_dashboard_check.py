@@ -5,6 +5,7 @@ would give it (rows, no data, the plugin's own error, skipped)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +19,10 @@ from core.config.datasource import DataSource, Flavor
 from core.config.secrets import SecretStore
 from core.config.workspace import Workspace
 from core.grafana.dashboards.model import load_dashboard
+from core.grafana.globals import GrafanaGlobals
 from core.query.dashboard_check import DashboardReport
 from gui.dashboards.view import DashboardView
+from gui.query.grafana_context import GrafanaContext, GrafanaContextHolder
 from tests.support import REPO, LocalNode, run_cli
 
 pytestmark = [pytest.mark.gui, pytest.mark.cassandra, pytest.mark.keyring]
@@ -51,8 +54,9 @@ def cli_check(name: str) -> tuple[int, dict[str, Any]]:
     return done.returncode, json.loads(done.stdout)
 
 
-def gui_check(qtbot: QtBot, workspace: Workspace, name: str | Path) -> DashboardReport:
-    view = DashboardView(workspace, load_dashboard(DASHBOARDS / name))
+def gui_check(qtbot: QtBot, workspace: Workspace, name: str | Path,
+              context: GrafanaContextHolder | None = None) -> DashboardReport:
+    view = DashboardView(workspace, load_dashboard(DASHBOARDS / name), context=context)
     qtbot.addWidget(view)
     with qtbot.waitSignal(view.finished, timeout=300_000) as blocker:
         view.run_button.click()
@@ -118,7 +122,7 @@ def test_the_dashboards_own_uid_and_title_and_the_viewers_user(qtbot: QtBot, sou
     empty uid and "New dashboard"); the user and org are the viewer's, given by flags (default: a fresh Grafana's
     admin in Main Org.). The panel's title is interpolated the same way."""
     board = {"title": "Sensor board", "uid": "board-7", "schemaVersion": 39, "timezone": "utc",
-             "time": {"from": "2024-01-01T00:00:00.000Z", "to": "2024-01-01T00:10:00.000Z"},
+             "fiscalYearStartMonth": 3, "time": {"from": "now/fy", "to": "now/fy"},
              "panels": [{"id": 1, "type": "table", "title": "$__dashboard for ${__user.login}",
                          "datasource": {"type": "scylladb-scylla-datasource", "uid": "scylla-uid"},
                          "targets": [{"refId": "A", "queryText": "SELECT sensor, ts, value FROM oracle_ks.ts WHERE "
@@ -127,15 +131,27 @@ def test_the_dashboards_own_uid_and_title_and_the_viewers_user(qtbot: QtBot, sou
     path.write_text(json.dumps(board))
     done = run_cli("dashboard", "check", str(path), "--format", "json", "--user-login", "bob", "--org-name", "Ops")
     assert done.returncode == 0, done.stderr
-    [panel] = json.loads(done.stdout)["panels"]
+    cli = json.loads(done.stdout)
+    [panel] = cli["panels"]
     assert panel["panel"] == "Sensor board for bob"
+    start = dt.datetime.fromtimestamp(cli["from"] / 1000, dt.UTC)
+    assert (start.month, start.day, start.hour) == (4, 1, 0), "the dashboard's fiscal year starts in April"
     assert panel["cql"] == ("SELECT sensor, ts, value FROM oracle_ks.ts WHERE sensor IN ('board-7', 'bob', 'Ops', "
                             "'a')")
     assert (panel["status"], panel["rows"]) == ("ok", 5)
     gui = gui_check(qtbot, sources, path)
+    assert (gui.time_range.from_ms, gui.time_range.to_ms) == (cli["from"], cli["to"]), "the GUI reads it too"
     assert [(check.panel, check.cql) for check in gui.checks] == [
         ("Sensor board for admin", "SELECT sensor, ts, value FROM oracle_ks.ts WHERE sensor IN ('board-7', 'admin', "
                                    "'Main Org.', 'a')")]
+    # The window's Grafana context gives the view its user and org; the dashboard keeps its own uid and title.
+    context = GrafanaContextHolder()
+    context.set(GrafanaContext(grafana_globals=GrafanaGlobals(user_login="carol", org_name="Lab",
+                                                              dashboard_uid="typed-query", dashboard_title="T")))
+    gui = gui_check(qtbot, sources, path, context)
+    assert [(check.panel, check.cql) for check in gui.checks] == [
+        ("Sensor board for carol", "SELECT sensor, ts, value FROM oracle_ks.ts WHERE sensor IN ('board-7', 'carol', "
+                                   "'Lab', 'a')")]
 
 
 def test_bad_input_is_explained(sources: Workspace, tmp_path: Path) -> None:
