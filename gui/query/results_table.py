@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,12 +26,11 @@ from PySide6.QtWidgets import (
 from core.grafana.frames import Frame
 from core.query.table_ops import Mask, Rows, export_file, filter_mask, shown_rows, sort_order
 from gui.common.eliding_label import ElidingLabel
-from gui.common.folders import remember, start_path
 from gui.common.table_sizing import size_columns_to_head
 from gui.common.text import plural
 from gui.query.table_controls import BusyNote, FilterBox
 from gui.query.table_copy import TableCopier
-from gui.query.table_export import TableExporter
+from gui.query.table_export import TableExporter, ask_export_path
 from gui.query.table_header import RowNumberHeader
 from gui.query.table_jobs import TableJob
 from gui.query.table_model import MAX_CELL_CHARS, NULL_COLOR, FrameTableModel
@@ -397,9 +395,6 @@ class ResultsTable(QWidget):
         self._end_busy()
 
     def _export_dialog(self, kind: str) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, f"Export {kind.upper()}", start_path(f"result.{kind}"),
-                                              f"{kind.upper()} files (*.{kind})")
-        remember(name)
-        if name:
-            self.start_export(Path(name), kind)
+        if (path := ask_export_path(self, kind)) is not None:
+            self.start_export(path, kind)
 

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from core.errors import CqlscopeError
 from core.grafana.frames import Frame
 from core.query.table_ops import Rows, export_file
+from gui.common.folders import remember, start_path
 from gui.common.text import plural
 from gui.query.table_jobs import TableJob
 
@@ -64,3 +66,12 @@ class TableExporter(QObject):
     def _on_failed(self, title: str, message: str) -> None:
         self.failed.emit(title, message)
         self.finished.emit()
+
+
+def ask_export_path(parent: QWidget, kind: str) -> Path | None:
+    """The file the user picks for a `kind` ("csv" or "json") export, starting in the last folder used; None when
+    the dialog is cancelled."""
+    name, _ = QFileDialog.getSaveFileName(parent, f"Export {kind.upper()}", start_path(f"result.{kind}"),
+                                          f"{kind.upper()} files (*.{kind})")
+    remember(name)
+    return Path(name) if name else None
