@@ -63,7 +63,7 @@ DATETIME_MAX_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
 
 
 class TimestampMs(int):
-    """A timestamp inside a collection, tuple or UDT that no datetime holds (outside the years 1 to 9999): its
+    """A timestamp inside a collection, tuple, UDT or vector that no datetime holds (outside the years 1 to 9999): its
     exact epoch milliseconds, typed so that text and JSON still write it as a time (core.cql.exact_timestamps)."""
 
 

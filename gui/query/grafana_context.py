@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 
 from core.grafana.globals import GrafanaGlobals
 from core.query.targets import Viewer
+from gui.common.window_state import read_int, read_text
 
 _KEY = "grafana/"
 
@@ -60,13 +61,18 @@ class GrafanaContextHolder(QObject):
 
 def load_context(settings: QSettings) -> GrafanaContext:
     """The context kept in the window settings; a missing or unreadable value is the default's."""
-    default = GrafanaContext()
-    values: dict[str, object] = {}
+    values: dict[str, str | int] = {}
     for item in fields(GrafanaGlobals):
-        values[item.name] = _read(settings, item.name, getattr(default.grafana_globals, item.name))
-    month = _read(settings, "fiscal_year_start_month", 1)
-    return GrafanaContext(str(_read(settings, "browser_timezone", "")), GrafanaGlobals(**values),  # type: ignore[arg-type]
-                          month if isinstance(month, int) and 1 <= month <= 12 else 1)
+        key, default = _KEY + item.name, getattr(GrafanaGlobals(), item.name)
+        if not settings.contains(key):
+            values[item.name] = default
+        elif isinstance(default, int):
+            values[item.name] = read_int(settings, key, default)
+        else:
+            values[item.name] = read_text(settings, key)
+    month = read_int(settings, _KEY + "fiscal_year_start_month", 1)
+    return GrafanaContext(read_text(settings, _KEY + "browser_timezone"), GrafanaGlobals(**values),  # type: ignore[arg-type]
+                          month if 1 <= month <= 12 else 1)
 
 
 def save_context(settings: QSettings, context: GrafanaContext) -> None:
@@ -74,13 +80,3 @@ def save_context(settings: QSettings, context: GrafanaContext) -> None:
     settings.setValue(_KEY + "fiscal_year_start_month", context.fiscal_year_start_month)
     for item in fields(GrafanaGlobals):
         settings.setValue(_KEY + item.name, getattr(context.grafana_globals, item.name))
-
-
-def _read(settings: QSettings, name: str, default: str | int) -> str | int:
-    raw = settings.value(_KEY + name, default)
-    if isinstance(default, int):
-        try:
-            return int(str(raw))
-        except ValueError:
-            return default
-    return str(raw) if raw is not None else default
