@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import replace
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -104,9 +103,9 @@ class GrafanaContextDialog(QDialog):
         return "" if text in ("", "browser") else text
 
     def context(self) -> GrafanaContext:
-        ours = replace(GrafanaGlobals(), user_login=self.user_login.text(), user_email=self.user_email.text(),
-                       user_id=self.user_id.value(), org_name=self.org_name.text(), org_id=self.org_id.value(),
-                       dashboard_uid=self.dashboard_uid.text(), dashboard_title=self.dashboard_title.text())
+        ours = GrafanaGlobals(user_login=self.user_login.text(), user_email=self.user_email.text(),
+                              user_id=self.user_id.value(), org_name=self.org_name.text(), org_id=self.org_id.value(),
+                              dashboard_uid=self.dashboard_uid.text(), dashboard_title=self.dashboard_title.text())
         return GrafanaContext(self.browser_zone(), ours, int(self.fiscal.currentData()))
 
     def _check(self) -> None:

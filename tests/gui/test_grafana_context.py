@@ -67,6 +67,10 @@ def test_the_context_reaches_every_tab_and_is_kept(qtbot: QtBot, open_window: Op
     dialog.dashboard_title.setText("Plant")
     dialog.fiscal.setCurrentIndex(3)  # April
     save_screenshot(dialog, "grafana-context-dialog.png")
+    edited = dialog.context()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).click()
+    assert dialog.context() == GrafanaContext(), "Restore Defaults shows a fresh Grafana's context"
+    dialog.show_context(edited)
     ok.click()
     after = tab.prepare().text
     # Grafana's now/fy in Asia/Tokyo with the fiscal year from April: April 1st, 00:00 in Tokyo (UTC+9), which is
