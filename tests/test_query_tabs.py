@@ -22,7 +22,8 @@ def _state() -> QueryFileState:
     tabs = [QueryTabState(title="Query 1", text="SELECT * FROM ks.t WHERE s IN (${s:sqlstring})", flavor="scylla",
                           host="127.0.0.2", variables={"s": ["a", "b"]}, raw_from="now-1h", timezone="Europe/Berlin",
                           max_data_points=500, consistency="QUORUM", limit=10, fetch_size=100, timeout=2.5,
-                          trace=True),
+                          trace=True, min_interval="1m",
+                          dashboard={"uid": "d-1", "title": "Board", "fiscalYearStartMonth": 3}),
             QueryTabState(title="Query 2", all_hosts=True)]
     history = [HistoryEntry(text="SELECT 1", rows=1, duration_ms=12.5, timestamp=1.0),
                HistoryEntry(text="SELECT nope FROM t", ok=False, error="Undefined column name nope", timestamp=2.0)]
@@ -74,9 +75,11 @@ def test_corrupted_file_is_kept_and_reported(config_dir: Path) -> None:
 def test_wrong_types_fall_back_to_defaults(config_dir: Path) -> None:
     file = QueryTabsFile("cqls-types")
     file.path.parent.mkdir(parents=True)
-    file.path.write_text(json.dumps({"tabs": [{"title": "t", "limit": "lots", "timeout": 3, "extra": 1}]}))
+    file.path.write_text(json.dumps({"tabs": [{"title": "t", "limit": "lots", "timeout": 3, "extra": 1,
+                                               "dashboard": "board", "min_interval": 60}]}))
     (tab,) = file.load().tabs
     assert tab.title == "t" and tab.limit == QueryTabState().limit and tab.timeout == 3.0
+    assert (tab.dashboard, tab.min_interval) == ({}, "")
 
 
 def test_history_is_capped_and_searchable(config_dir: Path) -> None:

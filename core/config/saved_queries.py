@@ -40,6 +40,10 @@ class QueryTabState:
     timezone: str = "utc"
     week_start: str = ""  # the dashboard's week start (a weekday name); empty: Grafana's default
     max_data_points: int = DEFAULT_MAX_DATA_POINTS
+    min_interval: str = ""  # the panel's Min interval (the lowest $__interval); empty: none
+    # The dashboard a panel was opened from, as its JSON names them ("uid", "title", "fiscalYearStartMonth"):
+    # its ${__dashboard.uid}, $__dashboard and now/fy; empty: the window's Grafana context.
+    dashboard: dict[str, Any] = field(default_factory=dict)
     consistency: str = ""  # empty: the data source's consistency
     limit: int = 100_000
     fetch_size: int = 5000

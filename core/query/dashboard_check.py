@@ -26,6 +26,17 @@ from core.query.targets import PreparedTarget, Viewer, prepare_target
 FLAVOR_OF = {"scylladb-scylla-datasource": "scylla", "hadesarchitect-cassandra-datasource": "cassandra"}
 
 
+@dataclass(frozen=True)
+class TargetOrigin:
+    """The target as the dashboard stores it and what its front end interpolated it with, so that a query tab
+    can hold the query as written and still run what the check ran."""
+
+    model: Mapping[str, Any]
+    variables: Mapping[str, Variable]  # the dashboard's, with the panel's repeat values where the front end uses them
+    max_data_points: int | None
+    min_interval: str
+
+
 @dataclass
 class PanelCheck:
     """One target of one (possibly repeated) panel and what Grafana would show for it."""
@@ -39,6 +50,7 @@ class PanelCheck:
     status: str = "ok"  # ok | no data | error | warning | skipped
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    origin: TargetOrigin | None = field(default=None, repr=False, compare=False)  # not in the JSON report
 
     def to_dict(self) -> dict[str, Any]:
         return {"panel": self.panel, "refId": self.ref_id, "plugin": self.plugin, "datasource": self.datasource,
@@ -233,7 +245,11 @@ def _check_target(binder: Binder, plugin: str, panel: Panel, title: str, target:
                   variables: Mapping[str, Variable], scoped: Mapping[str, Variable], span: TimeRange,
                   viewer: Viewer) -> PanelCheck:
     flavor = FLAVOR_OF[plugin]
-    check = PanelCheck(title, target.ref_id, flavor)
+    # As prepare_target interpolates: alert queries with none, the scylla front end without the repeat values.
+    used = {} if target.model.get("queryType") == "alert" else variables if flavor == "scylla" else {**variables,
+                                                                                                    **scoped}
+    check = PanelCheck(title, target.ref_id, flavor,
+                       origin=TargetOrigin(target.model, used, panel.max_data_points, panel.interval))
     if target.hidden:
         check.status, check.message = "skipped", "hidden: Grafana does not run it"
         return check

@@ -62,6 +62,7 @@ def plugin_instance(ws: Workspace, ds: DataSource) -> PluginInstance:
 def answer_for(ws: Workspace, ds: DataSource, request: QueryRequest) -> dict[str, Any]:
     """The JSON Grafana would receive from the data source's plugin for this query as a panel's raw target
     (cqlscope's own host override is not part of it: the plugin's fields are the target's)."""
+    from core.query.service import request_interval
     from core.query.targets import Viewer, prepare_target
 
     flavor = request.flavor if request.flavor in ("scylla", "cassandra") else ds.flavor.value
@@ -71,7 +72,7 @@ def answer_for(ws: Workspace, ds: DataSource, request: QueryRequest) -> dict[str
     if request.target_model is not None:
         model = {"refId": "A", **request.target_model}
     prepared = prepare_target(flavor, model, None, request.variables, {}, request.time_range,
-                              request.max_data_points, interval=request.interval,
+                              request.max_data_points, interval=request_interval(request),
                               viewer=Viewer(request.browser_timezone, request.grafana_globals))
     if prepared.front_end_error:
         return {"error": prepared.front_end_error}

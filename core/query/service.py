@@ -29,7 +29,7 @@ from core.grafana.plugin_response import PluginView
 from core.grafana.report import compatibility_report
 from core.grafana.series import GraphData
 from core.grafana.templating import Variable
-from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange, calculate_interval
 from core.query.fetch_process import run_query_isolated
 from core.query.views import ViewBuilder
 
@@ -51,8 +51,9 @@ class QueryRequest:
     flavor: str
     time_range: TimeRange
     variables: Mapping[str, Variable] = field(default_factory=dict)
-    interval: Interval | None = None
+    interval: Interval | None = None  # None: computed from the range, max data points and min interval
     max_data_points: int = DEFAULT_MAX_DATA_POINTS
+    min_interval: str = ""  # the panel's Min interval, the lowest the computed interval may be
     host: str = ""
     all_hosts: bool = False
     consistency: str | None = None
@@ -98,10 +99,18 @@ def prepare(request: QueryRequest) -> PreparedQuery:
     if span.to_ms < span.from_ms:
         raise CqlscopeError(f"The range ends before it starts ({span.raw_from} .. {span.raw_to}).",
                             title="Invalid time range")
-    return prepare_query(request.flavor, request.text, request.variables, span, interval=request.interval,
+    return prepare_query(request.flavor, request.text, request.variables, span, interval=request_interval(request),
                          max_data_points=request.max_data_points, host=request.host or None,
                          all_hosts=request.all_hosts, browser_timezone=request.browser_timezone,
                          grafana_globals=request.grafana_globals)
+
+
+def request_interval(request: QueryRequest) -> Interval | None:
+    """The request's $__interval: its own, else (with a min interval) the computed one; None lets the flavor
+    compute it from the range and max data points. TimeExpressionError for a min interval that does not parse."""
+    if request.interval is not None or not request.min_interval:
+        return request.interval
+    return calculate_interval(request.time_range.range_ms, request.max_data_points, request.min_interval)
 
 
 def route(prepared: PreparedQuery, request: QueryRequest) -> RunOptions:

@@ -133,9 +133,9 @@ def builder_cql(target: Mapping[str, Any]) -> str:
 
 
 def builder_text(fields: Mapping[str, Any], variables: Mapping[str, Variable], span: TimeRange,
-                 max_data_points: int, viewer: Viewer = Viewer()) -> str:
+                 max_data_points: int, viewer: Viewer = Viewer(), min_interval: str = "") -> str:
     """The CQL of a builder target as the plugin would run it: `valueId` interpolated by the front end (csv),
     then split into ids; the time macros stay for the cassandra flavor's preparation."""
-    interval = calculate_interval(span.range_ms, max_data_points)
+    interval = calculate_interval(span.range_ms, max_data_points, min_interval or None)
     value_id = str(fields.get("valueId") or "")
     return builder_cql({**fields, "valueId": _csv(value_id, variables, span, interval, viewer)})

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from core.config.saved_queries import QueryTabState
 from core.errors import CqlscopeError
 from core.grafana.dashboards.model import load_dashboard
 from core.query.dashboard_check import PanelCheck
+from core.query.panel_tabs import tab_state_for
 from gui.dashboards.view import DashboardView
 
 if TYPE_CHECKING:
@@ -42,7 +42,8 @@ def open_dashboard(window: MainWindow, path: str | None = None) -> DashboardView
 
 
 def open_in_query_tab(window: MainWindow, view: DashboardView, check: Any) -> None:
-    """Show the panel's CQL (as sent, for the checked time range) in a new query tab of its data source."""
+    """Show the panel's query, as written, in a new query tab of its data source, with the variables, range and
+    dashboard it was checked with (the tab's preview is the CQL the check ran)."""
     assert isinstance(check, PanelCheck)
     try:
         ds = window.store.get(check.datasource)
@@ -53,10 +54,6 @@ def open_in_query_tab(window: MainWindow, view: DashboardView, check: Any) -> No
         return
     window.tabs.setCurrentWidget(window.query_area)
     span = view.report.time_range if view.report is not None else None
-    state = QueryTabState(title=f"{check.panel} / {check.ref_id}"[:60], text=check.cql, flavor=check.plugin)
-    if span is not None:
-        state.raw_from, state.raw_to, state.timezone = str(span.from_ms), str(span.to_ms), span.timezone
-        state.week_start = span.week_start or ""
-    window.query_area.add_tab(state)
+    window.query_area.add_tab(tab_state_for(check, span, view.dashboard))
     window.raise_()
     window.activateWindow()

@@ -65,7 +65,7 @@ class DashboardView(QWidget):
         self.setWindowTitle(f"Dashboard: {dashboard.title}")
         self.title = QLabel(f"<b>{dashboard.title}</b> · schema {dashboard.schema_version} · "
                             f"{len(dashboard.panels)} panels")
-        self.time_picker = TimeRangePicker()
+        self.time_picker = TimeRangePicker(panel_fields=False)
         self.time_picker.set_range(dashboard.time_from, dashboard.time_to, dashboard_zone(dashboard.timezone), 1000,
                                    dashboard.week_start)
         self.context.changed.connect(self._on_context)

@@ -109,9 +109,10 @@ def sync_builder(tab: QueryTab) -> None:
     builder = cassandra and tab.builder.is_builder()
     tab.editor.setReadOnly(builder)
     if builder:
-        try:
-            span = tab.time_picker.time_range()
+        try:  # the picker marks a range or min interval that does not parse
+            text = builder_text(tab.builder.fields(), tab.variables.variables(), tab.time_picker.time_range(),
+                                tab.time_picker.max_points.value(), tab.grafana_context().viewer(),
+                                tab.time_picker.min_interval_value())
         except CqlscopeError:
             return
-        tab.editor.setPlainText(builder_text(tab.builder.fields(), tab.variables.variables(), span,
-                                             tab.time_picker.max_points.value(), tab.context.value.viewer()))
+        tab.editor.setPlainText(text)

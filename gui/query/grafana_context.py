@@ -5,7 +5,9 @@ dashboard's uid, title and fiscal year start; what `--browser-timezone`, `--user
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
@@ -26,6 +28,18 @@ class GrafanaContext:
 
     def viewer(self) -> Viewer:
         return Viewer(self.browser_timezone or None, self.grafana_globals)
+
+    def with_dashboard(self, dashboard: Mapping[str, Any]) -> GrafanaContext:
+        """This context on a dashboard as its JSON names it ("uid", "title", "fiscalYearStartMonth" 0-11); an
+        empty one leaves it as it is."""
+        if not dashboard:
+            return self
+        month = dashboard.get("fiscalYearStartMonth")
+        globals_ = replace(self.grafana_globals, dashboard_uid=str(dashboard.get("uid") or ""),
+                           dashboard_title=str(dashboard.get("title") or ""))
+        if isinstance(month, int) and not isinstance(month, bool) and 0 <= month <= 11:
+            return replace(self, grafana_globals=globals_, fiscal_year_start_month=month + 1)
+        return replace(self, grafana_globals=globals_)
 
     def summary(self) -> list[str]:
         """What differs from a fresh Grafana's in this machine's zone, in a few words each."""

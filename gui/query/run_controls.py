@@ -5,6 +5,8 @@ setting."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,9 +23,15 @@ from PySide6.QtWidgets import (
 
 from core.config.datasource import CONSISTENCIES
 from core.config.saved_queries import QueryTabState
+from core.cql.nodes import NodeInfo
 from core.grafana.flavors import FLAVOR_NAMES
 from gui.common.eliding_label import ElidingLabel
 
+ALL_HOSTS = "All hosts"  # the host combo's entry that runs the query on every node
+DEFAULT_ROUTING = ""  # its entry that leaves the choice of node to the session
+OPTIONS_TEXT_MAX_PX = 190  # the Options button's text is elided beyond this (a 1024-pixel window holds it)
+_OPTIONS_HELP = ("Show or hide the run options: consistency, row limit, fetch size, timeout, tracing and the Grafana "
+                 "context (Ctrl+Shift+O).")
 _DEFAULTS = QueryTabState()  # a new tab's run options: the Options button names those that differ
 
 
@@ -37,7 +45,7 @@ class RunControls(QWidget):
         self.flavor_combo.setToolTip("Prepare the query as this Grafana plugin would (default: the data source's).")
         self.host_combo = QComboBox()
         self.host_combo.setEditable(True)
-        self.host_combo.setMinimumWidth(160)
+        self.host_combo.setMinimumWidth(140)
         host_edit = self.host_combo.lineEdit()
         assert host_edit is not None
         host_edit.setPlaceholderText("Default routing")
@@ -82,8 +90,7 @@ class RunControls(QWidget):
         self.options_button = QToolButton()
         self.options_button.setCheckable(True)
         self.options_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.options_button.setToolTip("Show or hide the run options: consistency, row limit, fetch size, timeout "
-                                       "and tracing (Ctrl+Shift+O).")
+        self.options_button.setToolTip(_OPTIONS_HELP)
         self.options_button.toggled.connect(self.set_options_visible)
 
         top = QHBoxLayout()
@@ -151,4 +158,28 @@ class RunControls(QWidget):
     def _update_options_button(self) -> None:
         arrow = "▾" if self.options_row.isVisible() else "▸"
         changed = self.options_summary()
-        self.options_button.setText(f"Options {arrow}" + (f" ({', '.join(changed)})" if changed else ""))
+        # As many as fit in a bounded width (a long list must not widen the window); the tooltip has them all.
+        text = f"Options {arrow}" + (f" ({', '.join(changed)})" if changed else "")
+        self.options_button.setText(self.options_button.fontMetrics().elidedText(
+            text, Qt.TextElideMode.ElideRight, OPTIONS_TEXT_MAX_PX))
+        self.options_button.setToolTip(_OPTIONS_HELP + ("\nNow: " + ", ".join(changed) if changed else ""))
+
+    def set_nodes(self, nodes: Sequence[NodeInfo]) -> None:
+        """List the cluster's nodes in the host combo, after the default routing and "All hosts"."""
+        current = self.host_combo.currentText()
+        self.host_combo.blockSignals(True)
+        self.host_combo.clear()
+        self.host_combo.addItem(DEFAULT_ROUTING, "")
+        self.host_combo.addItem(ALL_HOSTS, ALL_HOSTS)
+        for node in nodes:
+            self.host_combo.addItem(node.label(), node.address)
+        self.host_combo.setCurrentText(current)
+        self.host_combo.blockSignals(False)
+
+    def host_text(self) -> str:
+        """The host field: a listed node's address, "All hosts", or the free text typed."""
+        text = self.host_combo.currentText().strip()
+        index = self.host_combo.findText(text)
+        if index >= 0 and self.host_combo.itemData(index):
+            return str(self.host_combo.itemData(index))
+        return text

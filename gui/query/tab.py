@@ -36,7 +36,7 @@ from gui.common.text import plural
 from gui.common.workers import TaskRunner
 from gui.query.builder import BuilderPanel, sync_builder
 from gui.query.editor import CqlEditor
-from gui.query.grafana_context import GrafanaContextHolder
+from gui.query.grafana_context import GrafanaContext, GrafanaContextHolder
 from gui.query.grafana_dialog import edit_context
 from gui.query.history import CANCELLED_TEXT, HistoryPanel
 from gui.query.inspector import Inspector, InspectorData
@@ -47,14 +47,12 @@ from gui.query.progress_relay import ProgressRelay
 from gui.query.result_steps import show_result
 from gui.query.results_graph import ResultsGraph
 from gui.query.results_table import ResultsTable
-from gui.query.run_controls import RunControls
+from gui.query.run_controls import ALL_HOSTS, RunControls
 from gui.query.tab_layout import main_split, query_split, results_tabs
 from gui.query.table_pages import PageRelay, after_next_paint
 from gui.query.time_range import TimeRangePicker
 from gui.query.variables import VariablesPanel
 
-ALL_HOSTS = "All hosts"
-DEFAULT_ROUTING = ""
 PREVIEW_DELAY_MS = 150
 
 
@@ -75,6 +73,7 @@ class QueryTab(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.context = context or GrafanaContextHolder(self)  # the window's (user, org, browser zone...)
+        self.dashboard: dict[str, Any] = {}  # the dashboard a panel was opened from (QueryTabState.dashboard)
         self.uid = uid
         self.tasks = tasks
         self.title = state.title
@@ -171,9 +170,13 @@ class QueryTab(QWidget):
         sync_builder(self)
         self._on_edited()
 
+    def grafana_context(self) -> GrafanaContext:
+        """The window's Grafana context, on the dashboard this tab's panel came from if any."""
+        return self.context.value.with_dashboard(self.dashboard)
+
     def _on_context(self) -> None:
         """The window's Grafana context changed: the range, the preview and the Options button follow it."""
-        value = self.context.value
+        value = self.grafana_context()
         self.time_picker.set_context(value.fiscal_year_start_month, value.browser_timezone or None)
         self.controls.set_context_summary(value.summary())
         self._preview_timer.start()
@@ -187,6 +190,8 @@ class QueryTab(QWidget):
     def set_state(self, state: QueryTabState) -> None:
         """Show a saved state (unknown variables files or values are dropped with a message)."""
         self.title = state.title
+        self.dashboard = dict(state.dashboard)
+        self._on_context()
         self.editor.setPlainText(state.text)
         self.flavor_combo.setCurrentText(state.flavor or self._default_flavor)
         self.host_combo.setCurrentText(ALL_HOSTS if state.all_hosts else state.host)
@@ -195,7 +200,7 @@ class QueryTab(QWidget):
         except CqlscopeError as exc:
             self.error.emit(exc.title, exc.message)
         self.time_picker.set_range(state.raw_from, state.raw_to, state.timezone, state.max_data_points,
-                                   state.week_start)
+                                   state.week_start, state.min_interval)
         index = self.consistency_combo.findData(state.consistency)
         self.consistency_combo.setCurrentIndex(max(index, 0))
         self.limit_spin.setValue(state.limit)
@@ -213,6 +218,7 @@ class QueryTab(QWidget):
             host="" if host == ALL_HOSTS else host, all_hosts=host == ALL_HOSTS,
             variables=dump_variables(self.variables.variables()), raw_from=raw_from, raw_to=raw_to, timezone=zone,
             week_start=self.time_picker.week_start_value(), max_data_points=self.time_picker.max_points.value(),
+            min_interval=self.time_picker.min_interval_value(), dashboard=dict(self.dashboard),
             consistency=str(self.consistency_combo.currentData()),
             limit=self.limit_spin.value(), fetch_size=self.fetch_spin.value(), timeout=self.timeout_spin.value(),
             trace=self.trace_check.isChecked(), mode="builder" if self.builder.is_builder() else "raw",
@@ -221,23 +227,10 @@ class QueryTab(QWidget):
     def set_schema(self, schema: Schema) -> None:
         """Use a freshly loaded schema for completion and list its nodes in the host combo."""
         self.editor.set_schema(schema)
-        current = self.host_combo.currentText()
-        self.host_combo.blockSignals(True)
-        self.host_combo.clear()
-        self.host_combo.addItem(DEFAULT_ROUTING, "")
-        self.host_combo.addItem(ALL_HOSTS, ALL_HOSTS)
-        for node in schema.nodes:
-            self.host_combo.addItem(node.label(), node.address)
-        self.host_combo.setCurrentText(current)
-        self.host_combo.blockSignals(False)
+        self.controls.set_nodes(schema.nodes)
 
     def host_text(self) -> str:
-        """The host field: a listed node's address, "All hosts", or the free text typed."""
-        text = self.host_combo.currentText().strip()
-        index = self.host_combo.findText(text)
-        if index >= 0 and self.host_combo.itemData(index):
-            return str(self.host_combo.itemData(index))
-        return text
+        return self.controls.host_text()
 
     # -- preview -------------------------------------------------------------------------------
 
@@ -245,16 +238,18 @@ class QueryTab(QWidget):
         """The query request the widgets describe (CqlscopeError for a bad time range)."""
         host = self.host_text()
         consistency = str(self.consistency_combo.currentData() or "") or None
+        context = self.grafana_context()
         return QueryRequest(self.editor.toPlainText(), self.flavor_combo.currentText(), self.time_picker.time_range(),
                             self.variables.variables(), max_data_points=self.time_picker.max_points.value(),
+                            min_interval=self.time_picker.min_interval_value(),
                             host="" if host == ALL_HOSTS else host, all_hosts=host == ALL_HOSTS,
                             consistency=consistency, timeout=self.timeout_spin.value() or None,
                             fetch_size=self.fetch_spin.value(), limit=self.limit_spin.value() or None,
                             trace=self.trace_check.isChecked(),
                             target_model=self.builder.target_model(self.editor.toPlainText())
                             if self.flavor_combo.currentText() == "cassandra" else None,
-                            browser_timezone=self.context.value.browser_timezone or None,
-                            grafana_globals=self.context.value.grafana_globals)
+                            browser_timezone=context.browser_timezone or None,
+                            grafana_globals=context.grafana_globals)
 
     def prepare(self) -> PreparedQuery:
         """The query as the selected flavor would prepare it, through the query service."""

@@ -1,16 +1,18 @@
 """A time range picker like Grafana's: quick ranges, from/to (relative or absolute), time zone, the
-dashboard's week start (what `now/w` rounds to) and max data points (which sets $__interval); the fiscal year
-start and the browser's zone come from the window's Grafana context or the dashboard."""
+dashboard's week start (what `now/w` rounds to), and the panel's max data points and min interval (which set
+$__interval); the fiscal year start and the browser's zone come from the window's Grafana context or the
+dashboard."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from core.errors import CqlscopeError
 from core.grafana.datemath import parse_time
-from core.grafana.timerange import TimeRange, local_zone_name, time_range
+from core.grafana.timerange import TimeRange, interval_to_ms, local_zone_name, time_range
 from core.grafana.timezones import TimeExpressionError
+from gui.query.panel_options import MIN_INTERVAL_HELP, PanelOptionsButton
 
 QUICK_RANGES = (
     ("Last 5 minutes", "now-5m", "now"), ("Last 15 minutes", "now-15m", "now"),
@@ -30,12 +32,12 @@ ZONES = ("utc", "browser", "Europe/Berlin", "Europe/London", "America/New_York",
 
 
 class TimeRangePicker(QWidget):
-    """Quick range combo, From and To fields, time zone, week start and max data points; `changed` on every
-    edit."""
+    """Quick range combo, From and To fields, time zone, week start, and (with `panel_fields`) the panel's max
+    data points and min interval; `changed` on every edit."""
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, panel_fields: bool = True) -> None:
         super().__init__(parent)
         self.quick = QComboBox()
         self.quick.addItem(CUSTOM, "")
@@ -57,10 +59,8 @@ class TimeRangePicker(QWidget):
             self.week_start.addItem(label, value)
         self.week_start.setToolTip("The dashboard's week start: where now/w and week ranges begin. Default is "
                                    "Grafana's (the browser locale's: Sunday for English).")
-        self.max_points = QSpinBox()
-        self.max_points.setRange(1, 1_000_000)
-        self.max_points.setValue(1000)
-        self.max_points.setToolTip("Max data points of the panel: $__interval = range / max data points, rounded.")
+        self.panel_options = PanelOptionsButton(self)
+        self.max_points, self.min_interval = self.panel_options.max_points, self.panel_options.min_interval
         # Shrink on a small window instead of widening it; "Custom range" stays whole, zones are short or typed.
         for combo, characters in ((self.quick, 12), (self.zone, 6), (self.week_start, 3)):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -69,19 +69,32 @@ class TimeRangePicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.quick)  # its entries ("Last 6 hours", "Custom range") say what it is
         for label, widget in (("From", self.from_edit), ("To", self.to_edit), ("Zone", self.zone),
-                              ("Week", self.week_start), ("Max points", self.max_points)):
+                              ("Week", self.week_start)):
             layout.addWidget(QLabel(label))
             layout.addWidget(widget)
+        if panel_fields:  # a dashboard's panels have their own
+            layout.addWidget(self.panel_options)
+        else:
+            self.panel_options.hide()
         self.quick.currentIndexChanged.connect(self._on_quick)
         self.from_edit.textEdited.connect(self._on_typed)
         self.to_edit.textEdited.connect(self._on_typed)
         self.zone.currentTextChanged.connect(lambda _text: self._on_zone())
         self.week_start.currentIndexChanged.connect(lambda _index: self._on_zone())
         self.max_points.valueChanged.connect(lambda _value: self.changed.emit())
+        self.min_interval.textEdited.connect(self._on_typed)
+        self.changed.connect(self._show_interval)
         # The dashboard's fiscal year start (1-12, now/fy) and the viewer's browser zone (None: this machine's).
         self.fiscal_year_start_month = 1
         self.browser_timezone: str | None = None
         self._sync_quick()
+        self._show_interval()
+
+    def _show_interval(self) -> None:
+        try:
+            self.panel_options.show_interval(self.time_range().range_ms)
+        except CqlscopeError:
+            self.panel_options.show_interval(None)
 
     def set_context(self, fiscal_year_start_month: int, browser_timezone: str | None) -> None:
         """The dashboard's fiscal year start month (1-12) and the viewer's browser zone, which the range uses."""
@@ -116,7 +129,8 @@ class TimeRangePicker(QWidget):
         self.quick.setCurrentIndex(index if index > 0 else 0)
         self.quick.blockSignals(False)
 
-    def set_range(self, raw_from: str, raw_to: str, timezone: str, max_points: int, week_start: str = "") -> None:
+    def set_range(self, raw_from: str, raw_to: str, timezone: str, max_points: int, week_start: str = "",
+                  min_interval: str = "") -> None:
         """Show a range; a week start that is not a weekday Grafana offers shows as Default."""
         for widget, text in ((self.from_edit, raw_from), (self.to_edit, raw_to)):
             widget.setText(text)
@@ -126,12 +140,17 @@ class TimeRangePicker(QWidget):
         self.week_start.setCurrentIndex(max(self.week_start.findData(week_start.lower()), 0))
         self.week_start.blockSignals(False)
         self.max_points.setValue(max_points)
+        self.min_interval.setText(min_interval)
         self._sync_quick()
         self.show_problems()
         self.changed.emit()
 
     def raw(self) -> tuple[str, str, str]:
         return self.from_edit.text().strip(), self.to_edit.text().strip(), self.zone.currentText().strip() or "utc"
+
+    def min_interval_value(self) -> str:
+        """The panel's min interval as typed ("" for none)."""
+        return self.panel_options.min_interval_value()
 
     def week_start_value(self) -> str:
         """The chosen week start as the dashboard JSON names it ("" for Grafana's default)."""
@@ -166,15 +185,21 @@ class TimeRangePicker(QWidget):
                 self.time_range()
             except CqlscopeError as exc:
                 found[self.from_edit] = exc.message
+        if self.min_interval_value():
+            try:
+                interval_to_ms(self.min_interval_value())
+            except CqlscopeError as exc:
+                found[self.min_interval] = exc.message
         return found
 
     def show_problems(self) -> None:
         """Mark each invalid field in red with its error as the tooltip; valid fields get their help back."""
         found = self.problems()
-        for edit in (self.from_edit, self.to_edit):
+        for edit, help_text in ((self.from_edit, _FIELD_HELP), (self.to_edit, _FIELD_HELP),
+                                (self.min_interval, MIN_INTERVAL_HELP)):
             message = found.get(edit)
             edit.setStyleSheet(_INVALID_STYLE if message else "")
-            edit.setToolTip(message or _FIELD_HELP)
+            edit.setToolTip(message or help_text)
 
     def describe(self) -> str:
         """'from → to' in the time zone, or the error."""

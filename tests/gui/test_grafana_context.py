@@ -80,8 +80,11 @@ def test_the_context_reaches_every_tab_and_is_kept(qtbot: QtBot, open_window: Op
     assert "u = 'bob' AND e = 'bob@example.com' AND o = 'Ops' AND d = 'd-1' AND n = 'Plant'" in after
     start = dt.datetime.fromtimestamp(from_ms / 1000, dt.UTC)
     assert (start.month, start.day, start.hour, start.minute) == (3, 31, 15, 0)
-    assert "user bob" in tab.controls.options_button.text() and "fiscal year from April" in \
-        tab.controls.options_button.text()
+    # The Options button names what differs as far as its bounded width goes; its tooltip names it all.
+    assert tab.controls.options_button.text().startswith("Options ▾ (browser")
+    assert tab.controls.options_button.text().endswith("…") and tab.controls.options_button.width() <= 220
+    assert "Now: browser Asia/Tokyo, user bob, org Ops, dashboard Plant, fiscal year from April" in \
+        tab.controls.options_button.toolTip()
     window.new_query_tab()
     other = window.query_area.current_tab()
     assert other is not None and other is not tab
@@ -112,3 +115,18 @@ def test_a_kept_context_that_is_damaged_reads_as_the_defaults(tmp_path: Path) ->
     damaged = load_context(settings)
     assert (damaged.grafana_globals.user_id, damaged.fiscal_year_start_month) == (1, 1)
     assert damaged.grafana_globals.user_login == "ann" and damaged.browser_timezone == "Europe/Berlin"
+
+
+def test_a_tab_opened_from_a_dashboard_uses_that_dashboards_uid_title_and_fiscal_year() -> None:
+    """The window's user, org and browser zone stay; the dashboard's JSON fields (fiscal month 0-11) replace the
+    window's dashboard; a month out of range, or of the wrong type, leaves the window's fiscal year."""
+    globals_ = GrafanaGlobals(user_login="carol", dashboard_uid="typed", dashboard_title="T")
+    window = GrafanaContext("Asia/Tokyo", globals_, fiscal_year_start_month=4)
+    assert window.with_dashboard({}) is window
+    on_board = window.with_dashboard({"uid": "board-7", "title": "Sensors", "fiscalYearStartMonth": 0})
+    assert (on_board.browser_timezone, on_board.grafana_globals.user_login) == ("Asia/Tokyo", "carol")
+    assert (on_board.grafana_globals.dashboard_uid, on_board.grafana_globals.dashboard_title) == ("board-7", "Sensors")
+    assert on_board.fiscal_year_start_month == 1
+    for month in (12, -1, "3", None, True):
+        assert window.with_dashboard({"uid": "b", "fiscalYearStartMonth": month}).fiscal_year_start_month == 4
+    assert window.with_dashboard({"title": "Untitled"}).grafana_globals.dashboard_uid == "", "unsaved: no uid"
