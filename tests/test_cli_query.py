@@ -35,6 +35,18 @@ def test_render_cassandra_flavor_and_report_json() -> None:
     assert [f["code"] for f in findings] == ["unresolved-variable"]
 
 
+def test_render_with_the_panels_min_interval() -> None:
+    """A day over 50 points is 28.8 min, which Grafana rounds to 30m; a panel's 2h Min interval raises it to 2h,
+    and a Min interval below the computed one changes nothing."""
+    day = ("--from", "1704067200000", "--to", "1704153600000", "--max-data-points", "50")
+    text = "SELECT $__interval, $__interval_ms FROM t"
+    assert run_cli("render", *day, text).stdout == "SELECT 30m, 1800000 FROM t\n"
+    assert run_cli("render", *day, "--min-interval", "2h", text).stdout == "SELECT 2h, 7200000 FROM t\n"
+    assert run_cli("render", *day, "--min-interval", "10s", text).stdout == "SELECT 30m, 1800000 FROM t\n"
+    bad = run_cli("render", *day, "--min-interval", "2 hours", text)
+    assert bad.returncode == 2 and "invalid interval '2 hours'" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_render_bad_input_is_explained() -> None:
     bad_time = run_cli("render", "--from", "yesterday", "x")
     assert bad_time.returncode == 2 and "'yesterday'" in bad_time.stderr and "Traceback" not in bad_time.stderr

@@ -238,6 +238,8 @@ def _add_time_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--interval", metavar="DUR", help="$__interval, e.g. 30s (default: computed like Grafana)")
     parser.add_argument("--max-data-points", type=int, default=DEFAULT_MAX_DATA_POINTS, metavar="N",
                         help="max data points for the computed interval (default %(default)s)")
+    parser.add_argument("--min-interval", default="", metavar="DUR",
+                        help="the panel's Min interval, the lowest computed $__interval, e.g. 1m (default: none)")
     grafana = parser.add_argument_group("Grafana settings the dashboard supplies")
     grafana.add_argument("--week-start", metavar="DAY",
                          help="dashboard week start, e.g. monday (now/w, date formats; default: the locale's, sunday)")

@@ -67,7 +67,7 @@ def _range(args: argparse.Namespace) -> tuple[TimeRange, Interval, dict[str, Var
         raise UsageError(f"The range ends before it starts ({args.time_from} .. {args.time_to}).",
                          title="Invalid time range")
     interval = (Interval(args.interval, interval_to_ms(args.interval)) if args.interval
-                else calculate_interval(span.range_ms, args.max_data_points))
+                else calculate_interval(span.range_ms, args.max_data_points, args.min_interval or None))
     return span, interval, variables
 
 

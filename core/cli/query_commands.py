@@ -59,8 +59,9 @@ def _request(args: argparse.Namespace, flavor: str) -> QueryRequest:
     interval = Interval(args.interval, interval_to_ms(args.interval)) if args.interval else None
     text = args.text if hasattr(args, "text") else args.cql
     request = QueryRequest(text, flavor, span, variables, interval=interval, max_data_points=args.max_data_points,
-                           host=args.host or "", all_hosts=bool(getattr(args, "all_hosts", False)),
-                           browser_timezone=browser_zone(args), grafana_globals=flag_globals(args))
+                           min_interval=args.min_interval, host=args.host or "",
+                           all_hosts=bool(getattr(args, "all_hosts", False)), browser_timezone=browser_zone(args),
+                           grafana_globals=flag_globals(args))
     if hasattr(args, "fetch_size"):
         request.consistency, request.timeout, request.fetch_size = args.consistency, args.timeout, args.fetch_size
         request.limit, request.trace = args.limit, args.trace
