@@ -18,7 +18,8 @@ from core.errors import CqlscopeError
 from core.grafana.flavors import prepare_query
 from core.grafana.plugins.gotext import go_json_dumps
 from core.grafana.templating import Variable, load_variables
-from core.grafana.timerange import Interval, TimeRange, calculate_interval, interval_to_ms
+from core.grafana.timerange import Interval, TimeRange, interval_to_ms
+from core.query.targets import Viewer, panel_interval, prepare_target
 
 
 def query(ws: Workspace, args: argparse.Namespace) -> int:
@@ -67,7 +68,8 @@ def _range(args: argparse.Namespace) -> tuple[TimeRange, Interval, dict[str, Var
         raise UsageError(f"The range ends before it starts ({args.time_from} .. {args.time_to}).",
                          title="Invalid time range")
     interval = (Interval(args.interval, interval_to_ms(args.interval)) if args.interval
-                else calculate_interval(span.range_ms, args.max_data_points, args.min_interval or None))
+                else panel_interval(span, args.max_data_points, args.min_interval, variables,
+                                    Viewer(query_commands.browser_zone(args), query_commands.flag_globals(args))))
     return span, interval, variables
 
 
@@ -87,8 +89,6 @@ def _instance(ws: Workspace, ds: DataSource) -> Any:
 
 
 def _plugin_query(ws: Workspace, ds: DataSource, target: dict[str, Any], args: argparse.Namespace) -> int:
-    from core.query.targets import Viewer, prepare_target
-
     span, interval, variables = _range(args)
     prepared = prepare_target(ds.flavor.value, target, None, variables, {}, span, args.max_data_points,
                               interval=interval, viewer=Viewer(query_commands.browser_zone(args),

@@ -29,7 +29,7 @@ from core.grafana.plugin_response import PluginView
 from core.grafana.report import compatibility_report
 from core.grafana.series import GraphData
 from core.grafana.templating import Variable
-from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange, calculate_interval
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange
 from core.query.fetch_process import run_query_isolated
 from core.query.views import ViewBuilder
 
@@ -106,11 +106,15 @@ def prepare(request: QueryRequest) -> PreparedQuery:
 
 
 def request_interval(request: QueryRequest) -> Interval | None:
-    """The request's $__interval: its own, else (with a min interval) the computed one; None lets the flavor
-    compute it from the range and max data points. TimeExpressionError for a min interval that does not parse."""
+    """The request's $__interval: its own, else (with a min interval, interpolated with the variables) the computed
+    one; None lets the flavor compute it from the range and max data points. TimeExpressionError for a min interval
+    that does not parse."""
     if request.interval is not None or not request.min_interval:
         return request.interval
-    return calculate_interval(request.time_range.range_ms, request.max_data_points, request.min_interval)
+    from core.query.targets import Viewer, panel_interval
+
+    return panel_interval(request.time_range, request.max_data_points, request.min_interval, request.variables,
+                          Viewer(request.browser_timezone, request.grafana_globals))
 
 
 def route(prepared: PreparedQuery, request: QueryRequest) -> RunOptions:

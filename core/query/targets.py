@@ -14,13 +14,17 @@ from core.grafana.globals import GrafanaGlobals
 from core.grafana.plugins import PluginRequest
 from core.grafana.plugins.cassandra_query import apply_time_range, split_ids
 from core.grafana.report import query_findings
-from core.grafana.templating import Variable
+from core.grafana.templating import Variable, interpolate
 from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, Interval, TimeRange, calculate_interval
+from core.grafana.timezones import TimeExpressionError
 
 # The cassandra plugin's front end (src/datasource.ts, 3.3.0) throws these for the whole request, judging by
 # the request's first target; its "editor" is the builder.
 BUILDER_INCOMPLETE = "Skipping query execution while not all editor fields are filled"
 RAW_INCOMPLETE = "Skipping query execution while not all configurator fields are filled"
+# @grafana/data rangeutil describeInterval's error, for a panel's min interval that does not parse.
+INVALID_INTERVAL = ('Invalid interval string, has to be either unit-less or end with one of the following units: '
+                    '"y, M, w, d, h, m, s, ms"')
 BUILDER_FIELDS = ("keyspace", "table", "columnTime", "columnValue", "columnId", "valueId")
 # The fields the cassandra front end sends (datasource.ts buildQueryParameters).
 CASSANDRA_FIELDS = ("datasourceId", "queryType", "target", "refId", "hide", "rawQuery", "filtering", "keyspace",
@@ -53,13 +57,30 @@ def prepare_target(flavor: str, model: Mapping[str, Any], first: Mapping[str, An
     """Interpolate `model` as the flavor's front end does; `first` is the request's first target (None: this
     one). Alert queries run on the Grafana server, which never substitutes dashboard variables."""
     points = max_data_points or DEFAULT_MAX_DATA_POINTS
-    interval = interval or calculate_interval(span.range_ms, points, min_interval or None)
     ref_id = str(model["refId"]) if isinstance(model.get("refId"), str) and model["refId"] else "A"
     alert = model.get("queryType") == "alert"
+    if interval is None:
+        try:
+            interval = panel_interval(span, points, min_interval, {} if alert else {**variables, **scoped}, viewer)
+        except TimeExpressionError:  # thrown for the whole request: the panel shows Grafana's own text
+            return PreparedTarget(PluginRequest(dict(model), span.from_ms, span.to_ms, ref_id, points, 0, alert), "",
+                                  front_end_error=INVALID_INTERVAL)
     if flavor == "scylla":
         return _scylla(model, {} if alert else variables, span, ref_id, points, interval.ms, alert, viewer)
     return _cassandra(model, first if first is not None else model, {} if alert else {**variables, **scoped},
                       span, ref_id, points, interval, alert, viewer)
+
+
+def panel_interval(span: TimeRange, max_data_points: int, min_interval: str, variables: Mapping[str, Variable],
+                   viewer: Viewer = Viewer()) -> Interval:
+    """$__interval as SceneQueryRunner computes it: the range over max data points, rounded, and never below the
+    panel's min interval, which is interpolated first (the panel's repeat value included); TimeExpressionError when
+    that does not parse."""
+    lower = None
+    if min_interval:
+        lower = interpolate(min_interval, variables, time_range=span, browser_timezone=viewer.browser_timezone,
+                            grafana_globals=viewer.grafana_globals).text
+    return calculate_interval(span.range_ms, max_data_points, lower or None)
 
 
 def _scylla(model: Mapping[str, Any], variables: Mapping[str, Variable], span: TimeRange, ref_id: str,
@@ -108,8 +129,6 @@ def _cassandra(model: Mapping[str, Any], first: Mapping[str, Any], variables: Ma
 
 
 def _csv(text: str, variables: Mapping[str, Variable], span: TimeRange, interval: Interval, viewer: Viewer) -> str:
-    from core.grafana.templating import interpolate
-
     return interpolate(text, variables, time_range=span, default_format="csv", interval=interval,
                        browser_timezone=viewer.browser_timezone, grafana_globals=viewer.grafana_globals).text
 
@@ -136,6 +155,6 @@ def builder_text(fields: Mapping[str, Any], variables: Mapping[str, Variable], s
                  max_data_points: int, viewer: Viewer = Viewer(), min_interval: str = "") -> str:
     """The CQL of a builder target as the plugin would run it: `valueId` interpolated by the front end (csv),
     then split into ids; the time macros stay for the cassandra flavor's preparation."""
-    interval = calculate_interval(span.range_ms, max_data_points, min_interval or None)
+    interval = panel_interval(span, max_data_points, min_interval, variables, viewer)
     value_id = str(fields.get("valueId") or "")
     return builder_cql({**fields, "valueId": _csv(value_id, variables, span, interval, viewer)})

@@ -1,23 +1,20 @@
 """The panel's query options, as Grafana's query editor folds them: max data points and min interval, which with
-the range make $__interval. One button on the time range row shows the resulting $__interval (bold when an option
-differs from a new panel's) and opens a small form with both."""
+the range make the interval ($__interval). One button on the time range row shows that interval (bold when an
+option differs from a new panel's) and opens a small form with both."""
 
 from __future__ import annotations
-
-import contextlib
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QMenu, QSpinBox, QToolButton, QWidget, QWidgetAction
 
-from core.errors import CqlscopeError
-from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS, calculate_interval
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS
 
 MIN_INTERVAL_HELP = ("The panel's Min interval: the lowest $__interval, such as 1m or 30s (empty: none, as in a "
                      "panel without one).")
 
 
 class PanelOptionsButton(QToolButton):
-    """`$__interval 20s ▾`; its menu holds the max data points and min interval fields."""
+    """`Interval 20s ▾`; its menu holds the max data points and min interval fields."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,22 +37,19 @@ class PanelOptionsButton(QToolButton):
         action.setDefaultWidget(form_widget)
         menu.addAction(action)
         self.setMenu(menu)
-        self.show_interval(None)
+        self.show_interval("?")
 
     def min_interval_value(self) -> str:
         return self.min_interval.text().strip()
 
-    def show_interval(self, range_ms: float | None) -> None:
-        """Show the $__interval of a range (None, or options that do not parse: a question mark)."""
+    def show_interval(self, interval: str) -> None:
+        """Show the interval the options make with the range ("?" when they or the range do not parse)."""
         points, minimum = self.max_points.value(), self.min_interval_value()
-        text = "?"
-        if range_ms is not None:
-            with contextlib.suppress(CqlscopeError):  # a min interval that does not parse (its field says why)
-                text = calculate_interval(range_ms, points, minimum or None).text
         font = QFont(self.font())
         font.setBold((points, minimum) != (DEFAULT_MAX_DATA_POINTS, ""))
         self.setFont(font)
         self.setText("")  # the size hint is measured again, in the new font, when the text is set
-        self.setText(f"$__interval {text} ▾")
-        self.setToolTip(f"Max data points {points}, min interval {minimum or 'none'}: $__interval is the range "
-                        "divided by max data points, rounded, and never below the min interval. Click to change.")
+        self.setText(f"Interval {interval} ▾")
+        self.setToolTip(f"Max data points {points}, min interval {minimum or 'none'}: the interval ($__interval, "
+                        "and the request's intervalMs) is the range divided by max data points, rounded, and never "
+                        "below the min interval. Click to change.")

@@ -128,6 +128,7 @@ class QueryTab(QWidget):
         self.preview.setMinimumHeight(36)
         self.preview_title = QLabel("<b>Preview</b> — the query after interpolation")
         self.variables = VariablesPanel()
+        self.time_picker.interval_variables = self.variables.variables
         self.variables.failed.connect(self.error)
         self.builder = BuilderPanel()
         self.builder.changed.connect(self._on_builder_changed)
@@ -182,6 +183,7 @@ class QueryTab(QWidget):
         self._preview_timer.start()
 
     def _on_edited(self) -> None:
+        self.time_picker.show_interval()
         self._preview_timer.start()
         self.state_changed.emit()
 

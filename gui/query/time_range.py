@@ -5,13 +5,17 @@ dashboard."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from core.errors import CqlscopeError
 from core.grafana.datemath import parse_time
+from core.grafana.templating import Variable
 from core.grafana.timerange import TimeRange, interval_to_ms, local_zone_name, time_range
 from core.grafana.timezones import TimeExpressionError
+from core.query.targets import Viewer, panel_interval
 from gui.query.panel_options import MIN_INTERVAL_HELP, PanelOptionsButton
 
 QUICK_RANGES = (
@@ -83,18 +87,25 @@ class TimeRangePicker(QWidget):
         self.week_start.currentIndexChanged.connect(lambda _index: self._on_zone())
         self.max_points.valueChanged.connect(lambda _value: self.changed.emit())
         self.min_interval.textEdited.connect(self._on_typed)
-        self.changed.connect(self._show_interval)
+        # The variables a min interval such as $iv reads (the tab's).
+        self.interval_variables: Callable[[], Mapping[str, Variable]] = dict
+        self.changed.connect(self.show_interval)
         # The dashboard's fiscal year start (1-12, now/fy) and the viewer's browser zone (None: this machine's).
         self.fiscal_year_start_month = 1
         self.browser_timezone: str | None = None
         self._sync_quick()
-        self._show_interval()
+        self.show_interval()
 
-    def _show_interval(self) -> None:
+    def show_interval(self) -> None:
+        """Show on the options button the interval the range, options and variables make (the tab calls it when its
+        variables change)."""
         try:
-            self.panel_options.show_interval(self.time_range().range_ms)
+            interval = panel_interval(self.time_range(), self.max_points.value(), self.min_interval_value(),
+                                      self.interval_variables(), Viewer(self.browser_timezone))
         except CqlscopeError:
-            self.panel_options.show_interval(None)
+            self.panel_options.show_interval("?")
+            return
+        self.panel_options.show_interval(interval.text)
 
     def set_context(self, fiscal_year_start_month: int, browser_timezone: str | None) -> None:
         """The dashboard's fiscal year start month (1-12) and the viewer's browser zone, which the range uses."""
@@ -185,7 +196,7 @@ class TimeRangePicker(QWidget):
                 self.time_range()
             except CqlscopeError as exc:
                 found[self.from_edit] = exc.message
-        if self.min_interval_value():
+        if self.min_interval_value() and "$" not in self.min_interval_value():  # variables: checked with them on Run
             try:
                 interval_to_ms(self.min_interval_value())
             except CqlscopeError as exc:

@@ -334,10 +334,11 @@ def test_a_panel_opens_as_written_and_its_tab_runs_what_the_check_ran(qtbot: QtB
         "templating": {"list": [
             {"name": "sensor", "type": "custom", "query": "a,b", "multi": True,
              "current": {"text": ["a", "b"], "value": ["a", "b"]}},
-            {"name": "ks", "type": "constant", "query": "oracle_ks"}]},
+            {"name": "ks", "type": "constant", "query": "oracle_ks"},
+            {"name": "iv", "type": "custom", "query": "2h,1d", "current": {"text": "2h", "value": "2h"}}]},
         "panels": [
             {"id": 1, "type": "timeseries", "title": "Per sensor", "repeat": "sensor", "datasource": cass,
-             "maxDataPoints": 50, "interval": "2h",
+             "maxDataPoints": 50, "interval": "$iv",
              "targets": [{"refId": "A", "rawQuery": True, "queryType": "query", "datasource": cass,
                           "target": "SELECT sensor, value, ts FROM $ks.ts WHERE sensor = '$sensor' AND ts >= "
                                     "$__timeFrom AND ts <= $__timeTo /* $__interval */"}]},
@@ -348,7 +349,9 @@ def test_a_panel_opens_as_written_and_its_tab_runs_what_the_check_ran(qtbot: QtB
             {"id": 3, "type": "table", "title": "Scylla", "datasource": scylla,
              "targets": [{"refId": "A", "datasource": scylla, "queryHost": "127.0.0.1",
                           "queryText": "SELECT sensor, ts, value FROM $ks.ts WHERE sensor IN "
-                                       "('${__dashboard.uid}', ${sensor:sqlstring})"}]}]}
+                                       "('${__dashboard.uid}', ${sensor:sqlstring})"}]},
+            {"id": 4, "type": "table", "title": "Bad interval", "datasource": cass, "interval": "2 hours",
+             "targets": [{"refId": "A", "rawQuery": True, "datasource": cass, "target": "SELECT * FROM $ks.ts"}]}]}
     path = tmp_path / "sensors.json"
     path.write_text(json.dumps(board))
     window = open_window(sources)
@@ -358,8 +361,14 @@ def test_a_panel_opens_as_written_and_its_tab_runs_what_the_check_ran(qtbot: QtB
     assert view.report is not None
     checks = view.report.checks
     assert [(c.panel, c.status) for c in checks] == [
-        ("Per sensor [sensor=a]", "ok"), ("Per sensor [sensor=b]", "ok"), ("Builder", "ok"), ("Scylla", "ok")]
-    # What the check ran, written out here: the repeat's own value, the panel's 2h min interval over 50 points.
+        ("Per sensor [sensor=a]", "ok"), ("Per sensor [sensor=b]", "ok"), ("Builder", "ok"), ("Scylla", "ok"),
+        ("Bad interval", "error")]
+    # A min interval that does not parse fails the panel's whole request in Grafana's front end, with @grafana/data
+    # rangeutil's own words.
+    assert checks.pop().message == ('Invalid interval string, has to be either unit-less or end with one of the '
+                                    'following units: "y, M, w, d, h, m, s, ms"')
+    # What the check ran, written out here: the repeat's own value, the panel's min interval ($iv: 2h, interpolated
+    # as SceneQueryRunner does) over 50 points.
     assert checks[1].cql == ("SELECT sensor, value, ts FROM oracle_ks.ts WHERE sensor = 'b' AND ts >= 1704067200000 "
                              "AND ts <= 1704153600000 /* 2h */")
     assert checks[3].cql == "SELECT sensor, ts, value FROM oracle_ks.ts WHERE sensor IN ('sensors-1', 'a','b')"
@@ -382,13 +391,13 @@ def test_a_panel_opens_as_written_and_its_tab_runs_what_the_check_ran(qtbot: QtB
     assert repeat_b.editor.toPlainText() == board["panels"][0]["targets"][0]["target"], "the query as written"
     state = repeat_b.state()
     assert (state.variables["sensor"], state.max_data_points, state.min_interval) == (
-        {"value": "b", "text": "b"}, 50, "2h")
+        {"value": "b", "text": "b"}, 50, "$iv")
     assert state.dashboard == {"uid": "sensors-1", "title": "Sensors", "fiscalYearStartMonth": 6}
     # The query options button shows the $__interval they make: a day over 50 points is 30m, raised to the 2h min.
     options = repeat_b.time_picker.panel_options
-    assert options.text() == "$__interval 2h ▾" and options.font().bold(), "bold: not a new panel's options"
+    assert options.text() == "Interval 2h ▾" and options.font().bold(), "bold: not a new panel's options"
     assert (builder.time_picker.panel_options.text(), builder.time_picker.panel_options.font().bold()) == (
-        "$__interval 2m ▾", False), "a day over the default 500 points is 2.88 min, rounded to 2m (below 3.5m)"
+        "Interval 2m ▾", False), "a day over the default 500 points is 2.88 min, rounded to 2m (below 3.5m)"
     assert (builder.state().mode, builder.state().alias, builder.state().builder["valueId"]) == (
         "builder", "{{ sensor }}!", "${sensor}")
     assert (scylla_tab.host_text(), scylla_tab.flavor_combo.currentText()) == ("127.0.0.1", "scylla")
@@ -398,7 +407,10 @@ def test_a_panel_opens_as_written_and_its_tab_runs_what_the_check_ran(qtbot: QtB
     # A variable changed in the tab changes what runs, as the dashboard's variable bar would.
     scylla_tab.variables.set_variables({"sensor": Variable("sensor", ("b",)), "ks": Variable("ks", "oracle_ks")})
     assert scylla_tab.prepare().text == "SELECT sensor, ts, value FROM oracle_ks.ts WHERE sensor IN ('sensors-1', 'b')"
-    # A min interval that does not parse is marked, and the tab says so instead of running.
+    # The tab's $iv follows its variable; a min interval that does not parse is marked, and the tab says so
+    # instead of running.
+    repeat_b.variables.set_variables({**repeat_b.variables.variables(), "iv": Variable("iv", "1d")})
+    assert options.text() == "Interval 1d ▾" and repeat_b.prepare().text.endswith("/* 1d */")
     repeat_b.time_picker.min_interval.setText("2 hours")
     repeat_b.time_picker.show_problems()
     assert "invalid interval" in repeat_b.time_picker.min_interval.toolTip()
