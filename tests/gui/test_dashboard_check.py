@@ -21,10 +21,14 @@ from core.config.workspace import Workspace
 from core.errors import CqlscopeError
 from core.grafana.dashboards.model import load_dashboard
 from core.grafana.globals import GrafanaGlobals
+from core.grafana.plugins.cassandra_query import apply_time_range
 from core.grafana.templating import Variable
 from core.query.dashboard_check import DashboardReport
+from core.query.panel_tabs import tab_state_for
+from gui.common.workers import TaskRunner
 from gui.dashboards.view import DashboardView
 from gui.query.grafana_context import GrafanaContext, GrafanaContextHolder
+from gui.query.tab import QueryTab
 from tests.support import REPO, LocalNode, run_cli
 
 pytestmark = [pytest.mark.gui, pytest.mark.cassandra, pytest.mark.keyring]
@@ -283,6 +287,22 @@ def test_cli_and_gui_agree_on_the_demo_dashboard(qtbot: QtBot, cassandra: LocalN
         with qtbot.waitSignal(view.finished, timeout=300_000) as blocker:
             view.run_button.click()
         gui = blocker.args[0]
+        # Every CQL panel opened in a query tab (query variables, a chained one, a multi-value IN, the builder)
+        # previews the CQL the check ran.
+        opened = []
+        for check in gui.checks:
+            if check.origin is None or check.status == "skipped":
+                continue
+            uid = workspace.store.get(check.datasource).uid
+            tab = QueryTab(workspace, uid, TaskRunner(), tab_state_for(check, gui.time_range, view.dashboard),
+                           check.plugin)
+            qtbot.addWidget(tab)
+            sent = tab.prepare().text
+            if check.plugin == "cassandra":
+                sent = apply_time_range(sent, gui.time_range.from_ms, gui.time_range.to_ms)
+            assert sent == check.cql, check.panel
+            opened.append(check.panel)
+        assert "Builder: one sensor" in opened and len(opened) >= 4
     finally:
         workspace.close()
     assert [c.to_dict() for c in gui.checks] == cli["panels"]
@@ -323,7 +343,6 @@ def test_a_panel_opens_as_written_and_its_tab_runs_what_the_check_ran(qtbot: QtB
     cassandra front end uses it), max data points, min interval, builder fields, alias and host, and the dashboard's
     own uid: the tab's preview is the CQL the check ran, its run finds the check's rows, and a variable can be
     changed in the tab."""
-    from core.grafana.plugins.cassandra_query import apply_time_range
     from gui.dashboards.opener import open_dashboard
 
     cass, scylla = ({"type": "hadesarchitect-cassandra-datasource", "uid": "cass-uid"},
