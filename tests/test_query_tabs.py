@@ -25,7 +25,8 @@ def _state() -> QueryFileState:
                           trace=True, min_interval="1m",
                           dashboard={"uid": "d-1", "title": "Board", "fiscalYearStartMonth": 3}),
             QueryTabState(title="Query 2", all_hosts=True)]
-    history = [HistoryEntry(text="SELECT 1", rows=1, duration_ms=12.5, timestamp=1.0),
+    history = [HistoryEntry(text="SELECT 1", rows=1, duration_ms=12.5, timestamp=1.0, max_data_points=50,
+                            min_interval="$iv"),
                HistoryEntry(text="SELECT nope FROM t", ok=False, error="Undefined column name nope", timestamp=2.0)]
     return QueryFileState(tabs, history)
 
@@ -80,6 +81,20 @@ def test_wrong_types_fall_back_to_defaults(config_dir: Path) -> None:
     (tab,) = file.load().tabs
     assert tab.title == "t" and tab.limit == QueryTabState().limit and tab.timeout == 3.0
     assert (tab.dashboard, tab.min_interval) == ({}, "")
+
+
+def test_history_fields_of_the_wrong_type_fall_back_to_defaults(config_dir: Path) -> None:
+    """As for tabs: an entry keeps what is readable (a bool is not a count); one without its text makes the file
+    unreadable, which is reported and kept aside, never silently dropped."""
+    file = QueryTabsFile("cqls-history")
+    file.path.parent.mkdir(parents=True)
+    file.path.write_text(json.dumps({"history": [{"text": "SELECT 1", "rows": True, "ok": "yes",
+                                                  "duration_ms": 7, "max_data_points": "50", "timestamp": 3}]}))
+    (entry,) = file.load().history
+    assert (entry.text, entry.rows, entry.ok, entry.duration_ms, entry.max_data_points, entry.timestamp) == (
+        "SELECT 1", 0, True, 7.0, 0, 3.0)
+    file.path.write_text(json.dumps({"history": [{"rows": 1}]}))
+    assert file.load().history == [] and file.problem is not None and "could not be read" in file.problem
 
 
 def test_history_is_capped_and_searchable(config_dir: Path) -> None:

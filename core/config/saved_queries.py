@@ -65,6 +65,9 @@ class HistoryEntry:
     timezone: str = "utc"
     flavor: str = ""
     host: str = ""
+    # With the range, the run's $__interval; 0 in entries written before they were kept (a rerun keeps the tab's).
+    max_data_points: int = 0
+    min_interval: str = ""
     duration_ms: float = 0.0
     rows: int = 0
     ok: bool = True
@@ -88,20 +91,23 @@ class QueryFileState:
     history: list[HistoryEntry] = field(default_factory=list)
 
 
+_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool, "dict[str, Any]": dict}
+
+
 def _from_dict(cls: type[Any], data: Any) -> Any:
-    """Build a dataclass from a dict, ignoring unknown keys and values of the wrong type."""
+    """Build a dataclass from a dict, ignoring unknown keys and values of the wrong type (ValueError when a field
+    without a default is missing or of the wrong type)."""
     if not isinstance(data, dict):
         raise ValueError(f"expected an object for {cls.__name__}")
-    defaults = cls() if cls is QueryTabState else None
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         if f.name not in data:
             continue
         value = data[f.name]
-        expected = type(getattr(defaults, f.name)) if defaults is not None else None
-        if expected is float and isinstance(value, int):
+        expected = _TYPES[str(f.type)]
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if expected is not None and not isinstance(value, expected):
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
             continue
         values[f.name] = value
     return cls(**values)

@@ -373,6 +373,7 @@ class QueryTab(QWidget):
         self.ran.emit(HistoryEntry(
             text=self.editor.toPlainText(), variables=dump_variables(self.variables.variables()), raw_from=raw_from,
             raw_to=raw_to, timezone=zone, flavor=self.flavor_combo.currentText(), host=self.host_text(),
+            max_data_points=self.time_picker.max_points.value(), min_interval=self.time_picker.min_interval_value(),
             duration_ms=duration_ms, rows=rows, ok=ok, error=error))
 
     def ask_plugin(self) -> None:
@@ -380,11 +381,13 @@ class QueryTab(QWidget):
         ask_plugin(self)
 
     def rerun(self, entry: Any) -> None:
-        """Restore a history entry's query, variables, time range, flavor and host, then run it."""
+        """Restore a history entry's query, variables, time range, interval options, flavor and host, then run it."""
         assert isinstance(entry, HistoryEntry)
         state = self.state()
         state.text, state.variables = entry.text, entry.variables
         state.raw_from, state.raw_to, state.timezone = entry.raw_from, entry.raw_to, entry.timezone
+        if entry.max_data_points > 0:
+            state.max_data_points, state.min_interval = entry.max_data_points, entry.min_interval
         state.flavor = entry.flavor or state.flavor
         state.all_hosts = entry.host == ALL_HOSTS
         state.host = "" if state.all_hosts else entry.host

@@ -133,6 +133,8 @@ def test_tabs_and_history_are_restored_after_a_restart(
         qtbot: QtBot, open_window: OpenWindow, workspace: Workspace) -> None:
     window, tab = open_query_tab(qtbot, open_window, workspace)
     tab.editor.setPlainText("SELECT release_version FROM system.local")
+    tab.time_picker.max_points.setValue(50)
+    tab.time_picker.min_interval.setText("2h")  # what the run's $__interval was made of is kept with it
     run_with_ctrl_enter(qtbot, tab)
     second = window.query_area.add_tab()
     assert second is not None
@@ -162,6 +164,7 @@ def test_tabs_and_history_are_restored_after_a_restart(
         tabs[1].history.rerun(0)
     assert blocker.args[0].ok
     assert tabs[1].editor.toPlainText() == "SELECT release_version FROM system.local"
+    assert (tabs[1].time_picker.max_points.value(), tabs[1].time_picker.min_interval_value()) == (50, "2h")
     assert tabs[1].table.model.cell_text(0, 0) is not None
     restarted.close()
 
