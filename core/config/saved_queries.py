@@ -95,8 +95,8 @@ _TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool,
 
 
 def _from_dict(cls: type[Any], data: Any) -> Any:
-    """Build a dataclass from a dict, ignoring unknown keys and values of the wrong type (ValueError when a field
-    without a default is missing or of the wrong type)."""
+    """Build a dataclass from a dict, ignoring unknown keys and values of the wrong type (TypeError when a field
+    without a default is missing or of the wrong type: the caller reports the file)."""
     if not isinstance(data, dict):
         raise ValueError(f"expected an object for {cls.__name__}")
     values: dict[str, Any] = {}
