@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TextIO
 
-from core.cli.common import EXIT_FAILED, EXIT_OK
+from core.cli.common import EXIT_FAILED, EXIT_OK, UsageError
 from core.cli.query_commands import browser_zone, flag_globals
 from core.config.workspace import Workspace
 from core.grafana.dashboards.model import load_dashboard
@@ -19,6 +19,8 @@ def check(ws: Workspace, args: argparse.Namespace) -> int:
     """Check every panel; exit 1 when any would fail."""
     from core.grafana.timerange import time_range
 
+    if args.panel_width is not None and args.panel_width < 1:
+        raise UsageError("--panel-width must be 1 or more (pixels).")
     dashboard = load_dashboard(args.file)
     viewer = Viewer(browser_zone(args), flag_globals(args))
     span = None
@@ -29,7 +31,7 @@ def check(ws: Workspace, args: argparse.Namespace) -> int:
                           fiscal_year_start_month=dashboard.fiscal_year_start_month,
                           browser_timezone=viewer.browser_timezone,
                           source="url" if args.time_from or args.time_to else "dashboard")
-    report = check_dashboard(ws, dashboard, CheckOptions(args.datasource, args.var, span, viewer))
+    report = check_dashboard(ws, dashboard, CheckOptions(args.datasource, args.var, span, viewer, args.panel_width))
     if args.format == "json":
         write_json(report, sys.stdout)
     else:

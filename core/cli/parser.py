@@ -300,6 +300,9 @@ def _add_dashboard_commands(commands: Any) -> None:
     check.add_argument("--to", dest="time_to", metavar="T", help="range end (default: the dashboard's)")
     check.add_argument("--timezone", metavar="TZ",
                        help="time zone (default: the dashboard's; browser is --browser-timezone, else this machine's)")
+    check.add_argument("--panel-width", type=int, metavar="PX",
+                       help="the panels' width in pixels in the viewer's browser: Grafana's max data points for a "
+                       "panel without its own, which sets $__interval (default: 500, as when no width is known)")
     check.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or json")
     _add_viewer_flags(check.add_argument_group("Grafana settings of the viewer (the dashboard's uid and title are "
                                                "its own)"))

@@ -81,6 +81,9 @@ class CheckOptions:
     time_range: TimeRange | None = None
     # the browser's zone, the user and the org (the dashboard's uid and title are its own)
     viewer: Viewer = field(default_factory=Viewer)
+    # The panels' width in pixels: a dashboard's query runner takes it as max data points for a panel without its
+    # own (SceneQueryRunner maxDataPointsFromWidth); None: 500, its value when no width is known.
+    panel_width: int | None = None
 
 
 class Binder:
@@ -148,7 +151,9 @@ def check_dashboard(workspace: Workspace, dashboard: Dashboard, options: CheckOp
                                        browser_timezone=viewer.browser_timezone,
                                        grafana_globals=viewer.grafana_globals).text)
         variables = {name: state.variable for name, state in states.items()}
-        runs = expand_repeats(dashboard.panels, variables, viewer.grafana_globals)
+        panels = [replace(panel, max_data_points=options.panel_width)
+                  if options.panel_width and not panel.max_data_points else panel for panel in dashboard.panels]
+        runs = expand_repeats(panels, variables, viewer.grafana_globals)
         checks: list[PanelCheck] = []
         for index, (panel, title, scoped) in enumerate(runs):
             if cancelled():

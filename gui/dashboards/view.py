@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.config.workspace import Workspace
 from core.grafana.dashboards.model import Dashboard
+from core.grafana.timerange import DEFAULT_MAX_DATA_POINTS
 from core.query.dashboard_check import CheckOptions, DashboardReport, PanelCheck, check_dashboard, dashboard_zone
 from gui.common.workers import TaskRunner
 from gui.dashboards.variable_bar import VariableBar
@@ -77,6 +79,12 @@ class DashboardView(QWidget):
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QLabel()
+        self.panel_width = QSpinBox()
+        self.panel_width.setRange(1, 20_000)
+        self.panel_width.setValue(DEFAULT_MAX_DATA_POINTS)
+        self.panel_width.setSuffix(" px")
+        self.panel_width.setToolTip("The panels' width in your browser: Grafana takes it as max data points for a "
+                                    "panel without its own, which sets $__interval (500: as when no width is known).")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -93,6 +101,8 @@ class DashboardView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.progress)
+        top.addWidget(QLabel("Panel width"))
+        top.addWidget(self.panel_width)
         top.addWidget(self.run_button)
         top.addWidget(self.cancel_button)
         bottom = QWidget()
@@ -129,7 +139,8 @@ class DashboardView(QWidget):
         except Exception as exc:  # a bad time expression: say so, run nothing
             self.progress.setText(str(getattr(exc, "message", exc)))
             return
-        options = CheckOptions(self.datasources, self.variables.overrides(), span, self.context.value.viewer())
+        options = CheckOptions(self.datasources, self.variables.overrides(), span, self.context.value.viewer(),
+                               self.panel_width.value())
         self._cancel = cancel = threading.Event()
         relay, workspace, dashboard = self._relay, self.workspace, self.dashboard
         self.run_button.setEnabled(False)

@@ -9,11 +9,13 @@ import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from core.config.datasource import DataSource, Flavor
 from core.config.secrets import SecretStore
 from core.config.workspace import Workspace
 from gui.common.main_thread_gc import collect_now, collect_on_the_gui_thread
 from gui.main_window import MainWindow
 from tests.gui.driving import ScriptedPrompts
+from tests.support import LocalNode
 
 OpenWindow = Callable[[Workspace], MainWindow]
 
@@ -69,3 +71,18 @@ def memory_workspace(config_dir: Path, memory_secrets: SecretStore) -> Workspace
     return Workspace(config_dir, memory_secrets)
 
 
+@pytest.fixture
+def sources(oracle_keyspace: str, secret_service_env: dict[str, str], config_dir: Path,
+            real_secrets: SecretStore, two_node_cluster: LocalNode) -> Iterator[Workspace]:
+    """A cassandra and a scylla data source with the uids the test dashboards name, secrets in the keyring (the
+    CLI's own `datasource add` is tested elsewhere; here the store adds them, as that command does)."""
+    workspace = Workspace(config_dir, real_secrets)
+    workspace.store.load()
+    workspace.store.add(DataSource(name="cass", uid="cass-uid", flavor=Flavor.CASSANDRA, hosts=["127.0.0.1"],
+                                   keyspace=oracle_keyspace, consistency="ONE"))
+    workspace.store.add(DataSource(name="scy", uid="scylla-uid", flavor=Flavor.SCYLLA, hosts=["127.0.0.1"]))
+    for name in ("cass", "scy"):
+        for field in ("user", "password"):
+            workspace.store.set_secret(name, field, "cassandra")
+    yield workspace
+    workspace.close()
