@@ -19,7 +19,6 @@ from core.grafana.flavors import prepare_query
 from core.grafana.plugins.gotext import go_json_dumps
 from core.grafana.templating import Variable, load_variables
 from core.grafana.timerange import Interval, TimeRange, interval_to_ms
-from core.query.targets import Viewer, panel_interval, prepare_target
 
 
 def query(ws: Workspace, args: argparse.Namespace) -> int:
@@ -60,6 +59,8 @@ def _load_target(path: str) -> dict[str, Any]:
 
 
 def _range(args: argparse.Namespace) -> tuple[TimeRange, Interval, dict[str, Variable]]:
+    from core.query.targets import Viewer, panel_interval
+
     variables = load_variables(args.vars) if args.vars else {}
     if args.max_data_points < 1:
         raise UsageError("--max-data-points must be 1 or more.")
@@ -89,6 +90,8 @@ def _instance(ws: Workspace, ds: DataSource) -> Any:
 
 
 def _plugin_query(ws: Workspace, ds: DataSource, target: dict[str, Any], args: argparse.Namespace) -> int:
+    from core.query.targets import Viewer, prepare_target
+
     span, interval, variables = _range(args)
     prepared = prepare_target(ds.flavor.value, target, None, variables, {}, span, args.max_data_points,
                               interval=interval, viewer=Viewer(query_commands.browser_zone(args),

@@ -21,7 +21,7 @@ from core.grafana.plugins import PluginInstance, instance_for
 from core.grafana.templating import Variable, interpolate
 from core.grafana.timerange import TimeRange
 from core.query.plugin_answers import answer_summary
-from core.query.targets import PreparedTarget, Viewer, prepare_target
+from core.query.targets import PreparedTarget, Viewer, front_end_variables, prepare_target
 
 FLAVOR_OF = {"scylladb-scylla-datasource": "scylla", "hadesarchitect-cassandra-datasource": "cassandra"}
 
@@ -250,9 +250,7 @@ def _check_target(binder: Binder, plugin: str, panel: Panel, title: str, target:
                   variables: Mapping[str, Variable], scoped: Mapping[str, Variable], span: TimeRange,
                   viewer: Viewer) -> PanelCheck:
     flavor = FLAVOR_OF[plugin]
-    # As prepare_target interpolates: alert queries with none, the scylla front end without the repeat values.
-    used = {} if target.model.get("queryType") == "alert" else variables if flavor == "scylla" else {**variables,
-                                                                                                    **scoped}
+    used = front_end_variables(flavor, target.model, variables, scoped)
     check = PanelCheck(title, target.ref_id, flavor,
                        origin=TargetOrigin(target.model, used, panel.max_data_points, panel.interval))
     if target.hidden:

@@ -61,14 +61,26 @@ def prepare_target(flavor: str, model: Mapping[str, Any], first: Mapping[str, An
     alert = model.get("queryType") == "alert"
     if interval is None:
         try:
+            # the query runner's scope: a repeat's own value, even for the scylla plugin
             interval = panel_interval(span, points, min_interval, {} if alert else {**variables, **scoped}, viewer)
         except TimeExpressionError:  # thrown for the whole request: the panel shows Grafana's own text
             return PreparedTarget(PluginRequest(dict(model), span.from_ms, span.to_ms, ref_id, points, 0, alert), "",
                                   front_end_error=INVALID_INTERVAL)
+    used = front_end_variables(flavor, model, variables, scoped)
     if flavor == "scylla":
-        return _scylla(model, {} if alert else variables, span, ref_id, points, interval.ms, alert, viewer)
-    return _cassandra(model, first if first is not None else model, {} if alert else {**variables, **scoped},
-                      span, ref_id, points, interval, alert, viewer)
+        return _scylla(model, used, span, ref_id, points, interval.ms, alert, viewer)
+    return _cassandra(model, first if first is not None else model, used, span, ref_id, points, interval, alert,
+                      viewer)
+
+
+def front_end_variables(flavor: str, model: Mapping[str, Any], variables: Mapping[str, Variable],
+                        scoped: Mapping[str, Variable]) -> Mapping[str, Variable]:
+    """The variables the flavor's front end interpolates the target with: none for an alert query, the dashboard's
+    for the scylla plugin (no scoped variables), the dashboard's and the panel's repeat values for the cassandra
+    plugin."""
+    if model.get("queryType") == "alert":
+        return {}
+    return variables if flavor == "scylla" else {**variables, **scoped}
 
 
 def panel_interval(span: TimeRange, max_data_points: int, min_interval: str, variables: Mapping[str, Variable],

@@ -128,7 +128,8 @@ class QueryTab(QWidget):
         self.preview.setMinimumHeight(36)
         self.preview_title = QLabel("<b>Preview</b> — the query after interpolation")
         self.variables = VariablesPanel()
-        self.time_picker.interval_variables = self.variables.variables
+        self.time_picker.interval_variables = self.variables.variables  # a min interval such as $iv reads them
+        self.variables.changed.connect(self.time_picker.show_interval)
         self.variables.failed.connect(self.error)
         self.builder = BuilderPanel()
         self.builder.changed.connect(self._on_builder_changed)
@@ -183,7 +184,6 @@ class QueryTab(QWidget):
         self._preview_timer.start()
 
     def _on_edited(self) -> None:
-        self.time_picker.show_interval()
         self._preview_timer.start()
         self.state_changed.emit()
 
