@@ -129,7 +129,7 @@ class QueryTab(QWidget):
         self.preview_title = QLabel("<b>Preview</b> — the query after interpolation")
         self.variables = VariablesPanel()
         self.time_picker.interval_variables = self.variables.variables  # a min interval such as $iv reads them
-        self.variables.changed.connect(self.time_picker.show_interval)
+        self.variables.changed.connect(self.time_picker.variables_changed)
         self.variables.failed.connect(self.error)
         self.builder = BuilderPanel()
         self.builder.changed.connect(self._on_builder_changed)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 from core.errors import CqlscopeError
 from core.grafana.datemath import parse_time
 from core.grafana.templating import Variable
-from core.grafana.timerange import TimeRange, interval_to_ms, local_zone_name, time_range
+from core.grafana.timerange import TimeRange, local_zone_name, time_range
 from core.grafana.timezones import TimeExpressionError
 from core.query.targets import Viewer, panel_interval
 from gui.query.panel_options import MIN_INTERVAL_HELP, PanelOptionsButton
@@ -96,9 +96,13 @@ class TimeRangePicker(QWidget):
         self._sync_quick()
         self.show_interval()
 
+    def variables_changed(self) -> None:
+        """The tab's variables changed: a min interval such as $iv is checked and shown again."""
+        self.show_problems()
+        self.show_interval()
+
     def show_interval(self) -> None:
-        """Show on the options button the interval the range, options and variables make (the tab calls it when its
-        variables change)."""
+        """Show on the options button the interval the range, options and variables make."""
         try:
             interval = panel_interval(self.time_range(), self.max_points.value(), self.min_interval_value(),
                                       self.interval_variables(), Viewer(self.browser_timezone))
@@ -196,9 +200,10 @@ class TimeRangePicker(QWidget):
                 self.time_range()
             except CqlscopeError as exc:
                 found[self.from_edit] = exc.message
-        if self.min_interval_value() and "$" not in self.min_interval_value():  # variables: checked with them on Run
+        if self.min_interval_value() and not found:  # interpolated with the variables first, as the run does
             try:
-                interval_to_ms(self.min_interval_value())
+                panel_interval(self.time_range(), self.max_points.value(), self.min_interval_value(),
+                               self.interval_variables(), Viewer(self.browser_timezone))
             except CqlscopeError as exc:
                 found[self.min_interval] = exc.message
         return found

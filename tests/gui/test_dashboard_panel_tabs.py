@@ -17,6 +17,7 @@ from core.grafana.dashboards.model import load_dashboard
 from core.grafana.plugins.cassandra_query import apply_time_range
 from core.grafana.templating import Variable
 from gui.dashboards.view import DashboardView
+from gui.query.panel_options import MIN_INTERVAL_HELP
 from tests.support import run_cli
 
 pytestmark = [pytest.mark.gui, pytest.mark.cassandra, pytest.mark.keyring]
@@ -115,6 +116,10 @@ def test_a_panel_opens_as_written_and_its_tab_runs_what_the_check_ran(qtbot: QtB
     # instead of running.
     repeat_b.variables.set_variables({**repeat_b.variables.variables(), "iv": Variable("iv", "1d")})
     assert options.text() == "Interval 1d ▾" and repeat_b.prepare().text.endswith("/* 1d */")
+    assert repeat_b.time_picker.min_interval.toolTip() == MIN_INTERVAL_HELP, "$iv reads 1d: not marked"
+    repeat_b.variables.set_variables({**repeat_b.variables.variables(), "iv": Variable("iv", "2 hours")})
+    assert "invalid interval '2 hours'" in repeat_b.time_picker.min_interval.toolTip(), "marked through its variable"
+    assert options.text() == "Interval ? ▾"
     repeat_b.time_picker.min_interval.setText("2 hours")
     repeat_b.time_picker.show_problems()
     assert "invalid interval" in repeat_b.time_picker.min_interval.toolTip()
