@@ -1,9 +1,11 @@
 """CSV export speed against the anchors, on the local cluster: `cqlscope query --format csv`, the bare
 cassandra-driver loop (tuple_factory, fetch only), cqlsh `COPY TO`, and, where Go is installed, the ScyllaDB
-plugin's Go query path (shared/bench/go-plugin-path). Runs alternate; medians, ratios and peak memory are
-printed with pass/fail against the targets of the performance issue.
+plugin's Go query path (shared/bench/go-plugin-path). Runs alternate, each round in another order, after a
+round that is not counted (the nodes' JIT and caches warm up, and a table just loaded is flushed and compacted
+while it runs); medians, ratios and peak memory are printed with pass/fail against the targets of the
+performance issue.
 
-    .venv/bin/python -m bench.bench_cli_csv [--rows 815677] [--rounds 3] [--go-path DIR]
+    .venv/bin/python -m bench.bench_cli_csv [--rows 815677] [--rounds 5] [--warmup 1] [--go-path DIR]
 
 The table `benchks.ts` (text, timestamp, double, int) is created once and kept between runs.
 """
@@ -113,7 +115,8 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=815_677)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1, help="rounds run first and not counted")
     parser.add_argument("--go-path", default=str(REPO.parent / "shared" / "bench" / "go-plugin-path"))
     args = parser.parse_args()
     ensure_table(args.rows)
@@ -146,12 +149,17 @@ def main() -> int:
         commands["go"] = [str(binary), QUERY, HOST]
     walls: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
-    for round_number in range(args.rounds):
-        for name, command in commands.items():
-            wall, rss = timed(command, env)
+    names = list(commands)
+    for round_number in range(-args.warmup, args.rounds):
+        shift = round_number % len(names)  # each tool runs first, second, ... in turn: none always follows cqlsh
+        for name in names[shift:] + names[:shift]:
+            wall, rss = timed(commands[name], env)
+            label = "warm-up" if round_number < 0 else f"round {round_number + 1}"
+            print(f"{label}: {name:9} {wall:6.2f} s  {rss:6.0f} MiB", flush=True)
+            if round_number < 0:
+                continue
             walls[name].append(wall)
             peaks[name] = max(peaks[name], rss)
-            print(f"round {round_number + 1}: {name:9} {wall:6.2f} s  {rss:6.0f} MiB", flush=True)
     medians = {name: statistics.median(values) for name, values in walls.items()}
     print(f"\nmedians of {args.rounds} alternating runs, {args.rows:,} rows x 4 columns:")
     for name, value in medians.items():

@@ -150,6 +150,54 @@ def test_all_hosts_skips_a_hung_node_with_a_warning(workspace: Workspace, fault_
     assert any("Skipped 127.0.0.2" in warning for warning in outcome.warnings)
 
 
+# gocql's startupCoordinator, when a connection opens but OPTIONS gets no answer within ConnectTimeout (11 s).
+STARTUP_TIMEOUT = ("gocql: unable to create session: unable to discover protocol version: gocql: no response to "
+                   "connection startup within timeout")
+
+
+def test_the_scylla_plugin_gives_up_on_a_hung_node_after_gocqls_connect_timeout(stopped_node2: int) -> None:
+    """The panel shows no frames and Grafana's log holds gocql's words, after 11 s, as the released plugin does."""
+    from core.grafana.plugins import PluginRequest, instance_for
+
+    os.kill(stopped_node2, signal.SIGSTOP)
+    instance = instance_for("scylladb-scylla-datasource", {
+        "jsonData": {"host": "127.0.0.2"}, "secureJsonData": {"user": "cqlscope", "password": "cqlscope"}})
+    started = time.monotonic()
+    try:
+        answer = instance.query(PluginRequest(target={"queryText": "SELECT key FROM system.local", "queryHost": "",
+                                                      "allHosts": False}, from_ms=0, to_ms=1))
+        elapsed = time.monotonic() - started
+    finally:
+        instance.close()
+    print(f"ScyllaDB plugin, data source host frozen: no frames after {elapsed:.1f} s")
+    assert answer == {"results": {"A": {"status": 200, "frames": []}}}
+    assert instance.log == [f"WARN Failed getting session err={STARTUP_TIMEOUT} host="]
+    assert 10.5 < elapsed < HUNG_S
+
+
+def test_the_cassandra_plugin_gives_up_on_a_hung_node_after_gocqls_connect_timeout(stopped_node2: int) -> None:
+    from core.grafana.plugins import PluginRequest, instance_for
+
+    os.kill(stopped_node2, signal.SIGSTOP)
+    instance = instance_for("hadesarchitect-cassandra-datasource", {
+        "url": "127.0.0.2:9042", "jsonData": {"user": "cqlscope", "consistency": "ONE"},
+        "secureJsonData": {"password": "cqlscope"}})
+    started = time.monotonic()
+    try:
+        answer = instance.query(PluginRequest(target={"queryType": "query", "rawQuery": True,
+                                                      "target": "SELECT key FROM system.local"}, from_ms=0, to_ms=1))
+        elapsed = time.monotonic() - started
+    finally:
+        instance.close()
+    print(f"Cassandra plugin, its only host frozen: an error after {elapsed:.1f} s")
+    refused = "Failed to create Cassandra connection, check Grafana logs for more details"
+    assert answer == {"error": f"failed to get plugin instance: instanceManager.Get: {refused}"}
+    assert instance.log == [f"ERROR Failed to create Cassandra connection Message=cluster.CreateSession: "
+                            f"{STARTUP_TIMEOUT}",
+                            f"ERROR Failed to get plugin instance Message=instanceManager.Get: {refused}"]
+    assert 10.5 < elapsed < HUNG_S
+
+
 def test_queries_work_again_after_sigcont(workspace: Workspace, fault_table: str, stopped_node2: int) -> None:
     os.kill(stopped_node2, signal.SIGSTOP)
     time.sleep(1)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from cassandra import AuthenticationFailed, OperationTimedOut
 
 from core.grafana.plugins.go_json import GoJsonError, dec_string, format_float, marshal, quote, time_text
 from core.grafana.plugins.go_values import GO_ZERO_TIME_SEC, CqlType, GoTime, GoValue, decode
+from core.grafana.plugins.gocql_dial import dial_failure
 from core.grafana.plugins.scylla_frames import time_ms, to_value
 
 
@@ -78,3 +80,14 @@ def test_unsupported_map_keys_and_nil_members() -> None:
 def test_durations_decode_zigzag_vints() -> None:
     # months 0, days -1 (zigzag 1), nanoseconds 300 (zigzag 600 = 0x258: two bytes, 0x82 0x58)
     assert decode(CqlType("duration"), bytes([0x00, 0x01, 0x82, 0x58])).value == (0, -1, 300)
+
+
+@pytest.mark.parametrize("cause, words", [
+    (ConnectionRefusedError(111, "Connection refused"), "dial tcp 10.1.2.3:9043: connect: connection refused"),
+    (TimeoutError("timed out"), "dial tcp 10.1.2.3:9043: i/o timeout"),  # net.Dialer's deadline
+    (OperationTimedOut("errors=Timed out creating connection (11 seconds), last_host=None"),
+     "gocql: no response to connection startup within timeout"),  # startupCoordinator.setupConn
+    (AuthenticationFailed("Remote end requires authentication"), None),
+])
+def test_gocql_words_for_a_contact_point_it_cannot_use(cause: BaseException, words: str | None) -> None:
+    assert dial_failure("10.1.2.3", 9043, cause) == words

@@ -21,6 +21,7 @@ from core.grafana.plugins.cassandra_settings import (
     parse_consistency,
     tls_context,
 )
+from core.grafana.plugins.gocql_dial import dial_failure
 from core.grafana.plugins.gotext import go_trim_space
 
 DEFAULT_PORT = 9042
@@ -234,4 +235,12 @@ def _connect_cause(error: BaseException, cfg: CassandraSettings) -> str:
                 f"version: Provided username {cfg.user} and/or password are incorrect")
     if cfg.keyspace and ("using keyspace" in text or ("Keyspace" in text and "does not exist" in text)):
         return "cluster.CreateSession: no connections were made when creating the session"
+    causes = list((getattr(error, "errors", None) or {}).items())
+    if causes:  # gocql's discoverProtocol tries each host and reports the last one's failure
+        endpoint, cause = causes[-1]
+        address = str(getattr(endpoint, "address", str(endpoint).rsplit(":", 1)[0]))
+        dial = dial_failure(address, int(getattr(endpoint, "port", DEFAULT_PORT)), cause)
+        if dial is not None:
+            return ("cluster.CreateSession: gocql: unable to create session: unable to discover protocol version: "
+                    + dial)
     return f"cluster.CreateSession: gocql: unable to create session: {text}"

@@ -21,6 +21,7 @@ from cassandra.protocol import ResultMessage, _ProtocolHandler, read_int
 from cassandra.query import SimpleStatement, tuple_factory
 
 from core.grafana.plugins.go_values import CqlType, cql_type_of
+from core.grafana.plugins.gocql_dial import dial_failure
 
 DEFAULT_PORT = 9042
 TIMEOUT_S = 11.0  # gocql's default Timeout and ConnectTimeout
@@ -160,12 +161,11 @@ def _connect_error(error: NoHostAvailable, port: int) -> str:
     for endpoint, cause in errors.items():
         address = str(getattr(endpoint, "address", endpoint)).split(":")[0]
         text = str(cause)
-        if isinstance(cause, ConnectionRefusedError) or "refused" in text.lower():
-            return f"unable to discover protocol version: dial tcp {address}:{port}: connect: connection refused"
+        dial = dial_failure(address, port, cause)
+        if dial is not None:
+            return f"unable to discover protocol version: {dial}"
         if "requires authentication" in text or "AuthProvider" in text:
             return ('unable to discover protocol version: authentication required (using '
                     '"org.apache.cassandra.auth.PasswordAuthenticator")')
-        if "timed out" in text.lower():
-            return f"unable to discover protocol version: dial tcp {address}:{port}: i/o timeout"
         return f"unable to discover protocol version: {server_message(cause)}"
     return "no connections were made when creating the session"
