@@ -141,6 +141,17 @@ def test_the_graph_series_by_hand() -> None:
     assert b.x.tolist() == [T0 / 1000, T0 / 1000 + 2] and b.y.tolist() == [4.0, 2.0]
 
 
+def test_two_label_columns_split_the_series_by_their_pair() -> None:
+    # (a, x) twice, then (a, y) and (b, x) only on the second page; a NULL room groups with empty text.
+    frame = _frame(site=("text", ["a", "a", "a", "b", "a"]), room=("text", ["x", None, "y", "x", ""]),
+                   ts=("timestamp", [T0, T0 + 1000, T0, T0, T0 + 2000]), v=("double", [1.0, 2.0, 3.0, 4.0, 5.0]))
+    graph = _built("scylla", _pages(frame, [2, 3]), {"graph"}).graph()
+    # Grafana's formatLabels keeps the labels in the order of the columns.
+    assert [s.name for s in graph.series] == ['v {site="a", room="x"}', 'v {site="a", room=""}',
+                                              'v {site="a", room="y"}', 'v {site="b", room="x"}']
+    assert [s.y.tolist() for s in graph.series] == [[1.0], [2.0, 5.0], [3.0], [4.0]]
+
+
 def test_the_plugin_view_is_built_from_the_first_rows_while_pages_still_come() -> None:
     rows = PLUGIN_VIEW_ROWS + 10
     frame = _frame(ts=("timestamp", [T0 + i for i in range(rows)]), v=("int", list(range(rows))))

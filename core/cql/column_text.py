@@ -16,6 +16,8 @@ UNQUOTED_TYPES = frozenset({"bigint", "int", "smallint", "tinyint", "counter", "
                             "float", "double", "timestamp", "date", "time", "uuid", "timeuuid", "inet", "blob",
                             "duration"})
 
+_TEXT_KINDS = frozenset({"ascii", "text", "varchar"})
+
 
 def column_texts(values: Sequence[Any], cql_type: str) -> list[str | None]:
     """The exact display text of every value (None for NULL), one converter for the column, mapped in C where
@@ -26,6 +28,8 @@ def column_texts(values: Sequence[Any], cql_type: str) -> list[str | None]:
     items = values if isinstance(values, list) else list(values)
     if kind == "double":
         return _float64_texts(items)
+    if kind in _TEXT_KINDS:  # the driver's str is the text already, and None stays None
+        return items.copy() if items is values else items
     converter: Callable[[Any], str] | None = _TEXT.get(kind)
     if converter is not None:
         return _mapped(items, converter)

@@ -88,6 +88,7 @@ class SeriesGroups:
         self._labels: list[int] = []
         self._numbers: list[int] = []
         self._key_index: dict[tuple[str, ...], int] = {}  # label values -> group id, in order of first row
+        self._single_index: dict[str, int] = {}  # with one label column: its value -> the same group id
         self._ids: list[IntArray] = []  # per page, the group id of each row that has a time
         self._page_times: list[IntArray] = []
         self._page_values: list[list[FloatArray]] = []  # per page, per numeric column
@@ -120,14 +121,17 @@ class SeriesGroups:
         everywhere = bool(present.all())
         if self._labels:
             texts = [column_texts(page.fields[i].values, page.fields[i].cql_type) for i in self._labels]
-            keys = list(zip(*(["" if t is None else t for t in column] if None in column else column
-                              for column in texts), strict=True))
+            labels = [["" if t is None else t for t in column] if None in column else column for column in texts]
+            # One label column (the usual case) is looked up by its text, without a tuple for each row.
+            keys: list[Any] = labels[0] if len(labels) == 1 else list(zip(*labels, strict=True))
             if not everywhere:
                 keys = [k for k, here in zip(keys, present.tolist(), strict=True) if here]
-            index = self._key_index
+            index: dict[Any, int] = self._single_index if len(labels) == 1 else self._key_index
             for key in dict.fromkeys(keys):  # new label values get ids in order of their first row
                 if key not in index:
-                    index[key] = len(index)
+                    index[key] = len(self._key_index)
+                    if index is self._single_index:
+                        self._key_index[(key,)] = index[key]
             ids = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
         else:
             self._key_index.setdefault((), 0)

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Sequence
 from operator import itemgetter
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from core.cql.column_text import UNQUOTED_TYPES, column_texts
 from core.cql.values import base_type, dumps_at, json_value
@@ -36,9 +36,14 @@ def _write_csv_rows(frame: Frame, out: TextIO, chunk_rows: int = 50_000) -> None
 
 def _csv_column(values: Sequence[Any], cql_type: str) -> list[str]:
     texts = column_texts(values, cql_type)
-    cells = [t for t in texts if t is not None]
-    if base_type(cql_type) in UNQUOTED_TYPES or not _any_needs_quotes(cells):
-        return cells if len(cells) == len(texts) else ["" if t is None else t for t in texts]  # NULL: empty
+    if None not in texts:  # no NULL: the texts are the cells, unless some need quotes
+        cells = cast(list[str], texts)
+        if base_type(cql_type) in UNQUOTED_TYPES or not _any_needs_quotes(cells):
+            return cells
+        return list(map(_csv_cell, cells))
+    present = [t for t in texts if t is not None]
+    if base_type(cql_type) in UNQUOTED_TYPES or not _any_needs_quotes(present):
+        return ["" if t is None else t for t in texts]  # NULL: an empty unquoted field
     return ["" if t is None else _csv_cell(t) for t in texts]
 
 
