@@ -550,14 +550,14 @@ def run_bench() -> int:
          f"(longest {max(fetch_busiest, *(busiest for *_, busiest in operations)):.0f} ms; the stalls above add "
          "the time it waited for a CPU)", max(fetch_busiest, *(busiest for *_, busiest in operations)) <= MAX_STALL_MS),
         (f"first table paint within {MAX_FIRST_PAINT_MS} ms of the result ({first_paint_ms:.0f} ms)",
-         first_paint_ms <= MAX_FIRST_PAINT_MS),
+         None if os.environ.get("BENCH_WATCH") == "graph" else first_paint_ms <= MAX_FIRST_PAINT_MS),
         (f"result ready within {MAX_RESULT_RATIO}x the time of the last page ({result_at:.2f} s vs "
          f"{marks['last_page_at']:.2f} s)", result_at <= MAX_RESULT_RATIO * marks["last_page_at"]),
         (f"the 1M-row result costs less memory than the Go plugin path's whole process ({result_mib:.0f} MiB vs "
          f"{GO_PATH_MIB} MiB)", result_mib < GO_PATH_MIB),
     ]
-    for label, ok in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {label}")
+    for label, ok in checks:  # None: not measured in this run (the Table tab out of sight)
+        print(f"{'n/a ' if ok is None else 'PASS' if ok else 'FAIL'}  {label}")
     window.close()
     workspace.close()
     window.deleteLater()

@@ -255,3 +255,12 @@ def test_cassandra_series_named_by_time_and_float_ids_as_the_plugin_names_them()
                                                               "2024-01-15 10:30:00.123 +0000 UTC"]
     floats = _frame(x=("double", [float("nan"), float("inf"), 0.5]), v=("int", [1, 2, 3]))
     assert [f.name for f in cassandra_view(floats).frames] == ["NaN", "+Inf", "0.500000"]
+
+
+def test_a_cassandra_view_keeps_its_first_frames_and_counts_them_all() -> None:
+    # A timestamp first makes one frame per row: the view keeps the first ones, in the order of first rows.
+    frame = _frame(site=("text", ["c", "a", "c", "b", "d"]), v=("int", [1, 2, 3, 4, 5]))
+    view = cassandra_view(frame, max_frames=2)
+    assert [(f.name, f.fields[1].values) for f in view.frames] == [("c", [1, 3]), ("a", [2])]
+    assert view.total_frames == 4 and cassandra_view(frame).total_frames == 4
+    assert "The plugin returns 4 frames, one per distinct site: the first 2 are shown." in view.notes

@@ -50,6 +50,11 @@ class PluginView:
     frames: list[Frame] = field(default_factory=list)
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    frame_count: int | None = None  # how many frames the plugin returns, when only the first ones are kept
+
+    @property
+    def total_frames(self) -> int:
+        return len(self.frames) if self.frame_count is None else self.frame_count
 
 
 # -- scylla ------------------------------------------------------------------------------------------
@@ -121,8 +126,9 @@ def cassandra_failing_fields(frame: Frame) -> list[Field]:
             or (f.type == "other")]
 
 
-def cassandra_view(frame: Frame, alert: bool = False) -> PluginView:
-    """One frame per distinct first-column value, named by it, as the cassandra plugin builds them."""
+def cassandra_view(frame: Frame, alert: bool = False, max_frames: int | None = None) -> PluginView:
+    """One frame per distinct first-column value, named by it, as the cassandra plugin builds them; with
+    `max_frames`, only the first ones are built (a timestamp first makes a frame of every row) and counted all."""
     view = PluginView("cassandra")
     id_problem = cassandra_id_problem(frame)
     if id_problem is not None:
@@ -142,7 +148,13 @@ def cassandra_view(frame: Frame, alert: bool = False) -> PluginView:
     groups: dict[str, list[int]] = {}
     for row, value in enumerate(id_values):
         groups.setdefault(_go_string(value, id_field.cql_type), []).append(row)
-    for series_id, rows in groups.items():
+    kept = list(groups.items())
+    if max_frames is not None and len(kept) > max_frames:
+        kept = kept[:max_frames]
+        view.frame_count = len(groups)
+        view.notes.append(f"The plugin returns {len(groups):,} frames, one per distinct {id_field.name}: the first "
+                          f"{max_frames:,} are shown.")
+    for series_id, rows in kept:
         fields = []
         for item, values in converted:
             grafana_type, element = _CASSANDRA_TYPES.get(base_type(item.cql_type), ("string", "string"))

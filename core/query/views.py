@@ -17,6 +17,7 @@ from core.grafana.result_facts import ResultFacts
 from core.grafana.series import GraphData, SeriesGroups
 
 PLUGIN_VIEW_ROWS = 100_000  # the plugin view is computed on at most this many rows
+PLUGIN_VIEW_FRAMES = 1_000  # and keeps at most this many of the cassandra plugin's frames (all are counted)
 
 
 def plugin_view_for(flavor: str, frame: Frame) -> PluginView | None:
@@ -24,7 +25,7 @@ def plugin_view_for(flavor: str, frame: Frame) -> PluginView | None:
     if flavor == "generic":
         return None
     head = frame if frame.row_count <= PLUGIN_VIEW_ROWS else concat_frames([frame], PLUGIN_VIEW_ROWS)
-    return scylla_view(head) if flavor == "scylla" else cassandra_view(head)
+    return scylla_view(head) if flavor == "scylla" else cassandra_view(head, max_frames=PLUGIN_VIEW_FRAMES)
 
 
 def compact_view(view: PluginView | None) -> PluginView | None:

@@ -95,8 +95,8 @@ class PluginViewPanel(QWidget):
         elif self.view.error:
             lines.append(f"The {self.view.flavor} plugin fails: {self.view.error}")
         else:
-            count = len(self.view.frames)
-            lines.append(f"The {self.view.flavor} plugin returns {count} frame{'s' if count != 1 else ''}.")
+            count = self.view.total_frames
+            lines.append(f"The {self.view.flavor} plugin returns {count:,} frame{'s' if count != 1 else ''}.")
         lines.extend(self.view.notes)
         self.summary.setText("\n".join(lines))
         failed = bool(self.view.error) or "plugin" in errors
