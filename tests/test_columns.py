@@ -99,6 +99,15 @@ def test_the_frame_builder_keeps_compact_columns_that_pages_share() -> None:
     assert page.field("v").values.chunks[0] is whole.field("v").values.chunks[0], "pages share their chunks"
 
 
+def test_pages_only_written_as_text_keep_numbers_as_lists_and_times_as_arrays() -> None:
+    builder = FrameBuilder(["ts", "v", "n"], ["timestamp", "double", "bigint"], keep=False, number_arrays=False)
+    page = builder.add([(1_704_067_200_000, 0.1, 2**62), (None, None, -1)])
+    kinds = {f.name: type(f.values.chunks[0].data) for f in page.fields}
+    assert kinds == {"ts": np.ndarray, "v": list, "n": list}
+    assert [list(f.values) for f in page.fields] == [[1_704_067_200_000, None], [0.1, None], [2**62, -1]]
+    assert builder.frame().row_count == 0, "streamed: the rows are not kept"
+
+
 def test_a_million_doubles_cost_numpy_bytes_not_python_objects() -> None:
     values = [n * 0.5 for n in range(1_000_000)]
     chunk = make_chunk(values, np.float64)

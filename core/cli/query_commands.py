@@ -100,6 +100,7 @@ def query(ws: Workspace, args: argparse.Namespace) -> int:
     stream = StreamingWriter(args.format, sys.stdout) if args.format in StreamingWriter.FORMATS else None
     options = service.route(prepared, request)
     options.keep_rows = stream is None  # streamed rows are written and dropped: memory stays flat
+    options.text_pages = stream is not None
     result = service.run(ws, ds, prepared, options, views={"report"},
                          sink=stream.page if stream is not None else None)
     outcome = result.outcome

@@ -68,6 +68,7 @@ class RunOptions:
     hosts: list[str] | None = None  # with all_hosts: fan out over these instead of every node
     trace: bool = False
     keep_rows: bool = True  # False: pages go to the sink only, and the outcome's frame holds the columns alone
+    text_pages: bool = False  # True: the sink only writes pages as text, so number columns stay the driver's lists
 
 
 @dataclass
@@ -143,7 +144,7 @@ def run_query(workspace: Workspace, ds: DataSource, statement: str, options: Run
         targets = [resolve_host(session, options.host)]
     else:
         targets = [None]
-    collector = _Collector(options.all_hosts, sink, keep=options.keep_rows)
+    collector = _Collector(options.all_hosts, sink, keep=options.keep_rows, text_pages=options.text_pages)
     names: list[str] = []
     types: list[str] = []
     answered = 0
@@ -184,10 +185,11 @@ class _Collector:
     """Turns each page into columns as it arrives (tagging rows with the node under "all hosts") and hands the
     page to the sink."""
 
-    def __init__(self, all_hosts: bool, sink: PageSink | None, keep: bool = True) -> None:
+    def __init__(self, all_hosts: bool, sink: PageSink | None, keep: bool = True, text_pages: bool = False) -> None:
         self.all_hosts = all_hosts
         self.sink = sink
         self.keep = keep
+        self.text_pages = text_pages
         self.target: Any | None = None
         self.rows = 0
         self._builder: FrameBuilder | None = None
@@ -198,7 +200,7 @@ class _Collector:
             rows = [(*row, address) for row in rows]
             names, types = [*names, HOST_COLUMN], [*types, "text"]
         if self._builder is None:
-            self._builder = FrameBuilder(names, types, keep=self.keep)
+            self._builder = FrameBuilder(names, types, keep=self.keep, number_arrays=not self.text_pages)
         page = self._builder.add(rows)
         self.rows += len(rows)
         if self.sink is not None:

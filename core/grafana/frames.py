@@ -142,12 +142,16 @@ class FrameBuilder:
     and appended, so a result is held once, as columns, never also as a list of rows."""
 
     def __init__(self, names: Sequence[str], cql_types: Sequence[str], name: str = "response", *,
-                 keep: bool = True) -> None:
+                 keep: bool = True, number_arrays: bool = True) -> None:
         self.names = list(names)
         self.cql_types = list(cql_types)
         self.name = name
         self.keep = keep  # False: each page is handed on and dropped (streamed output keeps no rows)
-        self._dtypes = [dtype_for(t) for t in self.cql_types]
+        # number_arrays=False: pages only written as text keep numbers as the driver's lists (str and repr read
+        # them as they are, where an array would be built and read back); times are arrays, for the text and
+        # the report's series.
+        self._dtypes = [dtype_for(t) if number_arrays or base_type(t) == "timestamp" else None
+                        for t in self.cql_types]
         # Shared text saves memory only in rows that are kept.
         self._interners = [TextInterner() if keep and base_type(t) in ("ascii", "text", "varchar") else None
                            for t in self.cql_types]
