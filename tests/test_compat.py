@@ -263,4 +263,4 @@ def test_a_cassandra_view_keeps_its_first_frames_and_counts_them_all() -> None:
     view = cassandra_view(frame, max_frames=2)
     assert [(f.name, f.fields[1].values) for f in view.frames] == [("c", [1, 3]), ("a", [2])]
     assert view.total_frames == 4 and cassandra_view(frame).total_frames == 4
-    assert "The plugin returns 4 frames, one per distinct site: the first 2 are shown." in view.notes
+    assert "The plugin returns 4 frames, one per distinct site: the first 2 are listed here." in view.notes

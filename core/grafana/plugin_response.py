@@ -153,7 +153,7 @@ def cassandra_view(frame: Frame, alert: bool = False, max_frames: int | None = N
         kept = kept[:max_frames]
         view.frame_count = len(groups)
         view.notes.append(f"The plugin returns {len(groups):,} frames, one per distinct {id_field.name}: the first "
-                          f"{max_frames:,} are shown.")
+                          f"{max_frames:,} are listed here.")
     for series_id, rows in kept:
         fields = []
         for item, values in converted:

@@ -29,4 +29,4 @@ def test_a_frame_per_timestamp_is_counted_whole_and_kept_in_part(qtbot: QtBot) -
     assert panel.frame_combo.count() == PLUGIN_VIEW_FRAMES
     assert panel.summary.text().splitlines()[:2] == [
         f"The cassandra plugin returns {ROWS:,} frames.",
-        f"The plugin returns {ROWS:,} frames, one per distinct ts: the first {PLUGIN_VIEW_FRAMES:,} are shown."]
+        f"The plugin returns {ROWS:,} frames, one per distinct ts: the first {PLUGIN_VIEW_FRAMES:,} are listed here."]
